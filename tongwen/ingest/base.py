@@ -1,0 +1,66 @@
+"""The seam between readers and the rest: what a reader yields and what a mapper returns.
+
+A *reader* knows one file format. It streams `RawRecord`s (one at a time, constant memory) and never raises
+for a single bad record: it yields a `RawRecord` whose ``error`` says what is wrong, so the batch goes on.
+A *mapper* turns one `RawRecord` into a `Record` with the format's field rules, collecting `Diagnostic`s
+for anything it repaired or dropped. It raises `RecordRejected` when nothing usable is left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from tongwen.model import Record
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    """A problem found in one record, named so a librarian can find it in the source file."""
+
+    message: str
+    field: str | None = None  # "245$a", "880 (245-01)", "leader/09", "dc:date", "column 'year'"
+    severity: str = "warning"  # "warning": repaired or dropped a part; "error": record rejected
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+@dataclass(slots=True)
+class RawRecord:
+    position: str  # "books.mrc record 12" / "harvest page 3 record 7": where to look in the source
+    payload: Any = None  # format-specific parsed form (pymarc.Record, lxml element, dict row)
+    original: str | None = None  # the source record verbatim, kept in provenance
+    local_id: str | None = None  # when the reader already knows it (OAI header identifier)
+    deleted: bool = False  # MARC leader/05 = d, OAI status="deleted"
+    error: str | None = None  # set when the reader could not parse this record at all
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class RecordRejected(Exception):
+    """The record cannot be mapped; the message names the field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(f"{field}: {message}" if field else message)
+        self.diagnostic = Diagnostic(message, field, "error")
+
+
+@dataclass(slots=True)
+class MapContext:
+    """What a mapper knows beyond the record itself."""
+
+    source: str
+    institution: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)  # format options, e.g. a CSV column mapping
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One supported input format: how to recognise it, read it and map it."""
+
+    name: str
+    description: str
+    sniff: Callable[[bytes, str], bool]  # (first bytes of the file, file name) -> is it this format?
+    read: Callable[[BinaryIO, str, dict[str, Any]], Iterator[RawRecord]]  # (stream, file label, options)
+    map: Callable[[RawRecord, MapContext], tuple[Record, list[Diagnostic]]]

@@ -1,0 +1,208 @@
+"""The common record model: every member library's record, whatever its format, becomes one `Record`.
+
+Field by field (the MARC / DC / MODS sources named are the usual ones; the exact rules live in
+`tongwen.ingest.*_rules`):
+
+- ``source`` + ``local_id``: where the record came from (a source name given at import or harvest) and its
+  id there (MARC 001, OAI identifier, CSV id column). ``Record.id`` is ``"source:local_id"``.
+- ``identifiers``: standard numbers, normalised (ISBN as ISBN-13 without hyphens, ISSN as ``NNNN-NNNX``,
+  LCCN without spaces). ``scheme`` is one of ``IDENTIFIER_SCHEMES``.
+- ``titles``: each `Title` is one title (role main / parallel / variant / uniform / series) in one or more
+  script forms. The first form is the one in the record's main field (MARC 245); its vernacular or
+  romanized partner (MARC 880 linked by $6, or a paired DC/MODS title) is the next form.
+- ``agents``: creators and contributors, likewise with their name forms in each script, a role
+  (``creator`` or a relator term such as ``editor``, ``translator``) and a kind (person / organization / meeting).
+- ``publications``: place, publisher and date *as transcribed* (MARC 260/264, DC publisher/date), each in its
+  script forms; ``year_from`` / ``year_to`` on the record are the normalised year range (from MARC 008 or
+  the transcribed date, era dates converted), ``date_display`` keeps the form shown to people.
+- ``languages``: ISO 639-2/B codes (``chi``, ``jpn``, ``kor``, ``eng``, ``vie``, ``tha``, ``bur``...).
+- ``subjects`` and ``genres``: headings with their thesaurus (``scheme``) when known.
+- ``content_type``: one of ``CONTENT_TYPES`` (MARC leader/06-07, DC type).
+- ``extent``, ``notes``: free text as catalogued.
+- ``links``: landing page at the holding library, IIIF manifest, thumbnail, full text.
+- ``rights`` / ``license``: statement as given and a licence URI when one is known.
+- ``institution``: code of the holding institution (``NLC``, ``NDL``, ``NLK``, ``NLB``, ``NLV``...).
+- ``provenance``: source, format, import run, where in the file, and the original record verbatim.
+
+Scripts are ISO 15924 codes (``Hani``, ``Hans``, ``Hant``, ``Jpan``, ``Kore``, ``Hang``, ``Latn``, ``Thai``,
+``Mymr``...); ``None`` when unknown. Everything is a plain dataclass so it serialises to JSON losslessly with
+`Record.to_dict` / `Record.from_dict`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal
+
+TitleRole = Literal["main", "parallel", "variant", "uniform", "series"]
+AgentKind = Literal["person", "organization", "meeting"]
+LinkKind = Literal["landing", "iiif_manifest", "thumbnail", "fulltext", "other"]
+
+TITLE_ROLES = ("main", "parallel", "variant", "uniform", "series")
+IDENTIFIER_SCHEMES = ("isbn", "issn", "lccn", "oclc", "ncid", "nbn", "doi", "uri", "local", "other")
+CONTENT_TYPES = (
+    "book", "serial", "manuscript", "map", "music", "score", "sound", "video", "image",
+    "article", "dataset", "software", "mixed", "other",
+)
+
+
+@dataclass(slots=True)
+class Form:
+    """One written form of a title or name: its text, ISO 15924 script and ISO 639 language."""
+
+    text: str
+    script: str | None = None
+    lang: str | None = None
+
+
+@dataclass(slots=True)
+class Title:
+    forms: list[Form]
+    role: str = "main"
+
+    @property
+    def text(self) -> str:
+        return self.forms[0].text if self.forms else ""
+
+
+@dataclass(slots=True)
+class Agent:
+    forms: list[Form]
+    role: str = "creator"
+    kind: str = "person"
+    dates: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.forms[0].text if self.forms else ""
+
+
+@dataclass(slots=True)
+class Identifier:
+    scheme: str
+    value: str
+    qualifier: str | None = None  # e.g. "pbk.", or the country of a national bibliography number
+
+
+@dataclass(slots=True)
+class Publication:
+    forms: list[PublicationForm]
+
+
+@dataclass(slots=True)
+class PublicationForm:
+    place: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    script: str | None = None
+
+
+@dataclass(slots=True)
+class Subject:
+    term: str
+    scheme: str | None = None  # lcsh, ndlsh, nlksh, fast, local...
+    kind: str = "topic"  # topic, name, place, period, genre
+    script: str | None = None
+
+
+@dataclass(slots=True)
+class Link:
+    url: str
+    kind: str = "landing"
+    label: str | None = None
+
+
+@dataclass(slots=True)
+class Provenance:
+    source: str
+    format: str
+    run_id: int | None = None
+    position: str | None = None  # "file.mrc record 12" — where an error report points
+    original: str | None = None  # the source record verbatim (MARCXML for MARC, the XML element, the CSV row)
+
+
+@dataclass(slots=True)
+class Record:
+    source: str
+    local_id: str
+    institution: str | None = None
+    identifiers: list[Identifier] = field(default_factory=list)
+    titles: list[Title] = field(default_factory=list)
+    agents: list[Agent] = field(default_factory=list)
+    publications: list[Publication] = field(default_factory=list)
+    date_display: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    languages: list[str] = field(default_factory=list)
+    subjects: list[Subject] = field(default_factory=list)
+    genres: list[str] = field(default_factory=list)
+    content_type: str | None = None
+    extent: str | None = None
+    notes: list[str] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    rights: str | None = None
+    license: str | None = None
+    provenance: Provenance | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}:{self.local_id}"
+
+    @property
+    def main_title(self) -> Title | None:
+        for title in self.titles:
+            if title.role == "main":
+                return title
+        return self.titles[0] if self.titles else None
+
+    def scripts(self) -> list[str]:
+        """Every script the record's titles and names are written in, in order of first use."""
+        seen: dict[str, None] = {}
+        for group in (*self.titles, *self.agents):
+            for form in group.forms:
+                if form.script:
+                    seen.setdefault(form.script, None)
+        return list(seen)
+
+    def to_dict(self, *, with_original: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        data["id"] = self.id
+        if not with_original and data.get("provenance"):
+            data["provenance"].pop("original", None)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Record:
+        def forms(items: list[dict]) -> list[Form]:
+            return [Form(**f) for f in items]
+
+        return cls(
+            source=data["source"],
+            local_id=data["local_id"],
+            institution=data.get("institution"),
+            identifiers=[Identifier(**i) for i in data.get("identifiers", [])],
+            titles=[Title(forms(t["forms"]), t.get("role", "main")) for t in data.get("titles", [])],
+            agents=[
+                Agent(forms(a["forms"]), a.get("role", "creator"), a.get("kind", "person"), a.get("dates"))
+                for a in data.get("agents", [])
+            ],
+            publications=[
+                Publication([PublicationForm(**f) for f in p["forms"]]) for p in data.get("publications", [])
+            ],
+            date_display=data.get("date_display"),
+            year_from=data.get("year_from"),
+            year_to=data.get("year_to"),
+            languages=list(data.get("languages", [])),
+            subjects=[Subject(**s) for s in data.get("subjects", [])],
+            genres=list(data.get("genres", [])),
+            content_type=data.get("content_type"),
+            extent=data.get("extent"),
+            notes=list(data.get("notes", [])),
+            links=[Link(**link) for link in data.get("links", [])],
+            rights=data.get("rights"),
+            license=data.get("license"),
+            provenance=Provenance(**data["provenance"]) if data.get("provenance") else None,
+        )
+
+
+RECORD_FIELDS = tuple(f.name for f in fields(Record))
