@@ -133,10 +133,15 @@ _LANG_BY_639 = {
 }
 
 
+def bcp47_language(lang639: str | None) -> str | None:
+    """ISO 639-2/3 code -> the two-letter BCP 47 language ('jpn' -> 'ja'), None when we do not know it."""
+    return _LANG_BY_639.get((lang639 or "").lower()[:3])
+
+
 def lang_tag(script: str | None, lang639: str | None = None, text: str | None = None) -> str | None:
     """The BCP 47 tag for a piece of record text so browsers pick the right font: ``ja``, ``ko``,
     ``zh-Hans`` / ``zh-Hant``, and ``<lang>-Latn`` for romanizations of CJK."""
-    base = _LANG_BY_639.get((lang639 or "").lower()[:3])
+    base = bcp47_language(lang639)
     if script == "Jpan" or script in ("Hira", "Kana"):
         return "ja"
     if script in ("Kore", "Hang"):

@@ -1,0 +1,239 @@
+"""The store as a user of it sees it: add, change, delete, follow changes, upgrade, read-only."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from tongwen.model import Agent, Form, Provenance, Record, Title
+from tongwen.store import SCHEMA_VERSION, Store, StoreError
+from tongwen.store.codec import encode
+from tongwen.store.sqlite import MIGRATIONS, migrate
+
+
+def hongloumeng(local_id: str = "001", *, run_id: int = 1, title: str = "红楼梦") -> Record:
+    return Record(
+        source="nlc",
+        local_id=local_id,
+        institution="NLC",
+        titles=[Title([Form(title, "Hani", "chi"), Form("Hong lou meng", "Latn", "chi")])],
+        agents=[Agent([Form("曹雪芹", "Hani", "chi"), Form("Cao, Xueqin", "Latn", "chi")], dates="1715-1763")],
+        languages=["chi"],
+        year_from=1982,
+        provenance=Provenance("nlc", "marc", run_id=run_id, position="nlc.mrc record 1", original="<record/>"),
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store.open(tmp_path / "tongwen.sqlite") as opened:
+        yield opened
+
+
+def test_upsert_reports_added_then_unchanged_then_updated(store: Store) -> None:
+    assert store.upsert(hongloumeng()) == "added"
+    assert store.upsert(hongloumeng(run_id=2)) == "unchanged"  # a later run of the same record
+    assert store.upsert(hongloumeng(title="紅樓夢")) == "updated"
+    assert store.get("nlc:001").titles[0].text == "紅樓夢"
+    assert store.count() == 1
+
+
+def test_record_round_trips_with_its_original_and_provenance(store: Store) -> None:
+    record = hongloumeng(run_id=5)
+    store.upsert(record)
+    assert store.get("nlc:001") == record
+    assert store.get("nlc:missing") is None
+
+
+def test_unchanged_record_keeps_its_datestamp_and_seq(store: Store) -> None:
+    store.upsert(hongloumeng())
+    before = store.changes_since(0)
+    store.upsert(hongloumeng(run_id=9))
+    assert store.changes_since(0) == before
+    assert store.max_seq() == 1
+
+
+def test_every_change_takes_the_next_seq(store: Store) -> None:
+    store.upsert(hongloumeng("a"))
+    store.upsert(hongloumeng("b"))
+    store.upsert(hongloumeng("a", title="石头记"))
+    assert store.delete("nlc:b") is True
+    changes = store.changes_since(0)
+    assert [(c.record_id, c.seq, c.deleted) for c in changes] == [("nlc:a", 3, False), ("nlc:b", 4, True)]
+    assert changes[0].record.titles[0].text == "石头记"
+    assert changes[1].record is None
+    assert [c.record_id for c in store.changes_since(3)] == ["nlc:b"]
+    assert len(store.changes_since(0, limit=1)) == 1
+
+
+def test_delete_keeps_a_tombstone(store: Store) -> None:
+    store.upsert(hongloumeng())
+    assert store.delete("nlc:001") is True
+    assert store.delete("nlc:001") is False  # already gone
+    assert store.delete("nlc:never-seen") is False
+    assert store.get("nlc:001") is None
+    assert store.get("nlc:001", include_deleted=True).titles[0].text == "红楼梦"
+    assert store.count() == 0
+    assert [r.id for r in store.iter_records(include_deleted=True)] == ["nlc:001"]
+    assert list(store.iter_records()) == []
+    assert store.stats()["deleted"] == 1
+
+
+def test_a_deleted_record_imported_again_is_added_back(store: Store) -> None:
+    store.upsert(hongloumeng())
+    store.delete("nlc:001")
+    assert store.upsert(hongloumeng()) == "added"
+    assert store.count() == 1
+    assert store.changes_since(2)[0].deleted is False
+
+
+def test_get_many_keeps_the_order_asked_and_skips_unknown_ids(store: Store) -> None:
+    for local_id in ("1", "2", "3"):
+        store.upsert(hongloumeng(local_id))
+    wanted = ["nlc:3", "nlc:nope", "nlc:1", "nlc:2"]
+    assert [r.id for r in store.get_many(wanted)] == ["nlc:3", "nlc:1", "nlc:2"]
+
+
+def test_iter_records_pages_through_many_records_by_source(store: Store) -> None:
+    with store.batch(every=300):
+        for n in range(2500):
+            store.upsert(hongloumeng(f"{n:05d}"))
+        store.upsert(Record("ndl", "x1", institution="NDL"))
+    ids = [r.id for r in store.iter_records(source="nlc", with_original=False)]
+    assert len(ids) == 2500 and ids == sorted(ids)
+    assert [r.id for r in store.iter_records(source="ndl")] == ["ndl:x1"]
+    assert store.count() == 2501 and store.count("nlc") == 2500
+
+
+def test_writes_during_iteration_are_safe(store: Store) -> None:
+    for n in range(1200):
+        store.upsert(hongloumeng(f"{n:05d}"))
+    seen = 0
+    for record in store.iter_records():
+        store.upsert(hongloumeng(record.local_id, title="石头记"))
+        seen += 1
+    assert seen == 1200
+    assert {r.titles[0].text for r in store.iter_records()} == {"石头记"}
+
+
+def test_batch_commits_what_was_written_before_an_interruption(tmp_path: Path) -> None:
+    path = tmp_path / "tongwen.sqlite"
+    with Store.open(path) as store, pytest.raises(KeyboardInterrupt):
+        with store.batch(every=1000):
+            for n in range(10):
+                store.upsert(hongloumeng(str(n)))
+            raise KeyboardInterrupt
+    with Store.open(path) as reopened:
+        assert reopened.count() == 10
+
+
+def test_stats_count_sources_languages_scripts_and_years(store: Store) -> None:
+    store.upsert(hongloumeng("1"))
+    store.upsert(hongloumeng("2"))
+    store.upsert(
+        Record(
+            "ndl", "jp1", institution="NDL", languages=["jpn"], year_from=1774, year_to=1775,
+            titles=[Title([Form("解體新書", "Hani", "jpn"), Form("かいたいしんしょ", "Jpan", "jpn")])],
+        )
+    )
+    stats = store.stats()
+    assert stats["records"] == 3
+    assert stats["sources"] == {"nlc": 2, "ndl": 1}
+    assert stats["institutions"] == {"NLC": 2, "NDL": 1}
+    assert stats["languages"] == {"chi": 2, "jpn": 1}
+    assert stats["scripts"] == {"Hani": 3, "Latn": 2, "Jpan": 1}
+    assert stats["years"] == {"from": 1774, "to": 1982, "records_with_year": 3}
+
+
+def test_runs_problems_and_sources_are_kept(store: Store) -> None:
+    store.register_source("nlc", "NLC", "marc")
+    store.register_source("nlc")  # registering again keeps what is known
+    run_id = store.begin_run("import", "nlc", ["a.mrc", "b.mrc"], "marc")
+    store.add_problem(run_id, "a.mrc record 3", "nlc:3", "245$a", "error", "no title")
+    store.upsert(hongloumeng())
+    store.finish_run(run_id, {"added": 1, "rejected": 1}, "problems")
+    [run] = store.runs()
+    assert (run.id, run.status, run.files, run.problem_count) == (run_id, "problems", ["a.mrc", "b.mrc"], 1)
+    assert run.counts == {"added": 1, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 1, "repaired": 0}
+    assert run.finished is not None
+    [problem] = store.problems(run_id)
+    assert str(problem) == "a.mrc record 3, nlc:3: 245$a: no title"
+    [source] = store.sources()
+    assert (source.name, source.institution, source.format, source.records) == ("nlc", "NLC", "marc", 1)
+    with pytest.raises(ValueError, match="unknown run counts"):
+        store.finish_run(run_id, {"added": 1, "addded": 2}, "ok")
+
+
+def test_opening_a_version_1_database_upgrades_it_and_fills_the_new_columns(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, target=1) == 1
+    old = encode(hongloumeng())
+    conn.execute(
+        "INSERT INTO records (id, source, local_id, institution, content, original, run_id, position, hash,"
+        " datestamp, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '2020-01-01T00:00:00Z', 1)",
+        (old.id, old.source, old.local_id, old.institution, old.content, old.original, old.run_id,
+         old.position, old.hash),
+    )
+    conn.close()
+    with pytest.raises(StoreError, match="open it once for writing"):
+        Store.open(path, read_only=True)
+    with Store.open(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == MIGRATIONS[-1].version
+        assert store.stats()["languages"] == {"chi": 1}
+        assert store.stats()["scripts"] == {"Hani": 1, "Latn": 1}
+        assert store.upsert(hongloumeng()) == "unchanged"
+
+
+def test_a_database_from_a_newer_tongwen_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this Tongwen"):
+        Store.open(path)
+
+
+def test_read_only_store_reads_but_refuses_writes_and_works_across_threads(tmp_path: Path) -> None:
+    path = tmp_path / "tongwen.sqlite"
+    with Store.open(path) as store:
+        store.upsert(hongloumeng())
+    with pytest.raises(StoreError, match="no Tongwen database"):
+        Store.open(tmp_path / "missing.sqlite", read_only=True)
+    with Store.open(path, read_only=True) as ro:
+        assert ro.get("nlc:001").titles[0].text == "红楼梦"
+        with pytest.raises(StoreError, match="read-only"):
+            ro.upsert(hongloumeng("2"))
+        with pytest.raises(StoreError, match="read-only"):
+            ro.delete("nlc:001")
+        found: list[int] = []
+        worker = threading.Thread(target=lambda: found.append(ro.count()))
+        worker.start()
+        worker.join()
+        assert found == [1]
+
+
+def test_a_reader_sees_a_writers_batches_as_they_commit(tmp_path: Path) -> None:
+    path = tmp_path / "tongwen.sqlite"
+    with Store.open(path) as writer:
+        writer.upsert(hongloumeng("0"))
+        with Store.open(path, read_only=True) as reader:
+            with writer.batch(every=2):
+                for n in range(1, 4):
+                    writer.upsert(hongloumeng(str(n)))
+                assert reader.max_seq() == 3  # two of three committed; the third still pending
+            assert reader.max_seq() == 4
+
+
+def test_seen_in_run_tells_a_repeated_id_within_one_run(store: Store) -> None:
+    run_id = store.begin_run("import", "nlc", ["a.mrc"], "marc")
+    assert store.seen_in_run(run_id, "nlc:1") is False
+    assert store.seen_in_run(run_id, "nlc:1") is True
+    assert store.seen_in_run(run_id, "nlc:2") is False
+    store.finish_run(run_id, {}, "ok")
+    next_run = store.begin_run("import", "nlc", ["a.mrc"], "marc")
+    assert store.seen_in_run(next_run, "nlc:1") is False

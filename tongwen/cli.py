@@ -1,0 +1,362 @@
+"""The `tongwen` command: import catalogue files, look at what is stored, load the demo collection.
+
+Thin on purpose: the work lives in `tongwen.store` and `tongwen.ingest.pipeline`; this module parses
+options and prints. To add a command, write one function:
+
+    @main.command()
+    @click.pass_obj
+    def reindex(settings: Settings) -> None:
+        \"\"\"One line for the command list. A paragraph and an example for --help.\"\"\"
+        with open_store(settings) as store:
+            ...
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tongwen.config import DEFAULT_DATA_DIR, Settings
+from tongwen.ingest import FORMATS
+from tongwen.ingest.pipeline import ImportProgress, RunSummary, import_files
+from tongwen.model import Record
+from tongwen.store import Store
+
+console = Console(highlight=False)
+status_console = Console(stderr=True, highlight=False)  # progress bars go to stderr, results to stdout
+DEMO_MANIFEST = Path(__file__).resolve().parent.parent / "demo" / "manifest.toml"
+SHOWN_PROBLEMS = 10
+_CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=_CONTEXT)
+@click.option(
+    "--data", "data_dir", metavar="DIR", type=click.Path(file_okay=False),
+    help=f"Where Tongwen keeps its database and index. Default: $TONGWEN_DATA, else {DEFAULT_DATA_DIR}.",
+)
+@click.version_option(package_name="tongwen")
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None) -> None:
+    """Tongwen (同文): one catalogue for the records of many national libraries, searchable across scripts.
+
+    \b
+    Example:
+      tongwen import nlc-books.mrc --source nlc --institution NLC
+      tongwen stats
+    """
+    ctx.obj = Settings.load(data_dir)
+
+
+@contextmanager
+def open_store(settings: Settings, *, must_exist: bool = False) -> Iterator[Store]:
+    """The store in the data directory; with `must_exist`, a friendly stop when nothing was imported yet."""
+    if must_exist and not settings.database_path.exists():
+        raise click.ClickException(
+            f"no records yet in {settings.data_dir}; import some first, e.g. "
+            "`tongwen import FILE --source NAME`"
+        )
+    settings.ensure()
+    with Store.open(settings.database_path) as store:
+        yield store
+
+
+# --- import ---------------------------------------------------------------------------------------------
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--source", required=True, metavar="NAME",
+              help="Name for this collection, e.g. 'nlc-books'; record ids become NAME:LOCAL_ID.")
+@click.option("--institution", metavar="CODE", help="Holding institution, e.g. NLC, NDL, NLK, NLB.")
+@click.option("--format", "format_name", type=click.Choice(sorted(FORMATS)),
+              help="The files' format. Default: recognised from each file's contents and name.")
+@click.option("--columns", metavar="MAPPING.toml", type=click.Path(exists=True, dir_okay=False),
+              help="For CSV/TSV: which column holds the title, author, year... (a TOML mapping file).")
+@click.pass_obj
+def import_command(settings: Settings, files: tuple[str, ...], source: str, institution: str | None,
+                   format_name: str | None, columns: str | None) -> None:
+    """Import catalogue files (MARC, MARCXML, MARC-in-JSON, Dublin Core, MODS, CSV).
+
+    Records already stored are updated when they changed and left alone when they did not, so importing
+    the same file again is safe, and an interrupted import can simply be run again. Records that cannot be
+    read are reported with the file, record number and field; the rest are imported.
+
+    \b
+    Examples:
+      tongwen import books.mrc --source nlc --institution NLC
+      tongwen import list.csv --source aozora --columns aozora-columns.toml
+    """
+    options = _column_options(Path(columns)) if columns else {}
+    with open_store(settings) as store:
+        summary = _import_with_progress(store, [Path(f) for f in files], source=source,
+                                        institution=institution, format=format_name, options=options)
+    _print_summary(summary)
+    if summary.nothing_read:
+        sys.exit(1)
+
+
+def _column_options(path: Path) -> dict[str, Any]:
+    from tongwen.ingest.csv_table import load_column_mapping
+
+    try:
+        return load_column_mapping(path)  # {"columns": {...}, plus reader options such as "delimiter"}
+    except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise click.ClickException(f"cannot use the column mapping {path}: {exc}") from None
+
+
+def _import_with_progress(store: Store, files: list[Path], **how: Any) -> RunSummary:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[records]:>9,} records"),
+        TimeElapsedColumn(), console=status_console, transient=True,
+    ) as bar:
+        task = bar.add_task("starting", total=None, records=0)
+
+        def show(state: ImportProgress) -> None:
+            # Redrawing costs far more than a record: update every 200 records and at file ends.
+            if state.records % 200 == 0 or state.file_bytes_done == state.file_bytes_total:
+                bar.update(task, description=f"[{state.file_number}/{state.files_total}] {state.file}",
+                           completed=state.file_bytes_done, total=state.file_bytes_total or None,
+                           records=state.records)
+
+        return import_files(store, files, progress=show, **how)
+
+
+def _print_summary(summary: RunSummary) -> None:
+    table = Table(title=f"Run {summary.run_id}: {summary.source} ({summary.format or 'unknown format'})",
+                  show_header=False, title_justify="left")
+    for name, value in summary.counts.items():
+        table.add_row(name, f"{value:,}")
+    table.add_row("problems", f"{summary.problem_count:,}")
+    table.add_row("time", f"{summary.seconds:.1f} s")
+    console.print(table)
+    if summary.first_problems:
+        _print_problems(summary.first_problems[:SHOWN_PROBLEMS], title="First problems")
+        if summary.problem_count > SHOWN_PROBLEMS:
+            console.print(f"run `tongwen runs --problems {summary.run_id}` for all {summary.problem_count:,}")
+    if summary.nothing_read:
+        console.print("[bold red]Nothing could be read from these files.[/]")
+
+
+def _print_problems(problems: list, title: str) -> None:
+    table = Table(title=title, title_justify="left")
+    for column in ("where", "record", "field", "severity", "message"):
+        table.add_column(column, overflow="fold")
+    for p in problems:
+        table.add_row(p.position or "", p.record_id or "", p.field or "", p.severity, p.message)
+    console.print(table)
+
+
+# --- looking at the store ------------------------------------------------------------------------------
+
+
+@main.command()
+@click.pass_obj
+def sources(settings: Settings) -> None:
+    """List the sources (collections) imported so far, with their record counts.
+
+    \b
+    Example:
+      tongwen sources
+    """
+    with open_store(settings, must_exist=True) as store:
+        table = Table("source", "institution", "format", "records", "since")
+        for s in store.sources():
+            table.add_row(s.name, s.institution or "", s.format or "", f"{s.records:,}", s.created)
+        console.print(table)
+
+
+@main.command()
+@click.argument("record_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON (the common record model).")
+@click.pass_obj
+def show(settings: Settings, record_id: str, as_json: bool) -> None:
+    """Show one record: every title and name in all its scripts, identifiers, publication, subjects, links
+    and where it came from.
+
+    ID is SOURCE:LOCAL_ID, as printed by `tongwen import` and the portal.
+
+    \b
+    Examples:
+      tongwen show nlc:012345678
+      tongwen show nlc:012345678 --json
+    """
+    with open_store(settings, must_exist=True) as store:
+        record = store.get(record_id, include_deleted=True)
+        deleted = record is not None and store.get(record_id) is None
+    if record is None:
+        raise click.ClickException(f"no record {record_id!r}; ids look like SOURCE:LOCAL_ID (see `tongwen sources`)")
+    if as_json:
+        data = record.to_dict()
+        data["deleted"] = deleted
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    _print_record(record, deleted)
+
+
+def _forms(forms: list) -> str:
+    return "  │  ".join(f"{f.text} [dim]({'/'.join(x for x in (f.script, f.lang) if x) or '?'})[/]" for f in forms)
+
+
+def _print_record(record: Record, deleted: bool) -> None:
+    heading = f"[bold]{record.id}[/]" + ("  [red](deleted)[/]" if deleted else "")
+    console.print(heading)
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(overflow="fold")
+    for title in record.titles:
+        table.add_row(f"title ({title.role})", _forms(title.forms))
+    for agent in record.agents:
+        extra = ", ".join(x for x in (agent.role, agent.kind, agent.dates) if x)
+        table.add_row(f"name ({extra})", _forms(agent.forms))
+    for identifier in record.identifiers:
+        qualifier = f" ({identifier.qualifier})" if identifier.qualifier else ""
+        table.add_row(identifier.scheme, identifier.value + qualifier)
+    for publication in record.publications:
+        shown = [" : ".join(x for x in (f.place, f.publisher) if x) + (f", {f.date}" if f.date else "")
+                 + (f" [dim]({f.script})[/]" if f.script else "") for f in publication.forms]
+        table.add_row("publication", "  │  ".join(shown))
+    years = "–".join(str(y) for y in dict.fromkeys((record.year_from, record.year_to)) if y is not None)
+    for label, value in (
+        ("date", " ".join(x for x in (record.date_display, f"[{years}]" if years else "") if x)),
+        ("languages", ", ".join(record.languages)), ("type", record.content_type), ("extent", record.extent),
+        ("institution", record.institution), ("rights", record.rights), ("license", record.license),
+    ):
+        if value:
+            table.add_row(label, value)
+    for subject in record.subjects:
+        table.add_row(f"subject ({subject.kind})", subject.term + (f" [dim][{subject.scheme}][/]" if subject.scheme else ""))
+    for genre in record.genres:
+        table.add_row("genre", genre)
+    for note in record.notes:
+        table.add_row("note", note)
+    for link in record.links:
+        table.add_row(f"link ({link.kind})", link.url + (f" — {link.label}" if link.label else ""))
+    if record.provenance:
+        p = record.provenance
+        table.add_row("from", f"{p.source}, {p.format}, run {p.run_id}, {p.position or 'position unknown'}")
+        if p.original:
+            table.add_row("original", f"{len(p.original):,} characters kept (see --json)")
+    console.print(table)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
+@click.pass_obj
+def stats(settings: Settings, as_json: bool) -> None:
+    """Count the records: by source, institution, language and script, and the years they span.
+
+    \b
+    Examples:
+      tongwen stats
+      tongwen stats --json
+    """
+    with open_store(settings, must_exist=True) as store:
+        numbers = store.stats()
+    if as_json:
+        click.echo(json.dumps(numbers, ensure_ascii=False, indent=2))
+    else:
+        _print_stats(numbers)
+
+
+def _print_stats(numbers: dict[str, Any]) -> None:
+    years = numbers["years"]
+    span = f", years {years['from']}–{years['to']}" if years["from"] is not None else ""
+    console.print(f"[bold]{numbers['records']:,} records[/] ({numbers['deleted']:,} deleted){span}")
+    for facet in ("sources", "institutions", "languages", "scripts"):
+        if numbers[facet]:
+            table = Table(facet[:-1] if facet != "sources" else "source", "records", title_justify="left")
+            for key, count in numbers[facet].items():
+                table.add_row(key, f"{count:,}")
+            console.print(table)
+
+
+@main.command()
+@click.option("--problems", "problems_of", type=int, metavar="RUN_ID", help="List every problem of one run.")
+@click.option("--limit", default=20, show_default=True, help="How many recent runs to list.")
+@click.pass_obj
+def runs(settings: Settings, problems_of: int | None, limit: int) -> None:
+    """List recent imports and harvests with their counts, or every problem of one run.
+
+    \b
+    Examples:
+      tongwen runs
+      tongwen runs --problems 3
+    """
+    with open_store(settings, must_exist=True) as store:
+        if problems_of is not None:
+            problems = store.problems(problems_of)
+            if not problems:
+                console.print(f"Run {problems_of} has no problems recorded.")
+            else:
+                _print_problems(problems, title=f"Problems of run {problems_of} ({len(problems):,})")
+            return
+        table = Table("run", "source", "format", "started", "status", *("added", "updated", "unchanged",
+                      "deleted", "rejected", "repaired"), "problems")
+        for run in store.runs(limit=limit):
+            table.add_row(str(run.id), run.source, run.format or "", run.started, run.status,
+                          *(f"{n:,}" for n in run.counts.values()), f"{run.problem_count:,}")
+        console.print(table)
+
+
+# --- demo -----------------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--no-serve", is_flag=True, help="Only load the demo collection; do not start the portal.")
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), default=str(DEMO_MANIFEST),
+              show_default=True, help="The demo collection's list of files.")
+@click.pass_obj
+def demo(settings: Settings, no_serve: bool, manifest: str) -> None:
+    """Load the demo collection (files listed in demo/manifest.toml) into the data directory.
+
+    Loading again is safe: unchanged records are left alone.
+
+    \b
+    Example:
+      tongwen --data /tmp/tongwen-demo demo --no-serve
+    """
+    collections = _read_manifest(Path(manifest))
+    with open_store(settings) as store:
+        for entry in collections:
+            options = {"columns": entry["columns"]} if entry.get("columns") else {}
+            summary = _import_with_progress(store, [entry["file"]], source=entry["source"],
+                                            institution=entry.get("institution"), format=entry.get("format"),
+                                            options=options)
+            counts = summary.counts
+            console.print(f"{entry['file'].name}: {counts['added']:,} added, {counts['updated']:,} updated, "
+                          f"{counts['unchanged']:,} unchanged, {counts['rejected']:,} rejected "
+                          f"→ source [bold]{entry['source']}[/] (run {summary.run_id})")
+        numbers = store.stats()
+    _print_stats(numbers)
+    if not no_serve:
+        console.print("The portal is not available yet; the records are loaded in "
+                      f"{settings.data_dir} (see `tongwen stats`, `tongwen show ID`).")
+
+
+def _read_manifest(path: Path) -> list[dict[str, Any]]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise click.ClickException(f"cannot read the demo manifest {path}: {exc}") from None
+    entries = data.get("collection", [])
+    for number, entry in enumerate(entries, start=1):
+        missing = [key for key in ("file", "source") if key not in entry]
+        if missing:
+            raise click.ClickException(f"{path}: [[collection]] {number} lacks {', '.join(missing)}")
+        entry["file"] = (path.parent / entry["file"]).resolve()
+        if not entry["file"].is_file():
+            raise click.ClickException(f"{path}: [[collection]] {number}: no file {entry['file']}")
+    if not entries:
+        raise click.ClickException(f"{path} lists no [[collection]] entries")
+    return entries
+

@@ -1,0 +1,110 @@
+"""`tongwen search` and `tongwen index`: click commands the main CLI group attaches.
+
+    tongwen index                 # apply the store's changes since the last sync
+    tongwen index --rebuild       # rebuild the index from the store alone
+    tongwen search "紅樓夢" --facet institution --filter year=1700-1800 --sort -year --json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from tongwen.index.facets import DEFAULT_FACETS, FACETS, parse_filter
+from tongwen.index.query import QuerySyntaxError
+from tongwen.index.search_index import SORTS, SearchIndex, SearchRequest
+
+
+def _settings(ctx: click.Context):
+    obj = ctx.obj or {}
+    if "settings" not in obj:
+        raise click.ClickException("no settings: run this command through `tongwen`")
+    return obj["settings"]
+
+
+@click.command("index")
+@click.option("--rebuild", is_flag=True, help="Rebuild the whole index from the store.")
+@click.pass_context
+def index_command(ctx: click.Context, rebuild: bool) -> None:
+    """Bring the search index up to date with the store."""
+    from tongwen.store import Store
+
+    settings = _settings(ctx)
+    if not settings.database_path.exists():
+        raise click.ClickException(f"there is no store at {settings.database_path}: import records first")
+    store = Store.open(settings.database_path, read_only=True)
+    try:
+        index = SearchIndex.open(settings.index_dir)
+    except RuntimeError as error:  # an index from another schema version
+        if not rebuild:
+            raise click.ClickException(str(error)) from error
+        import shutil
+
+        shutil.rmtree(settings.index_dir)
+        index = SearchIndex.open(settings.index_dir)
+    try:
+        report = index.rebuild(store) if rebuild else index.sync(store)
+    finally:
+        store.close()
+    rate = report.added / report.seconds if report.seconds else 0.0
+    verb = "rebuilt with" if rebuild else "synced:"
+    click.echo(
+        f"index {verb} {report.added} added, {report.deleted} deleted, up to change {report.seq} "
+        f"({report.seconds:.1f} s, {rate:,.0f} records/s); {index.count()} records searchable"
+    )
+
+
+@click.command("search")
+@click.argument("query", default="")
+@click.option("--facet", "facets", multiple=True, type=click.Choice(list(FACETS)), help="Facet to count (repeatable).")
+@click.option("--filter", "filters", multiple=True, metavar="FACET=VALUE", help="Keep only matching records.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--page-size", type=click.IntRange(1, 100), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def search_command(
+    ctx: click.Context,
+    query: str,
+    facets: tuple[str, ...],
+    filters: tuple[str, ...],
+    sort: str,
+    page: int,
+    page_size: int,
+    as_json: bool,
+) -> None:
+    """Search the index. QUERY: words, "phrases", AND / OR / NOT, ( ), title: creator: subject: isbn:
+    publisher: and year:1900-1950."""
+    settings = _settings(ctx)
+    if not settings.index_dir.exists():
+        raise click.ClickException(f"there is no index at {settings.index_dir}: run `tongwen index` first")
+    chosen: dict[str, list[str]] = {}
+    try:
+        for text in filters:
+            name, value = parse_filter(text)
+            chosen.setdefault(name, []).append(value)
+    except QuerySyntaxError as error:
+        raise click.UsageError(str(error)) from error
+    index = SearchIndex.open(settings.index_dir)
+    request = SearchRequest(query, chosen, facets or DEFAULT_FACETS, sort, page, page_size)
+    result = index.search(request)
+    if as_json:
+        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        click.echo()
+        if result.query_error:
+            ctx.exit(2)
+        return
+    if result.query_error:
+        raise click.UsageError(f"cannot read the query: {result.query_error}")
+    first = (page - 1) * page_size + 1
+    click.echo(f"{result.total} records" + (f", {first}–{first + len(result.hits) - 1}:" if result.hits else ""))
+    for hit in result.hits:
+        forms = " / ".join(title["text"] for title in hit.titles if title.get("role") == "main") or hit.id
+        creators = "; ".join(creator["name"] for creator in hit.creators)
+        details = ", ".join(str(part) for part in (creators, hit.year, hit.institution) if part)
+        click.echo(f"  {forms}  ({details})  [{hit.id}]")
+    for name, pairs in result.facets.items():
+        if pairs:
+            click.echo(f"{name}: " + ", ".join(f"{value} ({count})" for value, count in pairs))

@@ -1,0 +1,210 @@
+"""A `Record` turned into what the index stores: analysed tokens per field, facet values, a sort key and
+the small summary a hit list shows.
+
+    >>> from tongwen.model import Record, Title, Form
+    >>> record = Record("demo", "1", institution="NLC", languages=["chi"],
+    ...                 titles=[Title([Form("紅樓夢", "Hani"), Form("Hong lou meng", "Latn")])])
+    >>> document = DocumentBuilder(countries={"NLC": "CN"}).build(record)
+    >>> document.keywords["country"], document.keywords["script"]
+    (['CN'], ['Hani', 'Latn'])
+    >>> [t["text"] for t in document.display["titles"]]
+    ['紅樓夢', 'Hong lou meng']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+from tongwen.cjk.scripts import detect_script, lang_tag
+from tongwen.index.analysis import TextAnalysis, default_analysis
+from tongwen.index.plan import IndexDocument
+from tongwen.model import Form, Record
+
+INDEXED_TITLE_ROLES = ("main", "parallel", "variant", "uniform")  # series titles go to "other"
+READING_SCRIPTS = ("Latn", "Hira", "Kana", "Hang")  # forms that can serve as the reading of a Han form
+MAX_CREATORS_SHOWN = 5
+MAX_SUBJECT_FACETS = 20
+_TRAILING_PUNCTUATION = re.compile(r"[\s.,;:/=]+$")
+
+
+def title_key(tokens: Iterable[str]) -> str | None:
+    """One token standing for a whole title: the same analysed tokens give the same key, so a query that is
+    exactly a title (in any variant form) meets it. Hashed so the term dictionary stays small.
+
+    >>> title_key(["红", "楼", "梦"]) == title_key(["红", "楼", "梦"]) != title_key(["红", "楼"])
+    True
+    """
+    joined = "\x1f".join(tokens)
+    if not joined:
+        return None
+    return hashlib.blake2b(joined.encode(), digest_size=8).hexdigest()
+
+
+def normalise_identifier(value: str) -> str:
+    """ISBNs and other numbers as matched: no hyphens or spaces, lower case; ISBN-10 becomes ISBN-13.
+
+    >>> normalise_identifier("4-00-000001-X")
+    '9784000000012'
+    """
+    compact = re.sub(r"[\s\-]", "", value).lower()
+    if re.fullmatch(r"\d{9}[\dx]", compact):
+        return isbn10_to_13(compact)
+    return compact
+
+
+def isbn10_to_13(isbn10: str) -> str:
+    # Five lines of check-digit arithmetic: not worth a dependency (python-stdnum) for the index alone.
+    core = "978" + isbn10[:9]
+    total = sum(int(digit) * (1 if i % 2 == 0 else 3) for i, digit in enumerate(core))
+    return core + str((10 - total % 10) % 10)
+
+
+def _script(form: Form) -> str | None:
+    return form.script or detect_script(form.text)
+
+
+def country_lookup_from_registry() -> Mapping[str, str]:
+    """Institution code → ISO country code from `tongwen.registry`."""
+    from tongwen.registry import institution_directory
+
+    return {code: info.country for code, info in institution_directory().items() if getattr(info, "country", None)}
+
+
+class DocumentBuilder:
+    """Builds `IndexDocument`s. ``countries`` maps institution codes to country codes (default: the
+    registry); ``analysis`` is the text analysis (default: `tongwen.cjk.analysis`)."""
+
+    def __init__(
+        self,
+        *,
+        analysis: TextAnalysis | None = None,
+        countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+    ) -> None:
+        self.analysis = analysis or default_analysis()
+        if countries is None:
+            countries = country_lookup_from_registry
+        self._countries = countries
+
+    @property
+    def countries(self) -> Mapping[str, str]:
+        if callable(self._countries):
+            self._countries = self._countries()
+        return self._countries
+
+    def build(self, record: Record) -> IndexDocument:
+        lang = record.languages[0] if record.languages else None
+        texts: dict[str, list[str]] = {
+            "title": [], "title_roman": [], "title_key": [], "creator": [], "creator_roman": [],
+            "subject": [], "publisher": [], "other": [], "isbn": [],
+        }
+        analyze = self.analysis.analyze
+        roman = self.analysis.roman_tokens
+
+        def add(field: str, tokens: list[str]) -> None:
+            if tokens:
+                texts[field].append(" ".join(tokens))
+
+        sort_title = ""
+        for title in record.titles:
+            if title.role not in INDEXED_TITLE_ROLES:
+                for form in title.forms:
+                    add("other", analyze(form.text, form.lang or lang))
+                continue
+            for form in title.forms:
+                form_lang = form.lang or lang
+                readings = tuple(
+                    other.text for other in title.forms if other is not form and _script(other) in READING_SCRIPTS
+                )
+                vernacular = analyze(form.text, form_lang)
+                romanized = roman(form.text, form_lang, readings)
+                add("title", vernacular)
+                add("title_roman", romanized)
+                for key in (title_key(vernacular), title_key(romanized)):
+                    if key and key not in texts["title_key"]:
+                        texts["title_key"].append(key)
+                if not sort_title and title is record.main_title:
+                    sort_title = " ".join(romanized) or " ".join(vernacular)
+        for agent in record.agents:
+            for form in agent.forms:
+                form_lang = form.lang or lang
+                add("creator", analyze(form.text, form_lang))
+                add("creator_roman", roman(form.text, form_lang, ()))
+        for subject in record.subjects:
+            add("subject", analyze(subject.term, lang))
+        for genre in record.genres:
+            add("subject", analyze(genre, lang))
+        for publication in record.publications:
+            for pub_form in publication.forms:
+                for part in (pub_form.publisher, pub_form.place):
+                    if part:
+                        add("publisher", analyze(part, lang))
+        for note in record.notes:
+            add("other", analyze(note, lang))
+        for identifier in record.identifiers:
+            if identifier.value.strip():
+                texts["isbn"].append(normalise_identifier(identifier.value))
+
+        return IndexDocument(
+            id=record.id,
+            texts=texts,
+            keywords=self.keywords(record),
+            year=record.year_from,
+            sort_title=sort_title or "\uffff",  # untitled records sort last
+            display=display_summary(record),
+        )
+
+    def keywords(self, record: Record) -> dict[str, list[str]]:
+        scripts: dict[str, None] = {}
+        for group in (*record.titles, *record.agents):
+            for form in group.forms:
+                script = _script(form)
+                if script:
+                    scripts.setdefault(script, None)
+        subjects: dict[str, None] = {}
+        for subject in record.subjects:
+            term = _TRAILING_PUNCTUATION.sub("", subject.term)
+            if term:
+                subjects.setdefault(term, None)
+        country = self.countries.get(record.institution) if record.institution else None
+        return {
+            "institution": [record.institution] if record.institution else [],
+            "country": [country] if country else [],
+            "language": list(dict.fromkeys(record.languages)),
+            "script": list(scripts),
+            "type": [record.content_type] if record.content_type else [],
+            "subject_facet": list(subjects)[:MAX_SUBJECT_FACETS],
+        }
+
+
+def _form_summary(form: Form, lang: str | None) -> dict[str, str | None]:
+    script = _script(form)
+    return {"text": form.text, "script": script, "lang": lang_tag(script, form.lang or lang, form.text)}
+
+
+def display_summary(record: Record) -> dict:
+    """What a hit shows without asking the store: the main title in every script (then other titles),
+    creators with their forms, year, institution."""
+    lang = record.languages[0] if record.languages else None
+    main = record.main_title
+    titles = [_form_summary(form, lang) | {"role": main.role} for form in main.forms] if main else []
+    others = [
+        _form_summary(form, lang) | {"role": title.role}
+        for title in record.titles
+        if title is not main and title.role in ("parallel", "uniform")
+        for form in title.forms
+    ]
+    creators = [
+        {"name": agent.name, "role": agent.role, "forms": [_form_summary(form, lang) for form in agent.forms]}
+        for agent in record.agents[:MAX_CREATORS_SHOWN]
+    ]
+    return {
+        "titles": titles + others,
+        "creators": creators,
+        "year": record.year_from,
+        "date": record.date_display,
+        "institution": record.institution,
+        "type": record.content_type,
+        "languages": record.languages,
+    }

@@ -1,0 +1,96 @@
+"""Highlighted snippets: the title form that best matches the query, shown in its own script with the
+matching characters or words wrapped in ``<mark>`` (the rest HTML-escaped).
+
+tantivy's SnippetGenerator cannot do this here: the index holds folded, romanized tokens, not the text
+people read, so the marks are placed by analysing the displayed title piece by piece (one CJK character or
+one Latin word at a time) and checking the pieces against the query's own tokens.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tongwen.cjk.scripts import char_script, is_cjk_script
+from tongwen.index.analysis import TextAnalysis
+
+# A piece is one CJK character, one run of Latin letters/digits, or one other character.
+_PIECE = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u1E00-\u1EFF'’ʻ]+|.", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    html: str
+    text: str
+    lang: str | None
+
+
+def _pieces(text: str) -> list[str]:
+    return _PIECE.findall(text)
+
+
+def _marks(
+    pieces: Sequence[str], tokens: frozenset[str], roman: frozenset[str], analysis: TextAnalysis, lang: str | None
+) -> list[bool]:
+    marks = []
+    for piece in pieces:
+        if piece.isspace() or not any(char_script(ch) for ch in piece):
+            marks.append(False)
+            continue
+        hit = bool(tokens.intersection(analysis.analyze(piece, lang)))
+        if not hit and roman and (is_cjk_script(char_script(piece[0])) or piece.isalpha()):
+            hit = bool(roman.intersection(analysis.query_roman_tokens(piece, lang)))
+        marks.append(hit)
+    return marks
+
+
+def _render(pieces: Sequence[str], marks: Sequence[bool]) -> str:
+    out: list[str] = []
+    open_mark = False
+    for index, (piece, marked) in enumerate(zip(pieces, marks)):
+        # Spaces between two marked words stay inside one <mark>.
+        if piece.isspace() and open_mark and index + 1 < len(marks) and marks[index + 1]:
+            marked = True
+        if marked and not open_mark:
+            out.append("<mark>")
+            open_mark = True
+        elif not marked and open_mark:
+            out.append("</mark>")
+            open_mark = False
+        out.append(html.escape(piece))
+    if open_mark:
+        out.append("</mark>")
+    return "".join(out)
+
+
+def snippet(
+    titles: Sequence[dict], tokens: frozenset[str], roman: frozenset[str], analysis: TextAnalysis
+) -> Snippet | None:
+    """The best-matching title form with marks. On a tie the non-Latin (vernacular) form wins, so a
+    romanized query still shows 紅樓夢 with its characters marked.
+
+    ``titles`` are the hit's display titles: dicts with ``text`` and ``lang`` (BCP 47) and ``script``.
+    """
+    if not titles:
+        return None
+    best: tuple[int, int, int] | None = None
+    chosen = None
+    for order, title in enumerate(titles):
+        lang = _analysis_lang(title.get("lang"))
+        pieces = _pieces(title["text"])
+        marks = _marks(pieces, tokens, roman, analysis, lang)
+        score = (sum(marks), 0 if title.get("script") == "Latn" else 1, -order)
+        if best is None or score > best:
+            best, chosen = score, (title, pieces, marks)
+    assert chosen is not None
+    title, pieces, marks = chosen
+    return Snippet(_render(pieces, marks), title["text"], title.get("lang"))
+
+
+def _analysis_lang(tag: str | None) -> str | None:
+    """BCP 47 display tag back to the ISO 639-2 code the analysis takes."""
+    if not tag:
+        return None
+    return {"zh": "chi", "ja": "jpn", "ko": "kor"}.get(tag.split("-")[0])

@@ -1,0 +1,304 @@
+"""The search index's public face: open it, keep it in step with the store, search it.
+
+    >>> index = SearchIndex.open(tmp / "index", countries={"NLC": "CN"})        # doctest: +SKIP
+    >>> index.sync(store)                                                    # doctest: +SKIP
+    SyncReport(added=3, deleted=0, seq=3)
+    >>> result = index.search(SearchRequest("紅樓夢", facets=["institution"]))  # doctest: +SKIP
+    >>> result.hits[0].id, result.facets["institution"]                      # doctest: +SKIP
+    ('demo:1', [('NLC', 1)])
+
+The index is derived data: records live in the store, the index keeps only tokens, facet values and a hit
+summary, and remembers in ``sync.json`` the last store change (``seq``) it applied. `sync` applies the changes
+since then; `rebuild` starts from nothing. Applying a change twice does no harm (each is a delete-then-add
+by record id), so a crash between an index commit and the write of ``sync.json`` only repeats work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from tongwen.index.analysis import TextAnalysis, default_analysis
+from tongwen.index.compiler import QueryCompiler
+from tongwen.index.documents import DocumentBuilder
+from tongwen.index.facets import DEFAULT_FACETS, facet_specs, filters_plan
+from tongwen.index.highlight import snippet
+from tongwen.index.plan import Bool, IndexDocument
+from tongwen.index.query import QuerySyntaxError, parse_query
+from tongwen.index.tantivy_engine import SCHEMA_VERSION, TantivyEngine
+from tongwen.model import Record
+
+SORTS = ("relevance", "year", "-year", "title")
+MAX_PAGE_SIZE = 100
+SYNC_BATCH = 2_000
+STATE_FILE = "sync.json"
+
+
+class StoreLike(Protocol):
+    """The part of `tongwen.store` the index reads."""
+
+    def changes_since(self, seq: int, limit: int) -> list[Any]: ...
+
+    def max_seq(self) -> int: ...
+
+    def iter_records(self) -> Iterator[Record]: ...
+
+
+@dataclass(slots=True)
+class SearchRequest:
+    """``filters``: facet name → accepted values (``{"institution": ["NDL"], "year": ["1900-1950"]}``);
+    ``facets``: facet names to count; ``sort``: one of `SORTS` (``-year`` = newest first); ``page`` from 1."""
+
+    query: str = ""
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    facets: Sequence[str] = DEFAULT_FACETS
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass(slots=True)
+class Hit:
+    id: str
+    score: float
+    titles: list[dict]  # [{"text", "script", "lang" (BCP 47), "role"}], the main title's forms first
+    creators: list[dict]
+    year: int | None
+    date: str | None
+    institution: str | None
+    type: str | None
+    snippet: str | None  # HTML: escaped text with <mark>…</mark>
+    snippet_lang: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "score": round(self.score, 4), "titles": self.titles, "creators": self.creators,
+            "year": self.year, "date": self.date, "institution": self.institution, "type": self.type,
+            "snippet": self.snippet, "snippet_lang": self.snippet_lang,
+        }
+
+
+@dataclass(slots=True)
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]
+    page: int = 1
+    page_size: int = 20
+    query_error: str | None = None  # a message for people when the query could not be read
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            "page": self.page,
+            "page_size": self.page_size,
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": {name: [{"value": v, "count": c} for v, c in pairs] for name, pairs in self.facets.items()},
+            "query_error": self.query_error,
+        }
+
+
+@dataclass(slots=True)
+class SyncReport:
+    added: int
+    deleted: int
+    seq: int
+    seconds: float = 0.0
+
+
+class SearchIndex:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        analysis: TextAnalysis | None = None,
+        countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.analysis = analysis or default_analysis()
+        self.builder = DocumentBuilder(analysis=self.analysis, countries=countries)
+        self.compiler = QueryCompiler(self.analysis)
+        self.engine = TantivyEngine(self.path)
+        self._check_state()
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        analysis: TextAnalysis | None = None,
+        countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+    ) -> SearchIndex:
+        """Open (or create) the index in ``path``. ``countries`` maps institution codes to ISO country
+        codes for the country facet (default: `tongwen.registry.institution_directory`)."""
+        return cls(Path(path), analysis=analysis, countries=countries)
+
+    # ---- state --------------------------------------------------------------------------------------
+
+    @property
+    def state_path(self) -> Path:
+        return self.path / STATE_FILE
+
+    def synced_seq(self) -> int:
+        """The last store change this index has applied (0 for a new index)."""
+        if not self.state_path.exists():
+            return 0
+        return int(json.loads(self.state_path.read_text())["seq"])
+
+    def _write_state(self, seq: int) -> None:
+        temporary = self.state_path.with_suffix(".tmp")
+        temporary.write_text(json.dumps({"seq": seq, "schema_version": SCHEMA_VERSION}))
+        os.replace(temporary, self.state_path)
+
+    def _check_state(self) -> None:
+        if self.state_path.exists():
+            version = json.loads(self.state_path.read_text()).get("schema_version")
+            if version != SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"the index in {self.path} was built by another version of Tongwen (schema {version}, "
+                    f"this one writes {SCHEMA_VERSION}); run `tongwen index --rebuild`"
+                )
+
+    # ---- writing ------------------------------------------------------------------------------------
+
+    def document(self, record: Record) -> IndexDocument:
+        return self.builder.build(record)
+
+    def add(self, records: Iterable[Record]) -> int:
+        """Add or replace records directly (tests, one-off loads); `sync` is the normal way."""
+        count = 0
+        batch: list[IndexDocument] = []
+        for record in records:
+            batch.append(self.builder.build(record))
+            if len(batch) >= SYNC_BATCH:
+                self.engine.upsert(batch)
+                count += len(batch)
+                batch = []
+        self.engine.upsert(batch)
+        self.engine.commit()
+        return count + len(batch)
+
+    def delete(self, ids: Iterable[str]) -> None:
+        self.engine.delete(list(ids))
+        self.engine.commit()
+
+    def sync(self, store: StoreLike, *, progress: Callable[[int], None] | None = None) -> SyncReport:
+        """Apply the store's changes since the last sync: adds, updates and deletes."""
+        started = time.perf_counter()
+        seq = self.synced_seq()
+        added = deleted = 0
+        while True:
+            changes = store.changes_since(seq, SYNC_BATCH)
+            if not changes:
+                break
+            documents = []
+            gone = []
+            for change in changes:
+                if change.deleted or change.record is None:
+                    gone.append(change.record_id)
+                else:
+                    documents.append(self.builder.build(change.record))
+            self.engine.delete(gone)
+            self.engine.upsert(documents)
+            self.engine.commit()
+            seq = max(change.seq for change in changes)
+            self._write_state(seq)
+            added += len(documents)
+            deleted += len(gone)
+            if progress:
+                progress(added + deleted)
+        return SyncReport(added, deleted, seq, time.perf_counter() - started)
+
+    def rebuild(self, store: StoreLike, *, progress: Callable[[int], None] | None = None) -> SyncReport:
+        """Rebuild from the store alone: a fresh index is built beside the current one and swapped in, so
+        searches keep working meanwhile and a failed rebuild leaves the old index untouched."""
+        started = time.perf_counter()
+        seq = store.max_seq()  # changes made during the rebuild are picked up by the next sync
+        fresh_path = self.path.with_name(self.path.name + ".rebuilding")
+        shutil.rmtree(fresh_path, ignore_errors=True)
+        fresh = TantivyEngine(fresh_path)
+        count = 0
+        batch: list[IndexDocument] = []
+        for record in store.iter_records():
+            batch.append(self.builder.build(record))
+            if len(batch) >= SYNC_BATCH:
+                fresh.add_new(batch)
+                count += len(batch)
+                batch = []
+                if progress:
+                    progress(count)
+        fresh.add_new(batch)
+        count += len(batch)
+        fresh.commit()
+        self.engine.close()
+        old_path = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(old_path, ignore_errors=True)
+        if self.path.exists():
+            os.replace(self.path, old_path)
+        os.replace(fresh_path, self.path)
+        shutil.rmtree(old_path, ignore_errors=True)
+        self.engine = TantivyEngine(self.path)
+        self._write_state(seq)
+        return SyncReport(count, 0, seq, time.perf_counter() - started)
+
+    def count(self) -> int:
+        return self.engine.count()
+
+    def refresh(self) -> None:
+        """Pick up commits made by another process (the syncing one)."""
+        self.engine.refresh()
+
+    # ---- searching ----------------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest | str) -> SearchResult:
+        """Run a search. A query or filter people cannot have meant gives an empty result with
+        ``query_error`` set, never an exception.
+
+        >>> index.search(SearchRequest('title:"源氏', page_size=5)).query_error   # doctest: +SKIP
+        'the quotation mark " is never closed (at character 7)'
+        """
+        if isinstance(request, str):
+            request = SearchRequest(request)
+        page = max(1, int(request.page))
+        page_size = min(max(1, int(request.page_size)), MAX_PAGE_SIZE)
+        try:
+            if request.sort not in SORTS:
+                raise QuerySyntaxError(f"cannot sort by {request.sort!r}; choose one of {', '.join(SORTS)}")
+            node = parse_query(request.query) if request.query.strip() else None
+            compiled = self.compiler.compile(node)
+            filters = filters_plan(request.filters)
+            specs = facet_specs(request.facets)
+        except QuerySyntaxError as error:
+            return SearchResult(0, [], {}, page, page_size, query_error=str(error))
+        plan = compiled.plan if filters is None else Bool(must=(compiled.plan, filters))
+        result = self.engine.search(
+            plan, offset=(page - 1) * page_size, limit=page_size, sort=request.sort, facets=specs
+        )
+        hits = []
+        for engine_hit in result.hits:
+            display = engine_hit.display
+            marked = snippet(display["titles"], compiled.highlight_tokens, compiled.highlight_roman, self.analysis)
+            hits.append(
+                Hit(
+                    id=engine_hit.id,
+                    score=engine_hit.score,
+                    titles=display["titles"],
+                    creators=display["creators"],
+                    year=display.get("year"),
+                    date=display.get("date"),
+                    institution=display.get("institution"),
+                    type=display.get("type"),
+                    snippet=marked.html if marked else None,
+                    snippet_lang=marked.lang if marked else None,
+                )
+            )
+        return SearchResult(result.total, hits, result.facets, page, page_size)
+
+    def close(self) -> None:
+        self.engine.close()

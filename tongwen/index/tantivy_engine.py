@@ -1,0 +1,227 @@
+"""The tantivy implementation of `Engine`: pre-analysed tokens indexed with a whitespace tokenizer.
+
+Tokens arrive already folded and romanized by `tongwen.cjk.analysis`, so tantivy only splits on spaces (a
+tokenizer we register under our own name on every open, because tantivy does not save analysers with the
+index). Facet fields are raw-tokenized fast fields counted with `searcher.aggregate`; the year is an i64
+fast field (``NO_YEAR`` when unknown, so sorting puts undated records last); the hit summary is stored as
+JSON bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import tantivy
+
+from tongwen.index.plan import (
+    ID_FIELD,
+    KEYWORD_FIELDS,
+    SORT_TITLE_FIELD,
+    TEXT_FIELDS,
+    YEAR_FIELD,
+    Bool,
+    Boost,
+    EngineHit,
+    EngineResult,
+    FacetSpec,
+    IndexDocument,
+    MatchAll,
+    MatchNone,
+    Phrase,
+    Plan,
+    Term,
+    Unscored,
+    YearBetween,
+)
+
+TOKENIZER = "tongwen_ws"
+NO_YEAR = -100_000  # below any real year: undated records sort last in "year descending" and never match ranges
+DISPLAY_FIELD = "display"
+SCHEMA_VERSION = 1
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field(ID_FIELD, stored=True, tokenizer_name="raw", index_option="basic")
+    for name in TEXT_FIELDS:
+        # Positions only where phrases are asked for; keys and numbers need none.
+        option = "basic" if name in ("title_key", "isbn") else "position"
+        builder.add_text_field(name, tokenizer_name=TOKENIZER, index_option=option)
+    for name in KEYWORD_FIELDS:
+        builder.add_text_field(name, fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field(YEAR_FIELD, indexed=True, fast=True)
+    builder.add_text_field(SORT_TITLE_FIELD, fast=True, tokenizer_name="raw", index_option="basic")
+    builder.add_bytes_field(DISPLAY_FIELD, stored=True)
+    return builder.build()
+
+
+class TantivyEngine:
+    """An index in ``path`` (created when missing). One writer per index: open it for writing only in the
+    process that syncs."""
+
+    def __init__(self, path: Path, *, writer_heap: int = 256_000_000, writer_threads: int = 0) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.schema = build_schema()
+        self.index = tantivy.Index(self.schema, path=str(path))
+        self.index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+        self._writer: tantivy.IndexWriter | None = None
+        self._writer_heap = writer_heap
+        self._writer_threads = writer_threads
+        self._searcher: tantivy.Searcher | None = None
+
+    # ---- writing -----------------------------------------------------------------------------------
+
+    @property
+    def writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            self._writer = self.index.writer(heap_size=self._writer_heap, num_threads=self._writer_threads)
+        return self._writer
+
+    def upsert(self, documents: list[IndexDocument]) -> None:
+        writer = self.writer
+        for document in documents:
+            writer.delete_documents_by_term(ID_FIELD, document.id)
+            writer.add_document(self._to_tantivy(document))
+
+    def add_new(self, documents: list[IndexDocument]) -> None:
+        """Add documents known not to be in the index (a rebuild into an empty index): skips the deletes."""
+        writer = self.writer
+        for document in documents:
+            writer.add_document(self._to_tantivy(document))
+
+    def delete(self, ids: list[str]) -> None:
+        writer = self.writer
+        for record_id in ids:
+            writer.delete_documents_by_term(ID_FIELD, record_id)
+
+    def delete_all(self) -> None:
+        self.writer.delete_all_documents()
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+        self.index.reload()
+        self._searcher = None
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.rollback()
+            self._writer = None
+
+    def _to_tantivy(self, document: IndexDocument) -> tantivy.Document:
+        doc = tantivy.Document()
+        doc.add_text(ID_FIELD, document.id)
+        for name, values in document.texts.items():
+            for value in values:
+                doc.add_text(name, value)
+        for name, values in document.keywords.items():
+            for value in values:
+                doc.add_text(name, value)
+        doc.add_integer(YEAR_FIELD, NO_YEAR if document.year is None else document.year)
+        doc.add_text(SORT_TITLE_FIELD, document.sort_title)
+        doc.add_bytes(DISPLAY_FIELD, json.dumps(document.display, ensure_ascii=False).encode())
+        return doc
+
+    # ---- reading -----------------------------------------------------------------------------------
+
+    @property
+    def searcher(self) -> tantivy.Searcher:
+        if self._searcher is None:
+            self._searcher = self.index.searcher()
+        return self._searcher
+
+    def refresh(self) -> None:
+        """See commits made by another process."""
+        self.index.reload()
+        self._searcher = None
+
+    def count(self) -> int:
+        return self.searcher.num_docs
+
+    def search(
+        self, plan: Plan, *, offset: int, limit: int, sort: str, facets: list[FacetSpec]
+    ) -> EngineResult:
+        searcher = self.searcher
+        query = self.to_query(plan)
+        if sort == "relevance":
+            result = searcher.search(query, limit=limit, offset=offset, count=True)
+        else:
+            field, order = {
+                "year": (YEAR_FIELD, tantivy.Order.Asc),
+                "-year": (YEAR_FIELD, tantivy.Order.Desc),
+                "title": (SORT_TITLE_FIELD, tantivy.Order.Asc),
+            }[sort]
+            result = searcher.search(query, limit=limit, offset=offset, count=True, order_by_field=field, order=order)
+        hits = []
+        for key, address in result.hits:
+            stored = searcher.doc(address)
+            display = json.loads(bytes(stored.get_first(DISPLAY_FIELD)).decode())
+            score = float(key) if sort == "relevance" else 0.0
+            hits.append(EngineHit(stored.get_first(ID_FIELD), score, display))
+        facet_counts = self._facets(searcher, query, facets) if facets else {}
+        return EngineResult(result.count or 0, hits, facet_counts)
+
+    def _facets(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, facets: list[FacetSpec]
+    ) -> dict[str, list[tuple[str, int]]]:
+        aggregations: dict[str, dict] = {}
+        for spec in facets:
+            if spec.interval:
+                aggregations[spec.name] = {
+                    "histogram": {"field": spec.field, "interval": spec.interval, "min_doc_count": 1}
+                }
+            else:
+                aggregations[spec.name] = {"terms": {"field": spec.field, "size": spec.size}}
+        raw = searcher.aggregate(query, aggregations)
+        counts: dict[str, list[tuple[str, int]]] = {}
+        for spec in facets:
+            buckets = raw.get(spec.name, {}).get("buckets", [])
+            if spec.interval:
+                # Buckets come in year order; undated records (NO_YEAR) are not a decade. The latest
+                # ``size`` decades are kept.
+                dated = [b for b in buckets if int(b["key"]) > NO_YEAR]
+                counts[spec.name] = [
+                    (f"{int(b['key'])}-{int(b['key']) + spec.interval - 1}", int(b["doc_count"]))
+                    for b in dated[-spec.size :]
+                ]
+            else:
+                counts[spec.name] = [(str(b["key"]), int(b["doc_count"])) for b in buckets]
+        return counts
+
+    def to_query(self, plan: Plan) -> tantivy.Query:
+        """Translate an engine-neutral plan into a tantivy query."""
+        schema = self.schema
+        if isinstance(plan, Term):
+            return tantivy.Query.term_query(schema, plan.field, plan.token)
+        if isinstance(plan, Phrase):
+            if len(plan.tokens) == 1:
+                return tantivy.Query.term_query(schema, plan.field, plan.tokens[0])
+            return tantivy.Query.phrase_query(schema, plan.field, list(plan.tokens))
+        if isinstance(plan, YearBetween):
+            low = plan.low if plan.low is not None else NO_YEAR + 1
+            high = plan.high if plan.high is not None else 100_000
+            return tantivy.Query.range_query(schema, YEAR_FIELD, tantivy.FieldType.Integer, low, high)
+        if isinstance(plan, Boost):
+            return tantivy.Query.boost_query(self.to_query(plan.child), plan.factor)
+        if isinstance(plan, Unscored):
+            return tantivy.Query.const_score_query(self.to_query(plan.child), 0.0)
+        if isinstance(plan, MatchAll):
+            return tantivy.Query.all_query()
+        if isinstance(plan, MatchNone):
+            return tantivy.Query.empty_query()
+        if isinstance(plan, Bool):
+            clauses = [(tantivy.Occur.Must, self.to_query(child)) for child in plan.must]
+            clauses += [(tantivy.Occur.Should, self.to_query(child)) for child in plan.should]
+            clauses += [(tantivy.Occur.MustNot, self.to_query(child)) for child in plan.must_not]
+            if not plan.must and not plan.should:
+                # Pure negation: everything except.
+                clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+            minimum = plan.min_should if plan.min_should > 1 else None
+            if minimum is not None and minimum > len(plan.should):
+                return tantivy.Query.empty_query()
+            return tantivy.Query.boolean_query(clauses, minimum) if minimum else tantivy.Query.boolean_query(clauses)
+        raise TypeError(f"not a query plan: {plan!r}")

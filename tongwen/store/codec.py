@@ -1,0 +1,82 @@
+"""How a `Record` is laid out for storage, and the content hash that tells a real change from a re-import.
+
+The record's JSON (`Record.to_dict`) is split into four parts so each is stored once and the hash covers
+exactly the content: the JSON *without* ``provenance.original``, ``run_id`` and ``position``; the original
+record text (big, rarely read, so its own column); and the run id and position (bookkeeping, not content).
+
+    >>> from tongwen.model import Record, Provenance
+    >>> rec = Record("nlc", "1", provenance=Provenance("nlc", "marc", run_id=7, original="<record/>"))
+    >>> again = Record("nlc", "1", provenance=Provenance("nlc", "marc", run_id=8, original="<record/>"))
+    >>> encode(rec).hash == encode(again).hash  # a later run of the same record is no change
+    True
+    >>> decode(encode(rec).content, "<record/>", 7, None) == rec
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from tongwen.model import Record
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedRecord:
+    id: str
+    source: str
+    local_id: str
+    institution: str | None
+    content: str  # the record's JSON without original / run_id / position
+    original: str | None
+    run_id: int | None
+    position: str | None
+    hash: str
+    languages: str  # JSON list, for stats without decoding every record
+    scripts: str  # JSON list (Record.scripts())
+    year_from: int | None
+    year_to: int | None
+
+
+def _dumps(data: Any) -> str:
+    # No sort_keys: dataclass field order is already fixed, and sorting costs time on every record.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def encode(record: Record) -> EncodedRecord:
+    data = record.to_dict()
+    provenance = data.get("provenance") or {}
+    original = provenance.pop("original", None)
+    run_id = provenance.pop("run_id", None)
+    # Position is where the record sat in the file: the same record from a renamed or re-sorted file is
+    # the same content, so it is not hashed either.
+    position = provenance.pop("position", None)
+    content = _dumps(data)
+    digest = hashlib.blake2b(content.encode(), digest_size=16)
+    if original is not None:
+        digest.update(b"\x00")
+        digest.update(original.encode("utf-8", "surrogatepass"))
+    return EncodedRecord(
+        id=record.id,
+        source=record.source,
+        local_id=record.local_id,
+        institution=record.institution,
+        content=content,
+        original=original,
+        run_id=run_id,
+        position=position,
+        hash=digest.hexdigest(),
+        languages=_dumps(record.languages),
+        scripts=_dumps(record.scripts()),
+        year_from=record.year_from,
+        year_to=record.year_to,
+    )
+
+
+def decode(content: str, original: str | None, run_id: int | None, position: str | None) -> Record:
+    data = json.loads(content)
+    if data.get("provenance") is not None:
+        data["provenance"].update(original=original, run_id=run_id, position=position)
+    return Record.from_dict(data)

@@ -1,0 +1,566 @@
+"""The store on SQLite: one file, WAL mode, a versioned schema. All of Tongwen's SQL lives in this module.
+
+    >>> import tempfile, pathlib
+    >>> from tongwen.model import Record
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "tongwen.sqlite"
+    >>> with Store.open(path) as store:
+    ...     store.upsert(Record("nlk", "KMO1"))
+    ...     store.upsert(Record("nlk", "KMO1"))
+    ...     store.delete("nlk:KMO1")
+    ...     [(c.seq, c.record_id, c.deleted) for c in store.changes_since(0)]
+    'added'
+    'unchanged'
+    True
+    [(2, 'nlk:KMO1', True)]
+
+Writes outside `batch()` commit one by one; inside `with store.batch():` they commit every N writes, which is
+what makes bulk imports fast. Every add, update and delete takes the next number of a store-wide change
+sequence (`seq`); followers (search index, OAI-PMH) ask for `changes_since(their last seq)`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tongwen.model import Record
+from tongwen.store.api import (
+    COUNT_NAMES,
+    Change,
+    Problem,
+    Run,
+    SourceInfo,
+    StoreError,
+    UpsertResult,
+)
+from tongwen.store.codec import decode, encode
+
+_PAGE = 1000  # rows per query when streaming; bounds memory whatever the store's size
+_MAX_PARAMS = 500  # ids per IN (...) query, well under SQLite's parameter limit
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- schema ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    description: str
+    sql: str
+    backfill: Callable[[sqlite3.Connection], None] | None = None  # data steps SQL alone cannot do
+
+
+def _backfill_facets(conn: sqlite3.Connection) -> None:
+    """Fill the stats columns of records stored before version 2, a page at a time."""
+    last = ""
+    while True:
+        rows = conn.execute(
+            "SELECT id, content FROM records WHERE id > ? ORDER BY id LIMIT ?", (last, _PAGE)
+        ).fetchall()
+        if not rows:
+            return
+        for record_id, content in rows:
+            enc = encode(decode(content, None, None, None))
+            conn.execute(
+                "UPDATE records SET languages = ?, scripts = ?, year_from = ?, year_to = ? WHERE id = ?",
+                (enc.languages, enc.scripts, enc.year_from, enc.year_to, record_id),
+            )
+        last = rows[-1][0]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "records with tombstones and a change sequence; runs, problems, sources, meta",
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+        CREATE TABLE sources (
+            name TEXT PRIMARY KEY, institution TEXT, format TEXT, created TEXT NOT NULL
+        );
+        CREATE TABLE records (
+            id TEXT PRIMARY KEY,          -- "source:local_id"
+            source TEXT NOT NULL,
+            local_id TEXT NOT NULL,
+            institution TEXT,
+            content TEXT NOT NULL,        -- Record JSON without provenance original/run_id/position
+            original TEXT,                -- provenance.original: the source record verbatim
+            run_id INTEGER,               -- the run that last changed the record
+            position TEXT,                -- where that run found it
+            hash TEXT NOT NULL,           -- of content + original: unchanged re-imports are skipped
+            deleted INTEGER NOT NULL DEFAULT 0,
+            datestamp TEXT NOT NULL,      -- UTC, changes only when the content does
+            seq INTEGER NOT NULL          -- store-wide change number
+        );
+        CREATE UNIQUE INDEX records_seq ON records (seq);
+        CREATE INDEX records_source ON records (source, deleted);
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL, source TEXT NOT NULL, files TEXT NOT NULL, format TEXT,
+            started TEXT NOT NULL, finished TEXT, status TEXT NOT NULL,
+            added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0, repaired INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE problems (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs (id),
+            position TEXT, record_id TEXT, field TEXT,
+            severity TEXT NOT NULL, message TEXT NOT NULL
+        );
+        CREATE INDEX problems_run ON problems (run_id, id);
+        """,
+    ),
+    Migration(
+        2,
+        "languages, scripts and years as columns, so stats need not decode every record",
+        """
+        ALTER TABLE records ADD COLUMN languages TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE records ADD COLUMN scripts TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE records ADD COLUMN year_from INTEGER;
+        ALTER TABLE records ADD COLUMN year_to INTEGER;
+        """,
+        _backfill_facets,
+    ),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring the database up to `target`, one migration per transaction. Returns the version reached."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database has schema version {version}, newer than this Tongwen knows ({SCHEMA_VERSION}); "
+            "upgrade Tongwen"
+        )
+    for step in MIGRATIONS:
+        if version < step.version <= target:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(step.sql):
+                    conn.execute(statement)
+                if step.backfill:
+                    step.backfill(conn)
+                conn.execute(f"PRAGMA user_version = {step.version:d}")
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_migrated', ?)", (utc_now(),)
+                )
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            version = step.version
+    return version
+
+
+def _statements(script: str) -> Iterator[str]:
+    # executescript() would commit our transaction; split on ';' instead (no ';' inside our literals).
+    for statement in script.split(";"):
+        if statement.strip():
+            yield statement
+
+
+# --- the store ------------------------------------------------------------------------------------------
+
+_RECORD_COLUMNS = "content, original, run_id, position"
+_RECORD_COLUMNS_NO_ORIGINAL = "content, NULL, run_id, position"
+
+
+class Store:
+    """The record store. Open with `Store.open(path)`; use as a context manager or call `close()`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool):
+        self._conn = conn
+        self.path = path
+        self.read_only = read_only
+        self._batch_depth = 0
+        self._batch_every = 0
+        self._pending = 0
+        self._seq: int | None = None  # next seq - 1, valid inside the current write transaction
+
+    # -- opening and closing
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Store:
+        """Open (creating and upgrading as needed) the store at `path`.
+
+        `read_only=True` (for the web server) never writes, refuses writes with a clear error, and may be
+        shared between threads. A read-only open of a missing or not yet upgraded database fails.
+        """
+        path = Path(path)
+        if read_only:
+            if not path.exists():
+                raise StoreError(f"no Tongwen database at {path}: import some records first")
+            conn = sqlite3.connect(
+                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                check_same_thread=False, timeout=10,
+            )
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                conn.close()
+                raise StoreError(
+                    f"the database {path} has schema version {version}, this Tongwen needs "
+                    f"{SCHEMA_VERSION}: open it once for writing (for example `tongwen stats`) to upgrade it"
+                )
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe with WAL
+            try:
+                migrate(conn)
+            except BaseException:
+                conn.close()
+                raise
+        conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache, a fixed ceiling
+        return cls(conn, path, read_only)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- transactions
+
+    @contextmanager
+    def batch(self, every: int = 1000) -> Iterator[Store]:
+        """Group writes in transactions of `every` writes. On an error the writes so far are kept.
+
+        Each write is complete in itself, so committing what was done before an interruption (Ctrl-C, a
+        failing callback) loses nothing and leaves nothing half-written; only a database error rolls back.
+        """
+        self._require_writable()
+        if self._batch_depth:
+            self._batch_depth += 1
+            try:
+                yield self
+            finally:
+                self._batch_depth -= 1
+            return
+        self._begin()
+        self._batch_depth, self._batch_every, self._pending = 1, max(1, every), 0
+        try:
+            yield self
+        except sqlite3.Error:
+            self._rollback()
+            raise
+        except BaseException:
+            self._commit()
+            raise
+        else:
+            self._commit()
+        finally:
+            self._batch_depth = 0
+
+    def _begin(self) -> None:
+        # IMMEDIATE takes the write lock now, so the seq we read cannot be taken by another writer.
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._seq = None
+
+    def _commit(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("COMMIT")
+        self._seq = None
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+        self._seq = None
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        self._require_writable()
+        if self._batch_depth:
+            yield self._conn
+            self._pending += 1
+            if self._pending >= self._batch_every:
+                self._commit()
+                self._begin()
+                self._pending = 0
+            return
+        self._begin()
+        try:
+            yield self._conn
+        except BaseException:
+            self._rollback()
+            raise
+        self._commit()
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the store {self.path} was opened read-only")
+
+    def _next_seq(self) -> int:
+        if self._seq is None:
+            self._seq = self.max_seq()
+        self._seq += 1
+        return self._seq
+
+    # -- records
+
+    def upsert(self, record: Record) -> UpsertResult:
+        """Store `record` under `record.id`: "added", "updated", or "unchanged" (nothing written)."""
+        enc = encode(record)
+        with self._write() as conn:
+            row = conn.execute("SELECT hash, deleted FROM records WHERE id = ?", (enc.id,)).fetchone()
+            if row is not None and row[0] == enc.hash and not row[1]:
+                return "unchanged"
+            values = (
+                enc.source, enc.local_id, enc.institution, enc.content, enc.original, enc.run_id,
+                enc.position, enc.hash, utc_now(), self._next_seq(), enc.languages, enc.scripts,
+                enc.year_from, enc.year_to, enc.id,
+            )
+            if row is None:
+                conn.execute(
+                    "INSERT INTO records (source, local_id, institution, content, original, run_id, position,"
+                    " hash, datestamp, seq, languages, scripts, year_from, year_to, id, deleted)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                    values,
+                )
+                return "added"
+            conn.execute(
+                "UPDATE records SET source = ?, local_id = ?, institution = ?, content = ?, original = ?,"
+                " run_id = ?, position = ?, hash = ?, datestamp = ?, seq = ?, languages = ?, scripts = ?,"
+                " year_from = ?, year_to = ?, deleted = 0 WHERE id = ?",
+                values,
+            )
+            return "added" if row[1] else "updated"  # a tombstone brought back is new to followers
+
+    def delete(self, record_id: str) -> bool:
+        """Mark a record deleted (kept as a tombstone). False when there was no live record to delete."""
+        with self._write() as conn:
+            row = conn.execute("SELECT deleted FROM records WHERE id = ?", (record_id,)).fetchone()
+            if row is None or row[0]:
+                return False
+            conn.execute(
+                "UPDATE records SET deleted = 1, datestamp = ?, seq = ? WHERE id = ?",
+                (utc_now(), self._next_seq(), record_id),
+            )
+            return True
+
+    def get(self, record_id: str, *, include_deleted: bool = False) -> Record | None:
+        row = self._conn.execute(
+            f"SELECT {_RECORD_COLUMNS}, deleted FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None or (row[4] and not include_deleted):
+            return None
+        return decode(*row[:4])
+
+    def get_many(self, ids: Iterable[str]) -> list[Record]:
+        """The live records among `ids`, in the order asked; unknown and deleted ids are left out."""
+        wanted = list(ids)
+        found: dict[str, Record] = {}
+        for start in range(0, len(wanted), _MAX_PARAMS):
+            chunk = wanted[start : start + _MAX_PARAMS]
+            marks = ",".join("?" * len(chunk))
+            for record_id, *columns in self._conn.execute(
+                f"SELECT id, {_RECORD_COLUMNS} FROM records WHERE deleted = 0 AND id IN ({marks})", chunk
+            ):
+                found[record_id] = decode(*columns)
+        return [found[i] for i in wanted if i in found]
+
+    def iter_records(
+        self, source: str | None = None, include_deleted: bool = False, *, with_original: bool = True
+    ) -> Iterator[Record]:
+        """Every record (of one source), in id order, a page at a time: memory stays flat.
+
+        Pages are fetched by "id greater than the last one" rather than one long cursor, so writing to the
+        store while iterating is safe and no read transaction is held open.
+        """
+        columns = _RECORD_COLUMNS if with_original else _RECORD_COLUMNS_NO_ORIGINAL
+        where = ["id > ?"]
+        params: list[Any] = []
+        if source is not None:
+            where.append("source = ?")
+            params.append(source)
+        if not include_deleted:
+            where.append("deleted = 0")
+        sql = f"SELECT id, {columns} FROM records WHERE {' AND '.join(where)} ORDER BY id LIMIT {_PAGE}"
+        last = ""
+        while True:
+            rows = self._conn.execute(sql, [last, *params]).fetchall()
+            for _, *row in rows:
+                yield decode(*row)
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1][0]
+
+    def changes_since(self, seq: int, limit: int = 1000, *, with_original: bool = True) -> list[Change]:
+        """Up to `limit` changes after change number `seq`, oldest first: the latest state of each record."""
+        columns = _RECORD_COLUMNS if with_original else _RECORD_COLUMNS_NO_ORIGINAL
+        rows = self._conn.execute(
+            f"SELECT seq, id, deleted, datestamp, {columns} FROM records WHERE seq > ? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        ).fetchall()
+        return [
+            Change(row[0], row[1], bool(row[2]), row[3], None if row[2] else decode(*row[4:]))
+            for row in rows
+        ]
+
+    def max_seq(self) -> int:
+        return self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0]
+
+    def count(self, source: str | None = None) -> int:
+        """Live (not deleted) records, in all or one source."""
+        if source is None:
+            return self._conn.execute("SELECT COUNT(*) FROM records WHERE deleted = 0").fetchone()[0]
+        return self._conn.execute(
+            "SELECT COUNT(*) FROM records WHERE source = ? AND deleted = 0", (source,)
+        ).fetchone()[0]
+
+    def stats(self) -> dict[str, Any]:
+        """Counts of live records by source, institution, language and script, and the year range."""
+
+        def counted(sql: str) -> dict[str, int]:
+            return {key: n for key, n in self._conn.execute(sql) if key is not None}
+
+        live = "FROM records WHERE deleted = 0"
+        years = self._conn.execute(
+            f"SELECT MIN(year_from), MAX(COALESCE(year_to, year_from)), COUNT(year_from) {live}"
+        ).fetchone()
+        return {
+            "records": self.count(),
+            "deleted": self._conn.execute("SELECT COUNT(*) FROM records WHERE deleted = 1").fetchone()[0],
+            "sources": counted(f"SELECT source, COUNT(*) {live} GROUP BY source ORDER BY 2 DESC, 1"),
+            "institutions": counted(
+                f"SELECT institution, COUNT(*) {live} GROUP BY institution ORDER BY 2 DESC, 1"
+            ),
+            "languages": counted(
+                "SELECT j.value, COUNT(*) FROM records, json_each(records.languages) AS j"
+                " WHERE deleted = 0 GROUP BY j.value ORDER BY 2 DESC, 1"
+            ),
+            "scripts": counted(
+                "SELECT j.value, COUNT(*) FROM records, json_each(records.scripts) AS j"
+                " WHERE deleted = 0 GROUP BY j.value ORDER BY 2 DESC, 1"
+            ),
+            "years": {"from": years[0], "to": years[1], "records_with_year": years[2]},
+            "last_seq": self.max_seq(),
+        }
+
+    # -- runs and problems
+
+    def begin_run(self, kind: str, source: str, files: Iterable[str], format: str | None) -> int:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO runs (kind, source, files, format, started, status) VALUES (?, ?, ?, ?, ?, ?)",
+                (kind, source, json.dumps(list(files), ensure_ascii=False), format, utc_now(), "running"),
+            )
+            return int(cursor.lastrowid)
+
+    def add_problem(
+        self, run_id: int, position: str | None, record_id: str | None, field: str | None, severity: str,
+        message: str,
+    ) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO problems (run_id, position, record_id, field, severity, message)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (run_id, position, record_id, field, severity, message),
+            )
+
+    def seen_in_run(self, run_id: int, record_id: str) -> bool:
+        """True when `record_id` was already seen in this run; marks it seen otherwise.
+
+        Lets an import keep the first of several records sharing an id in one file, so that importing the
+        file again finds every record unchanged. Kept in a TEMP table: on disk, not in Python memory, and
+        gone with the connection.
+        """
+        with self._write() as conn:
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS run_seen (run_id INTEGER, id TEXT, PRIMARY KEY (run_id, id))"
+                " WITHOUT ROWID"
+            )
+            cursor = conn.execute("INSERT OR IGNORE INTO temp.run_seen (run_id, id) VALUES (?, ?)",
+                                  (run_id, record_id))
+            return cursor.rowcount == 0
+
+    def finish_run(self, run_id: int, counts: Mapping[str, int], status: str) -> None:
+        unknown = set(counts) - set(COUNT_NAMES)
+        if unknown:
+            raise ValueError(f"unknown run counts {sorted(unknown)}; expected some of {COUNT_NAMES}")
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE runs SET finished = ?, status = ?, added = ?, updated = ?, unchanged = ?, deleted = ?,"
+                " rejected = ?, repaired = ? WHERE id = ?",
+                (utc_now(), status, *(int(counts.get(name, 0)) for name in COUNT_NAMES), run_id),
+            )
+            if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'run_seen'").fetchone():
+                conn.execute("DELETE FROM temp.run_seen WHERE run_id = ?", (run_id,))
+
+    def runs(self, limit: int = 50) -> list[Run]:
+        """The latest runs, newest first."""
+        rows = self._conn.execute(
+            "SELECT id, kind, source, files, format, started, finished, status,"
+            f" {', '.join(COUNT_NAMES)},"
+            " (SELECT COUNT(*) FROM problems WHERE problems.run_id = runs.id)"
+            " FROM runs ORDER BY id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [
+            Run(
+                id=row[0], kind=row[1], source=row[2], files=json.loads(row[3]), format=row[4],
+                started=row[5], finished=row[6], status=row[7],
+                counts=dict(zip(COUNT_NAMES, row[8:14], strict=True)), problem_count=row[14],
+            )
+            for row in rows
+        ]
+
+    def run(self, run_id: int) -> Run | None:
+        for run in self.runs(limit=-1):  # -1: no limit; runs are few
+            if run.id == run_id:
+                return run
+        return None
+
+    def problems(self, run_id: int, limit: int | None = None) -> list[Problem]:
+        """The problems of one run, in the order found."""
+        rows = self._conn.execute(
+            "SELECT run_id, position, record_id, field, severity, message FROM problems"
+            " WHERE run_id = ? ORDER BY id LIMIT ?",
+            (run_id, -1 if limit is None else limit),
+        )
+        return [Problem(*row) for row in rows]
+
+    # -- sources and meta
+
+    def register_source(self, name: str, institution: str | None = None, format: str | None = None) -> None:
+        """Create the source, or fill in its institution / format when given."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO sources (name, institution, format, created) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET institution = COALESCE(excluded.institution, institution),"
+                " format = COALESCE(excluded.format, format)",
+                (name, institution, format, utc_now()),
+            )
+
+    def sources(self) -> list[SourceInfo]:
+        rows = self._conn.execute(
+            "SELECT name, institution, format, created,"
+            " (SELECT COUNT(*) FROM records WHERE records.source = sources.name AND deleted = 0)"
+            " FROM sources ORDER BY name"
+        )
+        return [SourceInfo(*row) for row in rows]
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))

@@ -1,0 +1,95 @@
+"""The web application: portal pages, JSON API and protocol endpoints, assembled from small routers.
+
+`create_app(settings)` is the only entry point (`tongwen serve` and the tests call it). Every response gets the
+security headers; errors become a page or a JSON body with a clear message, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tongwen import __version__
+from tongwen.config import Settings
+from tongwen.web import api, pages
+from tongwen.web.catalog import Catalog
+from tongwen.web.rendering import render_error
+
+log = logging.getLogger("tongwen.web")
+STATIC_DIR = Path(__file__).parent / "static"
+
+SECURITY_HEADERS = {
+    # No inline scripts or styles anywhere in the portal, so the policy can be strict.
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path == "/openapi.json"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    app = FastAPI(
+        title="Tongwen API",
+        version=__version__,
+        description="Search and read the records of the national libraries aggregated in Tongwen. "
+        "The query language is the portal's: words, \"phrases\", AND/OR/NOT, title:, creator:, subject:, "
+        "isbn:, publisher:, year:1900-1950.",
+        docs_url=None,  # our own /docs page: Swagger UI would need a CDN and inline scripts
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.catalog = Catalog(settings)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_headers=["*"])
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        message = exc.detail if isinstance(exc.detail, str) else "The request could not be answered."
+        if wants_json(request):
+            return JSONResponse({"error": {"status": exc.status_code, "message": message}},
+                                status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return render_error(request, exc.status_code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err.get('loc', [])[1:])}: {err.get('msg')}" for err in exc.errors()
+        )
+        message = f"Invalid request parameters — {problems}"
+        if wants_json(request):
+            return JSONResponse({"error": {"status": 422, "message": message}}, status_code=422)
+        return render_error(request, 422, message)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception):
+        log.exception("unhandled error on %s", request.url.path)
+        message = "Something went wrong on our side. The error has been logged."
+        if wants_json(request):
+            return JSONResponse({"error": {"status": 500, "message": message}}, status_code=500)
+        return render_error(request, 500, message)
+
+    return app

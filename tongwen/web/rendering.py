@@ -1,0 +1,68 @@
+"""Server-side pages: one Jinja2 environment, autoescaping on, the request's interface language active."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_decimal
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from tongwen.web import i18n
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+MAX_QUERY_LENGTH = 500
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+templates = Jinja2Templates(directory=TEMPLATES_DIR, extensions=["jinja2.ext.i18n"])
+templates.env.autoescape = True
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=i18n.gettext, ngettext=lambda s, p, n: i18n.gettext(s if n == 1 else p), newstyle=True
+)
+
+
+def format_number(value: int | float | None) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value, locale=i18n.current_language().babel)
+
+
+templates.env.globals["format_number"] = format_number
+
+
+def choose_language(request: Request) -> i18n.UILanguage:
+    language = i18n.negotiate(
+        request.query_params.get("lang"), request.cookies.get(i18n.COOKIE), request.headers.get("accept-language")
+    )
+    i18n.activate(language)
+    return language
+
+
+def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    language = choose_language(request)
+    catalog = request.app.state.catalog
+    response = templates.TemplateResponse(
+        request,
+        template,
+        {
+            "ui": language,
+            "ui_languages": i18n.LANGUAGES,
+            "max_query_length": MAX_QUERY_LENGTH,
+            "has_registry": catalog.has_registry(),
+            **context,
+        },
+        status_code=status_code,
+    )
+    if request.query_params.get("lang") in i18n.BY_CODE:
+        response.set_cookie(i18n.COOKIE, language.code, max_age=COOKIE_MAX_AGE, samesite="lax", httponly=True)
+    return response
+
+
+def render_error(request: Request, status_code: int, message: str) -> HTMLResponse:
+    choose_language(request)
+    headings = {404: i18n.gettext("Not found"), 422: i18n.gettext("Invalid request"),
+                500: i18n.gettext("Server error")}
+    heading = headings.get(status_code, i18n.gettext("Something went wrong"))
+    return render(request, "error.html", {"heading": heading, "message": message}, status_code=status_code)
