@@ -85,7 +85,9 @@ def open_store(settings: Settings, *, must_exist: bool = False) -> Iterator[Stor
 @click.pass_obj
 def import_command(settings: Settings, files: tuple[str, ...], source: str, institution: str | None,
                    format_name: str | None, columns: str | None) -> None:
-    """Import catalogue files (MARC, MARCXML, MARC-in-JSON, Dublin Core, MODS, CSV).
+    """Import catalogue files into the data directory.
+
+    Formats: MARC (ISO 2709), MARCXML, MARC-in-JSON, Dublin Core, MODS, CSV/TSV.
 
     Records already stored are updated when they changed and left alone when they did not, so importing
     the same file again is safe, and an interrupted import can simply be run again. Records that cannot be
@@ -162,7 +164,9 @@ def _print_problems(problems: list, title: str) -> None:
 @main.command()
 @click.pass_obj
 def sources(settings: Settings) -> None:
-    """List the sources (collections) imported so far, with their record counts.
+    """List the sources imported so far.
+
+    One line per source (collection) with its institution, format and record count.
 
     \b
     Example:
@@ -180,8 +184,10 @@ def sources(settings: Settings) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON (the common record model).")
 @click.pass_obj
 def show(settings: Settings, record_id: str, as_json: bool) -> None:
-    """Show one record: every title and name in all its scripts, identifiers, publication, subjects, links
-    and where it came from.
+    """Show one record.
+
+    Every title and name in all its scripts side by side, identifiers, publication, subjects, links and
+    where the record came from.
 
     ID is SOURCE:LOCAL_ID, as printed by `tongwen import` and the portal.
 
@@ -253,7 +259,9 @@ def _print_record(record: Record, deleted: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON.")
 @click.pass_obj
 def stats(settings: Settings, as_json: bool) -> None:
-    """Count the records: by source, institution, language and script, and the years they span.
+    """Count the records by source, institution, language, script.
+
+    Also the range of publication years.
 
     \b
     Examples:
@@ -285,7 +293,7 @@ def _print_stats(numbers: dict[str, Any]) -> None:
 @click.option("--limit", default=20, show_default=True, help="How many recent runs to list.")
 @click.pass_obj
 def runs(settings: Settings, problems_of: int | None, limit: int) -> None:
-    """List recent imports and harvests with their counts, or every problem of one run.
+    """List recent imports, or every problem of one run.
 
     \b
     Examples:
@@ -317,7 +325,9 @@ def runs(settings: Settings, problems_of: int | None, limit: int) -> None:
               show_default=True, help="The demo collection's list of files.")
 @click.pass_obj
 def demo(settings: Settings, no_serve: bool, manifest: str) -> None:
-    """Load the demo collection (files listed in demo/manifest.toml) into the data directory.
+    """Load the demo collection into the data directory.
+
+    The files are those listed in demo/manifest.toml.
 
     Loading again is safe: unchanged records are left alone.
 
@@ -360,3 +370,7 @@ def _read_manifest(path: Path) -> list[dict[str, Any]]:
         raise click.ClickException(f"{path} lists no [[collection]] entries")
     return entries
 
+
+
+if __name__ == "__main__":
+    main()

@@ -119,6 +119,7 @@ def _table_eras(name: str) -> Iterable[tuple[Era, list[str]]]:
         yield era, forms
 
 
+@lru_cache(maxsize=16384)
 def _roman_key(text: str) -> str:
     """Spelling-insensitive key for a romanized era name: Shōwa, Showa, Shouwa, Syôwa -> "showa".
 

@@ -43,11 +43,11 @@ STATE_FILE = "sync.json"
 class StoreLike(Protocol):
     """The part of `tongwen.store` the index reads."""
 
-    def changes_since(self, seq: int, limit: int) -> list[Any]: ...
+    def changes_since(self, seq: int, limit: int, *, with_original: bool = True) -> list[Any]: ...
 
     def max_seq(self) -> int: ...
 
-    def iter_records(self) -> Iterator[Record]: ...
+    def iter_records(self, *, with_original: bool = True) -> Iterator[Record]: ...
 
 
 @dataclass(slots=True)
@@ -194,7 +194,7 @@ class SearchIndex:
         seq = self.synced_seq()
         added = deleted = 0
         while True:
-            changes = store.changes_since(seq, SYNC_BATCH)
+            changes = store.changes_since(seq, SYNC_BATCH, with_original=False)
             if not changes:
                 break
             documents = []
@@ -225,7 +225,7 @@ class SearchIndex:
         fresh = TantivyEngine(fresh_path)
         count = 0
         batch: list[IndexDocument] = []
-        for record in store.iter_records():
+        for record in store.iter_records(with_original=False):
             batch.append(self.builder.build(record))
             if len(batch) >= SYNC_BATCH:
                 fresh.add_new(batch)

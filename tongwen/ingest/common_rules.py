@@ -62,6 +62,26 @@ def text_script(text: str | None) -> str | None:
     return detect_script(text)
 
 
+_SCRIPT_LANGUAGE = {"Jpan": "jpn", "Hira": "jpn", "Kana": "jpn", "Hrkt": "jpn", "Kore": "kor", "Hang": "kor",
+                    "Thai": "tha", "Mymr": "bur", "Khmr": "khm", "Laoo": "lao"}
+
+
+def form_language(script: str | None, record_lang: str | None) -> str | None:
+    """The language of one written form: what its script proves (kana -> ``jpn``, hangul -> ``kor``), else
+    the record's language when the script can write it (Han for chi/jpn/kor), else unknown.
+
+    >>> form_language("Jpan", "eng"), form_language("Hani", "chi"), form_language("Hani", "eng")
+    ('jpn', 'chi', None)
+    """
+    if script in _SCRIPT_LANGUAGE:
+        return _SCRIPT_LANGUAGE[script]
+    if script in ("Hani", "Hans", "Hant"):
+        return record_lang if record_lang in ("chi", "jpn", "kor", "vie") else None
+    if script == "Latn":
+        return record_lang if record_lang and record_lang not in ("chi", "jpn", "kor", "tha", "bur") else None
+    return record_lang
+
+
 # ---------------------------------------------------------------- standard numbers (python-stdnum does the maths)
 
 _ISBN_CANDIDATE = re.compile(r"(?<![0-9])(97[89][0-9 -]{10,14}|[0-9][0-9 -]{8,11}[0-9Xx])(?![0-9])")

@@ -457,11 +457,12 @@ def titles_from_row(title: str | None, reading: str | None, romanized: str | Non
     if not title:
         return []
     script = rules.text_script(title)
-    forms = [Form(title, script, main_lang if script != "Latn" or main_lang == "eng" else main_lang)]
+    forms = [Form(title, script, rules.form_language(script, main_lang))]
     if reading and reading != title:
-        forms.append(Form(reading, rules.text_script(reading), main_lang))
+        reading_script = rules.text_script(reading)
+        forms.append(Form(reading, reading_script, rules.form_language(reading_script, main_lang)))
     if romanized and romanized != title:
-        forms.append(Form(romanized, "Latn", main_lang))
+        forms.append(Form(romanized, "Latn", None))  # a romanization's language is its original's, not Latin's
     titles = [Title(forms, "main")]
     titles.extend(Title([Form(v, rules.text_script(v), None)], "variant") for v in variants if v != title)
     return titles

@@ -339,7 +339,7 @@ def _first_identifier(values: list[DCValue]) -> str | None:
 def _form(text: str, lang_attr: str | None, default_lang: str | None) -> Form:
     tag = rules.parse_lang_tag(lang_attr)
     script = tag.script or rules.text_script(text)
-    return Form(text, script, tag.lang or (default_lang if script != "Latn" else None))
+    return Form(text, script, tag.lang or rules.form_language(script, default_lang))
 
 
 def titles_from_dc(values: list[DCValue], main_lang: str | None) -> list[Title]:
@@ -408,7 +408,8 @@ def _loose(text: str) -> str:
 
 def _add_reading(title: Title, reading: str, main_lang: str | None) -> None:
     if all(form.text != reading for form in title.forms):
-        title.forms.append(Form(reading, rules.text_script(reading), main_lang if main_lang != "eng" else None))
+        script = rules.text_script(reading)
+        title.forms.append(Form(reading, script, rules.form_language(script, main_lang)))
 
 
 def _has(values: list[DCValue], elements: set[str]) -> bool:

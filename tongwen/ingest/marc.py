@@ -171,8 +171,10 @@ def _directory_fits(entries: list[bytes], data: bytes, base: int) -> bool:
         if not entry[3:12].isdigit():
             return False
         length, offset = int(entry[3:7]), int(entry[7:12])
-        end = base + offset + length - 1
-        if length < 1 or end >= len(data) or data[end] != FIELD_TERMINATOR:
+        start = base + offset
+        end = start + length - 1
+        # The field must end at a terminator and hold no other one (else the length overshoots into the next).
+        if length < 1 or end >= len(data) or data.find(FIELD_TERMINATOR, start, end + 1) != end:
             return False
     return True
 
@@ -261,9 +263,6 @@ class _PymarcLogCollector(logging.Handler):
 
 _LOG_COLLECTOR = _PymarcLogCollector()
 logging.getLogger("pymarc").addHandler(_LOG_COLLECTOR)
-# pymarc also *warns* about undecodable subfield codes; `_decode_fields` reports them per field instead.
-# A category filter set once is far cheaper than catch_warnings() around every record.
-warnings.filterwarnings("ignore", category=pymarc.exceptions.BadSubfieldCodeWarning)
 
 
 def decode_record(data: bytes, diagnostics: list[Diagnostic]) -> pymarc.Record:
@@ -274,19 +273,21 @@ def decode_record(data: bytes, diagnostics: list[Diagnostic]) -> pymarc.Record:
     encoding, note = choose_encoding(chr(data[9]), body, b"066" in data[24:base])
     if note:
         diagnostics.append(note)
-    for bad in _BAD_SUBFIELD_CODE.finditer(body):
+    bad_codes = list(_BAD_SUBFIELD_CODE.finditer(body))
+    for bad in bad_codes:
         diagnostics.append(Diagnostic(
             "a subfield delimiter is followed by a non-ASCII byte, not a code; the next ASCII letter is used",
             _tag_at(data, base, bad.start()),
         ))
     _LOG_COLLECTOR.messages = []
     try:
-        if encoding == "utf-8":
-            record = _decode_utf8(data, body, diagnostics)
+        if bad_codes:
+            with warnings.catch_warnings():
+                # pymarc also *warns* about them; they were reported just above, per field.
+                warnings.simplefilter("ignore", pymarc.exceptions.BadSubfieldCodeWarning)
+                record = _decode(data, body, encoding, diagnostics)
         else:
-            # pymarc decodes by leader/09, so the flag is set to what the bytes really are.
-            raw = pymarc.Record(data[:9] + b" " + data[10:], to_unicode=False)
-            record = _decode_fields(raw, encoding, diagnostics)
+            record = _decode(data, body, encoding, diagnostics)
         for message in _LOG_COLLECTOR.messages:
             diagnostics.append(Diagnostic(message, "indicators"))
     except (pymarc.exceptions.PymarcException, ValueError, IndexError) as exc:
@@ -294,6 +295,14 @@ def decode_record(data: bytes, diagnostics: list[Diagnostic]) -> pymarc.Record:
     finally:
         _LOG_COLLECTOR.messages = None
     return record
+
+
+def _decode(data: bytes, body: bytes, encoding: str, diagnostics: list[Diagnostic]) -> pymarc.Record:
+    if encoding == "utf-8":
+        return _decode_utf8(data, body, diagnostics)
+    # pymarc decodes by leader/09, so the flag is set to what the bytes really are.
+    raw = pymarc.Record(data[:9] + b" " + data[10:], to_unicode=False)
+    return _decode_fields(raw, encoding, diagnostics)
 
 
 def _tag_at(data: bytes, base: int, offset: int) -> str:

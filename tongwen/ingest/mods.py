@@ -134,8 +134,9 @@ def _form(text: str, element: etree._Element, default_lang: str | None) -> Form:
     script = element.get("script") or rules.text_script(text)
     if element.get("transliteration"):
         script = "Latn" if rules.text_script(text) == "Latn" else script
-    lang = _lang_of(element) or (default_lang if script != "Latn" or element.get("transliteration") else None)
-    return Form(text, script, lang)
+    if script == "Hani" and element.get("script") is None:
+        script = rules.text_script(text)
+    return Form(text, script, _lang_of(element) or rules.form_language(script, default_lang))
 
 
 _TITLE_ROLES = {None: "main", "translated": "parallel", "alternative": "variant", "abbreviated": "variant",

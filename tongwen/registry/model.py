@@ -12,12 +12,16 @@ people"), the registry stores one `Activity` with ``aggregate=True``, its period
 event that is known to be one of the events an aggregate sums up points at it with ``part_of``. Counting rule
 (implemented in `tongwen.registry.stats`, never double-counting):
 
-- Totals (per partner pair, per kind, overall) take an aggregate's stated counts and **skip** every event that
-  is ``part_of`` it, because the aggregate already includes it.
-- Per-year counts place single events and aggregates whose period lies within one year in that year. An
-  aggregate spanning several years cannot be placed; it is reported under ``spans`` with the **remainder**
-  (its counts minus those of its dated parts), so per-year figures plus spans add up to the totals.
+- An event that is ``part_of`` an aggregate is shown in timelines, lists and the network, but counted in
+  **no** statistic: its aggregate already counts it.
+- Totals (per partner pair, per kind, overall) add single events (1 event each, their people and items) and
+  aggregates (their stated ``event_count``, ``participant_count``, ``items_count``).
+- Per-year counts place single events, and aggregates whose period lies within one year, in that year. An
+  aggregate spanning several years cannot be split over them; it is reported once under ``spans``. So the
+  per-year figures plus the spans add up exactly to the totals.
 - ``status="planned"`` activities are listed in timelines but counted in no statistic.
+- Unknown counts are unknown, not zero: an aggregate that gives only people ("seven librarians") adds no
+  events.
 
 Example:
 

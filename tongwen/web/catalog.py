@@ -7,6 +7,7 @@ runs plain handlers in a thread pool), opened read-only: the web process never w
 from __future__ import annotations
 
 import threading
+import time
 from functools import cached_property
 from typing import Any
 
@@ -15,12 +16,16 @@ from tongwen.model import Record
 from tongwen.store import Store
 
 
+REFRESH_SECONDS = 2.0
+
+
 class Catalog:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._local = threading.local()
         self._index_lock = threading.Lock()
         self._index = None
+        self._refreshed = 0.0
 
     # -- store ---------------------------------------------------------------------------------------------
     @property
@@ -44,7 +49,8 @@ class Catalog:
 
     def stats(self) -> dict[str, Any]:
         if not self.has_data():
-            return {"total": 0, "institutions": {}, "languages": {}, "scripts": {}, "sources": {}}
+            return {"records": 0, "deleted": 0, "institutions": {}, "languages": {}, "scripts": {}, "sources": {},
+                    "years": {"from": None, "to": None, "records_with_year": 0}, "last_seq": 0}
         return self.store.stats()
 
     # -- search index --------------------------------------------------------------------------------------
@@ -55,11 +61,17 @@ class Catalog:
                 if self._index is None:
                     from tongwen.index import SearchIndex
 
-                    self._index = SearchIndex.open(self.settings.index_dir, read_only=True)
+                    self._index = SearchIndex.open(self.settings.index_dir)
+                    self._refreshed = time.monotonic()
         return self._index
 
     def search(self, request):
-        return self.index.search(request)
+        index = self.index
+        if time.monotonic() - self._refreshed > REFRESH_SECONDS:
+            # Imports and harvests run in other processes; pick up what they committed.
+            index.refresh()
+            self._refreshed = time.monotonic()
+        return index.search(request)
 
     # -- institutions ----------------------------------------------------------------------------------------
     @cached_property

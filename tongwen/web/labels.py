@@ -61,3 +61,10 @@ def role_label(role: str | None) -> str:
         "compiler": _("Compiler"), "annotator": _("Annotator"),
     }
     return labels.get(role or "", role or "—")
+
+
+def script_label(code: str | None) -> str:
+    """ISO 15924 code -> its name in the interface language ('Hani' -> 'Han' / '汉字' / '漢字' …)."""
+    if not code:
+        return "—"
+    return _current_locale().scripts.get(code, code)

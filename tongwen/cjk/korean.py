@@ -1,0 +1,267 @@
+"""Korean: hanja → hangul readings, and hangul → Revised Romanization and McCune–Reischauer (ALA-LC).
+
+    >>> hanja_to_hangul("大韓民國")
+    '대한민국'
+    >>> romanize_rr("국립중앙도서관")
+    'gungnipjungangdoseogwan'
+    >>> romanize_mr("춘향전")
+    "ch'unhyangjŏn"
+
+Why hand-written: the readings come from the `hanja` package's data, shipped as ``data/hanja_hangul.tsv`` (see
+``data/build_hanja_table.py``: the package itself pins pyyaml==6.0.1 and drags pytest/coveralls into every
+install). For romanization, korean-romanizer skips the sound changes RR requires (국립 → gukrip instead of
+gungnip) and no maintained library does ALA-LC McCune–Reischauer, which library catalogues use. Both systems
+share one small phonology pass here (liaison, nasalisation, ㄹ-assimilation, ㅎ-aspiration, palatalisation),
+then differ only in letters: MR voices ㄱ ㄷ ㅂ ㅈ between voiced sounds and marks aspiration with an apostrophe.
+Word division is taken from spaces only; MR as catalogued depends on word division ("Ch'unhyang chŏn"), which
+`tongwen.cjk.romanize.roman_key` makes irrelevant for matching.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from importlib import resources
+
+_SBASE, _SCOUNT = 0xAC00, 11172
+_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_FINALS = ("", "ㄱ", "ㄲ", "ㄳ", "ㄴ", "ㄵ", "ㄶ", "ㄷ", "ㄹ", "ㄺ", "ㄻ", "ㄼ", "ㄽ", "ㄾ", "ㄿ", "ㅀ", "ㅁ", "ㅂ",
+           "ㅄ", "ㅅ", "ㅆ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ")
+_VOWELS_RR = ("a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi",
+              "yu", "eu", "ui", "i")
+_VOWELS_MR = ("a", "ae", "ya", "yae", "ŏ", "e", "yŏ", "ye", "o", "wa", "wae", "oe", "yo", "u", "wŏ", "we", "wi",
+              "yu", "ŭ", "ŭi", "i")
+_V_I, _V_WI = 20, 16
+
+
+def is_hangul_syllable(ch: str) -> bool:
+    return 0 <= ord(ch) - _SBASE < _SCOUNT
+
+
+def _split(ch: str) -> tuple[str, int, str]:
+    index = ord(ch) - _SBASE
+    return _INITIALS[index // 588], (index % 588) // 28, _FINALS[index % 28]
+
+
+def _join(initial: str, vowel: int, final: str) -> str:
+    return chr(_SBASE + _INITIALS.index(initial) * 588 + vowel * 28 + _FINALS.index(final))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# hanja → hangul
+
+@cache
+def _hanja_table() -> dict[str, str]:
+    text = resources.files("tongwen.cjk").joinpath("data/hanja_hangul.tsv").read_text(encoding="utf-8")
+    return dict(line.split("\t", 1) for line in text.splitlines() if line and not line.startswith("#"))
+
+
+# The initial-sound law (두음법칙): at the start of a word 녀뇨뉴니 → 여요유이, 랴려례료류리 → 야여예요유이,
+# 라래로뢰루르 → 나내노뇌누느. Vowel indices: ㅑ2 ㅕ6 ㅖ7 ㅛ12 ㅠ17 ㅣ20; ㅏ0 ㅐ1 ㅗ8 ㅚ11 ㅜ13 ㅡ18.
+_N_TO_SILENT = {6, 12, 17, 20}
+_R_TO_SILENT = {2, 6, 7, 12, 17, 20}
+_R_TO_N = {0, 1, 8, 11, 13, 18}
+
+
+def _initial_sound_law(syllable: str) -> str:
+    initial, vowel, final = _split(syllable)
+    if (initial == "ㄴ" and vowel in _N_TO_SILENT) or (initial == "ㄹ" and vowel in _R_TO_SILENT):
+        return _join("ㅇ", vowel, final)
+    if initial == "ㄹ" and vowel in _R_TO_N:
+        return _join("ㄴ", vowel, final)
+    return syllable
+
+
+def _is_letter(ch: str) -> bool:
+    return is_hangul_syllable(ch) or ch in _hanja_table() or ch.isalpha()
+
+
+@lru_cache(maxsize=65536)
+def hanja_to_hangul(s: str) -> str:
+    """Hangul reading of every hanja in `s` (other characters kept), with the initial-sound law at the start of
+    each word, 렬/률 → 열/율 after a vowel or ㄴ, and 不 → 부 before ㄷ/ㅈ. Callers should NFC first
+    (`tongwen.cjk.text.clean`): compatibility ideographs are not in the table.
+
+    >>> hanja_to_hangul("雷公"), hanja_to_hangul("李舜臣"), hanja_to_hangul("羅列")
+    ('뇌공', '이순신', '나열')
+    >>> hanja_to_hangul("不動産"), hanja_to_hangul("韓國經濟 연구")
+    ('부동산', '한국경제 연구')
+    """
+    table = _hanja_table()
+    out: list[str] = []
+    for i, ch in enumerate(s):
+        reading = table.get(ch)
+        if reading is None:
+            out.append(ch)
+            continue
+        previous = out[-1] if out else ""
+        if not previous or not _is_letter(previous):
+            reading = _initial_sound_law(reading)
+        elif reading in ("렬", "률") and is_hangul_syllable(previous) and _split(previous)[2] in ("", "ㄴ"):
+            reading = "열" if reading == "렬" else "율"
+        if ch == "不" and i + 1 < len(s):
+            following = table.get(s[i + 1], s[i + 1])
+            if is_hangul_syllable(following[0]) and _split(following[0])[0] in ("ㄷ", "ㅈ"):
+                reading = "부"
+        out.append(reading)
+    return "".join(out)
+
+
+@cache
+def _initial_sound_fold_table() -> dict[int, str]:
+    table = {}
+    for cp in range(_SBASE, _SBASE + _SCOUNT):
+        folded = _initial_sound_law(chr(cp))
+        if folded != chr(cp):
+            table[cp] = folded
+    return table
+
+
+def initial_sound_fold(s: str) -> str:
+    """Apply the initial-sound law to every syllable, wherever it stands: a search key, not a spelling.
+    Catalogues apply it at word starts inside compounds (增補雷公 → 증보뇌공) that no space marks, so a
+    hanja reading and the hangul text agree only once both are folded this way.
+
+    >>> initial_sound_fold("증보뢰공") == initial_sound_fold("증보뇌공")
+    True
+    """
+    return s.translate(_initial_sound_fold_table())
+
+
+def initial_sound_fold_table() -> dict[int, str]:
+    """The `str.translate` table behind `initial_sound_fold`, for callers that merge it with others."""
+    return _initial_sound_fold_table()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Phonology shared by RR and MR
+
+# Splitting a final before a vowel (liaison): (stays, moves to the next syllable). ㅎ is silent before a vowel.
+_LIAISON = {
+    "ㄱ": ("", "ㄱ"), "ㄲ": ("", "ㄲ"), "ㄴ": ("", "ㄴ"), "ㄷ": ("", "ㄷ"), "ㄹ": ("", "ㄹ"), "ㅁ": ("", "ㅁ"),
+    "ㅂ": ("", "ㅂ"), "ㅅ": ("", "ㅅ"), "ㅆ": ("", "ㅆ"), "ㅈ": ("", "ㅈ"), "ㅊ": ("", "ㅊ"), "ㅋ": ("", "ㅋ"),
+    "ㅌ": ("", "ㅌ"), "ㅍ": ("", "ㅍ"), "ㅎ": ("", ""), "ㄳ": ("ㄱ", "ㅅ"), "ㄵ": ("ㄴ", "ㅈ"), "ㄶ": ("ㄴ", ""),
+    "ㄺ": ("ㄹ", "ㄱ"), "ㄻ": ("ㄹ", "ㅁ"), "ㄼ": ("ㄹ", "ㅂ"), "ㄽ": ("ㄹ", "ㅅ"), "ㄾ": ("ㄹ", "ㅌ"),
+    "ㄿ": ("ㄹ", "ㅍ"), "ㅀ": ("ㄹ", ""), "ㅄ": ("ㅂ", "ㅅ"),
+}
+# A final before a consonant is pronounced as one of seven sounds.
+_NEUTRAL = {
+    "": "", "ㄱ": "ㄱ", "ㄲ": "ㄱ", "ㄳ": "ㄱ", "ㄺ": "ㄱ", "ㅋ": "ㄱ", "ㄴ": "ㄴ", "ㄵ": "ㄴ", "ㄶ": "ㄴ",
+    "ㄷ": "ㄷ", "ㅅ": "ㄷ", "ㅆ": "ㄷ", "ㅈ": "ㄷ", "ㅊ": "ㄷ", "ㅌ": "ㄷ", "ㅎ": "ㄷ", "ㄹ": "ㄹ", "ㄼ": "ㄹ",
+    "ㄽ": "ㄹ", "ㄾ": "ㄹ", "ㅀ": "ㄹ", "ㅁ": "ㅁ", "ㄻ": "ㅁ", "ㅂ": "ㅂ", "ㅍ": "ㅂ", "ㅄ": "ㅂ", "ㄿ": "ㅂ",
+    "ㅇ": "ㅇ",
+}
+_ASPIRATE = {"ㄱ": "ㅋ", "ㄷ": "ㅌ", "ㅈ": "ㅊ", "ㅂ": "ㅍ"}
+_NASAL = {"ㄱ": "ㅇ", "ㄷ": "ㄴ", "ㅂ": "ㅁ"}
+
+
+def _sound_changes(word: str) -> list[list]:
+    """[initial, vowel, final] per syllable of one hangul word after the sound changes RR and ALA-LC MR spell;
+    finals come out as one of ㄱ ㄴ ㄷ ㄹ ㅁ ㅂ ㅇ or ''."""
+    syllables = [list(_split(ch)) for ch in word]
+    for current, following in zip(syllables, syllables[1:]):
+        final, initial = current[2], following[0]
+        if initial == "ㅇ" and final not in ("", "ㅇ"):  # liaison: 같이 → 가티 → 가치 (palatalised)
+            stays, moves = _LIAISON[final]
+            if moves in ("ㄷ", "ㅌ") and following[1] == _V_I:
+                moves = "ㅈ" if moves == "ㄷ" else "ㅊ"
+            current[2], following[0] = stays, moves or "ㅇ"
+            final, initial = current[2], following[0]
+        elif final in ("ㅎ", "ㄶ", "ㅀ") and initial in _ASPIRATE:  # 좋고 → 조코
+            current[2], following[0] = {"ㅎ": "", "ㄶ": "ㄴ", "ㅀ": "ㄹ"}[final], _ASPIRATE[initial]
+            final, initial = current[2], following[0]
+        final = _NEUTRAL[final]
+        if initial == "ㄹ":
+            if final == "ㄴ":  # 신라 → 실라
+                final = "ㄹ"
+            elif final in ("ㅁ", "ㅇ", "ㄱ", "ㄷ", "ㅂ"):  # 종로 → 종노, 국립 → 국닙 (→ 궁닙 below)
+                initial = "ㄴ"
+        elif initial == "ㄴ" and final == "ㄹ":  # 설날 → 설랄
+            initial = "ㄹ"
+        if initial in ("ㄴ", "ㅁ") and final in _NASAL:  # 국닙 → 궁닙, 입니다 → 임니다
+            final = _NASAL[final]
+        current[2], following[0] = final, initial
+    if syllables:
+        syllables[-1][2] = _NEUTRAL[syllables[-1][2]]
+    return syllables
+
+
+def _romanize(text: str, render) -> str:
+    out: list[str] = []
+    word: list[str] = []
+    for ch in text + " ":
+        if is_hangul_syllable(ch):
+            word.append(ch)
+            continue
+        if word:
+            out.append(render(_sound_changes("".join(word))))
+            word = []
+        out.append(ch)
+    return "".join(out)[:-1]
+
+
+_RR_INITIAL = {"ㄱ": "g", "ㄲ": "kk", "ㄴ": "n", "ㄷ": "d", "ㄸ": "tt", "ㄹ": "r", "ㅁ": "m", "ㅂ": "b", "ㅃ": "pp",
+               "ㅅ": "s", "ㅆ": "ss", "ㅇ": "", "ㅈ": "j", "ㅉ": "jj", "ㅊ": "ch", "ㅋ": "k", "ㅌ": "t", "ㅍ": "p",
+               "ㅎ": "h"}
+_FINAL_LETTERS = {"": "", "ㄱ": "k", "ㄴ": "n", "ㄷ": "t", "ㄹ": "l", "ㅁ": "m", "ㅂ": "p", "ㅇ": "ng"}
+
+
+def _render_rr(syllables: list[list]) -> str:
+    out = []
+    previous_final = None
+    for initial, vowel, final in syllables:
+        letters = "l" if initial == "ㄹ" and previous_final == "ㄹ" else _RR_INITIAL[initial]
+        out.append(letters + _VOWELS_RR[vowel] + _FINAL_LETTERS[final])
+        previous_final = final
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def romanize_rr(hangul: str) -> str:
+    """Revised Romanization of Korean (2000), lower case, with the sound changes it spells; non-hangul text is
+    kept. Aspiration after ㄱ ㄷ ㅂ before ㅎ is not spelled, as RR prescribes for nouns (묵호 Mukho).
+
+    >>> romanize_rr("춘향전"), romanize_rr("신라"), romanize_rr("종로"), romanize_rr("같이"), romanize_rr("좋고")
+    ('chunhyangjeon', 'silla', 'jongno', 'gachi', 'joko')
+    >>> romanize_rr("한국 경제 2024")
+    'hanguk gyeongje 2024'
+    """
+    return _romanize(hangul, _render_rr)
+
+
+_MR_INITIAL = {"ㄱ": "k", "ㄲ": "kk", "ㄴ": "n", "ㄷ": "t", "ㄸ": "tt", "ㄹ": "r", "ㅁ": "m", "ㅂ": "p", "ㅃ": "pp",
+               "ㅅ": "s", "ㅆ": "ss", "ㅇ": "", "ㅈ": "ch", "ㅉ": "tch", "ㅊ": "ch'", "ㅋ": "k'", "ㅌ": "t'",
+               "ㅍ": "p'", "ㅎ": "h"}
+_MR_VOICED = {"ㄱ": "g", "ㄷ": "d", "ㅂ": "b", "ㅈ": "j"}
+
+
+def _render_mr(syllables: list[list]) -> str:
+    out = []
+    previous_final = None  # None: word start
+    for initial, vowel, final in syllables:
+        voiced_context = previous_final is not None and previous_final in ("", "ㄴ", "ㄹ", "ㅁ", "ㅇ")
+        if initial in _MR_VOICED and voiced_context:
+            letters = _MR_VOICED[initial]
+            if initial == "ㄱ" and previous_final == "ㄴ":
+                letters = "'g"  # ALA-LC separates n'g from ng: 한국 Han'guk
+        elif initial == "ㄹ" and previous_final == "ㄹ":
+            letters = "l"
+        elif initial == "ㅅ" and vowel == _V_WI:
+            letters = "sh"  # ALA-LC: 쉬 shwi
+        else:
+            letters = _MR_INITIAL[initial]
+        out.append(letters + _VOWELS_MR[vowel] + _FINAL_LETTERS[final])
+        previous_final = final
+    return "".join(out)
+
+
+@lru_cache(maxsize=65536)
+def romanize_mr(hangul: str) -> str:
+    """McCune–Reischauer as ALA-LC applies it (breves, ASCII apostrophe for aspiration, n'g), lower case;
+    ㄱ ㄷ ㅂ ㅈ are voiced (g d b j) inside a word after a vowel or ㄴ ㄹ ㅁ ㅇ.
+
+    >>> romanize_mr("사카이 마사노스케"), romanize_mr("묵자"), romanize_mr("옮김"), romanize_mr("한국")
+    ("sak'ai masanosŭk'e", 'mukcha', 'omgim', "han'guk")
+    >>> romanize_mr("독립군"), romanize_mr("빌려"), romanize_mr("못했던")
+    ('tongnipkun', 'pillyŏ', 'mothaettŏn')
+    """
+    return _romanize(hangul, _render_mr)

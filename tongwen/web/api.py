@@ -1,0 +1,76 @@
+"""The JSON API under /api/: search, records, institutions and statistics. Described at /openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from tongwen.web.catalog import Catalog
+from tongwen.web.searching import MAX_PAGE_SIZE, BadSearch, parse_params
+
+router = APIRouter(prefix="/api", tags=["records"])
+
+
+def catalog_of(request: Request) -> Catalog:
+    return request.app.state.catalog
+
+
+@router.get("/search", summary="Search the records of every member library, in any script")
+def api_search(
+    request: Request,
+    q: str = Query("", description='The query: words, "phrases", AND/OR/NOT, (…), title:, creator:, subject:, '
+                                   "isbn:, publisher:, year:1900-1950"),
+    filter: list[str] = Query([], description="Facet filters as facet:value, repeatable "
+                                              "(institution, country, language, script, type, year, subject)"),
+    sort: str = Query("relevance", description="relevance, year (oldest first), -year (newest first) or title"),
+    page: int = Query(1, ge=1, description="Result page, from 1"),
+    page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE, description=f"Hits per page, at most {MAX_PAGE_SIZE}"),
+) -> dict[str, Any]:
+    try:
+        params = parse_params(q, filter, sort, page, page_size)
+    except BadSearch as error:
+        raise HTTPException(400, str(error)) from error
+    result = catalog_of(request).search(params.request())
+    if result.query_error:
+        raise HTTPException(400, result.query_error)
+    body = result.to_dict()
+    body.pop("query_error", None)
+    body["query"] = params.query
+    body["filters"] = [f"{name}:{value}" for name, value in params.filters]
+    body["sort"] = params.sort
+    return body
+
+
+@router.get("/records/{record_id:path}", summary="One record in the common model, all scripts included")
+def api_record(request: Request, record_id: str, original: bool = Query(
+        False, description="Include the original record as received (MARCXML, XML or CSV row)")) -> dict[str, Any]:
+    record = catalog_of(request).record(record_id)
+    if record is None:
+        raise HTTPException(404, f"There is no record with the id {record_id!r}.")
+    return record.to_dict(with_original=original)
+
+
+@router.get("/institutions", summary="Holding institutions with their record counts")
+def api_institutions(request: Request) -> dict[str, Any]:
+    catalog = catalog_of(request)
+    counts = catalog.stats()["institutions"]
+    codes = list(dict.fromkeys([*counts, *catalog.directory]))
+    items = []
+    for code in codes:
+        info = catalog.directory.get(code)
+        items.append({
+            "code": code,
+            "name_en": info.name_en if info else None,
+            "names": [{"text": f.text, "lang": f.lang, "script": f.script} for f in info.names] if info else [],
+            "country": info.country if info else None,
+            "city": info.city if info else None,
+            "website": info.website if info else None,
+            "records": counts.get(code, 0),
+        })
+    return {"institutions": items}
+
+
+@router.get("/stats", summary="Records per source, institution, language and script")
+def api_stats(request: Request) -> dict[str, Any]:
+    return catalog_of(request).stats()

@@ -1,0 +1,210 @@
+"""The portal's HTML pages. Each handler gathers data through the Catalog and renders one template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from tongwen.cjk.scripts import detect_script, lang_tag
+from tongwen.web.catalog import Catalog
+from tongwen.web.i18n import gettext as _
+from tongwen.web.labels import content_type_label, country_label, language_label, script_label
+from tongwen.web.rendering import choose_language, render
+from tongwen.web.searching import BadSearch, SearchParams, parse_params
+from tongwen.web.suggest import other_script_suggestions
+from tongwen.web.views import record_view
+
+router = APIRouter(include_in_schema=False)
+
+EXAMPLES = (("紅樓夢", "zh-Hant"), ("源氏物語", "ja"), ("춘향전", "ko"), ("hong lou meng", "zh-Latn"),
+            ("仏教", "ja"))
+
+
+def catalog_of(request: Request) -> Catalog:
+    return request.app.state.catalog
+
+
+def institution_summary(catalog: Catalog, code: str, count: int) -> dict[str, Any]:
+    info = catalog.directory.get(code)
+    name, name_lang, english, country, city, website = None, None, None, None, None, None
+    if info is not None:
+        english, country, city, website = info.name_en, info.country, info.city, info.website
+        own = info.names[0] if info.names else None
+        name = own.text if own else info.name_en
+        name_lang = lang_tag(own.script, own.lang, own.text) if own else "en"
+    return {"code": code, "name": name, "name_lang": name_lang, "english": english, "country": country,
+            "country_name": country_label(country), "city": city, "website": website, "count": count}
+
+
+@router.get("/", response_class=HTMLResponse, name="home")
+def home(request: Request):
+    choose_language(request)
+    catalog = catalog_of(request)
+    stats = catalog.stats()
+    institutions = [institution_summary(catalog, code, n) for code, n in stats["institutions"].items()]
+    countries: dict[str, int] = {}
+    for inst in institutions:
+        if inst["country"]:
+            countries[inst["country"]] = countries.get(inst["country"], 0) + inst["count"]
+    return render(request, "home.html", {
+        "institutions": institutions,
+        "countries": [{"name": country_label(c), "count": n}
+                      for c, n in sorted(countries.items(), key=lambda item: -item[1])],
+        "total": stats["records"],
+        "examples": EXAMPLES,
+    })
+
+
+def facet_value_label(name: str, value: str, catalog: Catalog) -> tuple[str, str | None]:
+    """The label people see for a facet value, and its language tag when it is record text."""
+    if name == "institution":
+        info = catalog.directory.get(value)
+        return (f"{info.name_en} ({value})" if info else value), None
+    if name == "country":
+        return country_label(value) or value, None
+    if name == "language":
+        return language_label(value), None
+    if name == "script":
+        return script_label(value), None
+    if name == "type":
+        return content_type_label(value), None
+    if name == "subject":
+        return value, lang_tag(detect_script(value), None, value)
+    return value, None
+
+
+def facet_title(name: str) -> str:
+    return {"institution": _("Institution"), "country": _("Country"), "language": _("Language"),
+            "script": _("Script"), "type": _("Type"), "year": _("Decade"), "subject": _("Subject")}.get(name, name)
+
+
+def hit_view(hit) -> dict[str, Any]:
+    titles = [{"text": t["text"], "lang": t.get("lang") or "und"} for t in hit.titles]
+    main = titles[0] if titles else {"text": hit.id, "lang": "und"}
+    return {
+        "id": hit.id,
+        "title": main,
+        "other_titles": titles[1:3],
+        "creators": [{"text": c["text"], "lang": c.get("lang") or "und"} for c in hit.creators[:4]],
+        "year": hit.date or hit.year,
+        "institution": hit.institution,
+        "content_type": content_type_label(hit.type) if hit.type else None,
+        "snippet": _markup(hit.snippet),
+    }
+
+
+def _markup(html: str | None):
+    """The index returns snippets already escaped with only <mark> added, so they are safe to insert."""
+    from markupsafe import Markup
+
+    return Markup(html) if html else None
+
+
+@router.get("/search", response_class=HTMLResponse, name="search_page")
+def search_page(
+    request: Request,
+    q: str | None = None,
+    filter: list[str] | None = Query(None),
+    sort: str | None = None,
+    page: int | None = None,
+    page_size: int | None = None,
+):
+    choose_language(request)
+    catalog = catalog_of(request)
+    base = str(request.url_for("search_page").path)
+    try:
+        params = parse_params(q, filter, sort, page, page_size)
+    except BadSearch as error:
+        return render(request, "results.html", {"error": str(error), "query": q, "hits": [], "total": 0},
+                      status_code=400)
+    result = catalog.search(params.request())
+    context = results_context(params, result, catalog, base)
+    return render(request, "results.html", context)
+
+
+def results_context(params: SearchParams, result, catalog: Catalog, base: str) -> dict[str, Any]:
+    selected = set(params.filters)
+    facets = []
+    for name, pairs in result.facets.items():
+        values = []
+        for value, count in pairs:
+            label, lang = facet_value_label(name, value, catalog)
+            chosen = (name, value) in selected
+            values.append({"value": value, "label": label, "lang": lang, "count": count, "selected": chosen,
+                           "url": params.url(base, filters=(*params.filters, (name, value)))})
+        if values:
+            facets.append({"name": name, "label": facet_title(name), "values": values})
+    active = [
+        {"label": f"{facet_title(name)}: {facet_value_label(name, value, catalog)[0]}",
+         "remove_url": params.url(base, filters=tuple(f for f in params.filters if f != (name, value)))}
+        for name, value in params.filters
+    ]
+    pages = None
+    page_count = (result.total + params.page_size - 1) // params.page_size
+    if page_count > 1:
+        pages = {"page": params.page, "count": page_count,
+                 "prev": params.url(base, page=params.page - 1) if params.page > 1 else None,
+                 "next": params.url(base, page=params.page + 1) if params.page < page_count else None}
+    suggestions = []
+    if not result.hits and params.query and not result.query_error:
+        suggestions = [{"text": s.text, "lang": s.lang, "url": params.url(base, query=s.text)}
+                       for s in other_script_suggestions(params.query)]
+    return {
+        "query": params.query,
+        "error": result.query_error,
+        "hits": [hit_view(hit) for hit in result.hits],
+        "total": result.total,
+        "facets": facets,
+        "filters": active,
+        "sort": params.sort,
+        "sorts": [("relevance", _("Relevance")), ("-year", _("Newest first")), ("year", _("Oldest first")),
+                  ("title", _("Title"))],
+        "pages": pages,
+        "first_position": (params.page - 1) * params.page_size + 1,
+        "suggestions": suggestions,
+    }
+
+
+@router.get("/record/{record_id:path}/original", name="original_record")
+def original_record(request: Request, record_id: str):
+    choose_language(request)
+    record = catalog_of(request).record(record_id)
+    if record is None or not record.provenance or not record.provenance.original:
+        raise HTTPException(404, _("There is no record with the id %(id)s.") % {"id": record_id})
+    original = record.provenance.original
+    media = "application/xml" if original.lstrip().startswith("<") else "text/plain"
+    return Response(original, media_type=f"{media}; charset=utf-8")
+
+
+@router.get("/record/{record_id:path}", response_class=HTMLResponse, name="record_page")
+def record_page(request: Request, record_id: str):
+    choose_language(request)
+    catalog = catalog_of(request)
+    record = catalog.record(record_id)
+    if record is None:
+        raise HTTPException(404, _("There is no record with the id %(id)s.") % {"id": record_id})
+    info = catalog.directory.get(record.institution or "")
+    view = record_view(record, institution_name=info.name_en if info else None)
+    return render(request, "record.html", {"view": view})
+
+
+@router.get("/institution/{code}", response_class=HTMLResponse, name="institution_page")
+def institution_page(request: Request, code: str):
+    choose_language(request)
+    catalog = catalog_of(request)
+    stats = catalog.stats()
+    count = stats["institutions"].get(code, 0)
+    if code not in catalog.directory and not count:
+        raise HTTPException(404, _("There is no institution with the code %(code)s.") % {"code": code})
+    result = catalog.search(SearchParams("", (("institution", code),), "relevance", 1, 1).request(("language",)))
+    languages = [{"label": language_label(value), "count": n} for value, n in result.facets.get("language", [])]
+    return render(request, "institution.html", {"inst": institution_summary(catalog, code, count),
+                                                "languages": languages})
+
+
+@router.get("/docs", response_class=HTMLResponse, name="api_docs")
+def api_docs(request: Request):
+    choose_language(request)
+    return render(request, "docs.html", {"spec": request.app.openapi()})

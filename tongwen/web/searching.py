@@ -1,0 +1,78 @@
+"""From a search URL to a search request and back: the one place that knows the portal's URL parameters.
+
+URL parameters (the same for the results page and ``/api/search``), so every search is a bookmarkable link:
+``q`` (the query), ``filter`` (repeatable, ``facet:value``), ``sort`` (relevance, year, -year, title),
+``page`` (from 1) and ``page_size`` (at most 100).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from tongwen.index import SearchRequest
+from tongwen.index.facets import DEFAULT_FACETS, parse_filter
+from tongwen.index.query import QuerySyntaxError
+from tongwen.web.rendering import MAX_QUERY_LENGTH
+
+MAX_PAGE_SIZE = 100
+MAX_FILTERS = 20
+PORTAL_FACETS = (*DEFAULT_FACETS, "year", "subject")
+
+
+class BadSearch(ValueError):
+    """A search people cannot have meant (too long, bad filter); the message says what to change."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchParams:
+    query: str
+    filters: tuple[tuple[str, str], ...]
+    sort: str
+    page: int
+    page_size: int
+
+    def request(self, facets=PORTAL_FACETS) -> SearchRequest:
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for name, value in self.filters:
+            grouped[name].append(value)
+        return SearchRequest(self.query, dict(grouped), tuple(facets), self.sort, self.page, self.page_size)
+
+    def url(self, base: str, **changes) -> str:
+        """This search as a link, with some parameters changed (``filters=...``, ``page=...``)."""
+        query = changes.get("query", self.query)
+        filters = changes.get("filters", self.filters)
+        sort = changes.get("sort", self.sort)
+        page = changes.get("page", 1)
+        params: list[tuple[str, str]] = []
+        if query:
+            params.append(("q", query))
+        params.extend(("filter", f"{name}:{value}") for name, value in filters)
+        if sort != "relevance":
+            params.append(("sort", sort))
+        if page != 1:
+            params.append(("page", str(page)))
+        if self.page_size != 20:
+            params.append(("page_size", str(self.page_size)))
+        return f"{base}?{urlencode(params)}" if params else base
+
+
+def parse_params(q: str | None, filters: list[str] | None, sort: str | None, page: int | None,
+                 page_size: int | None) -> SearchParams:
+    query = (q or "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        raise BadSearch(f"The query is {len(query)} characters long; the limit is {MAX_QUERY_LENGTH}.")
+    if page_size is not None and not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise BadSearch(f"page_size must be between 1 and {MAX_PAGE_SIZE}.")
+    if page is not None and page < 1:
+        raise BadSearch("page must be 1 or more.")
+    if filters and len(filters) > MAX_FILTERS:
+        raise BadSearch(f"At most {MAX_FILTERS} filters can be combined.")
+    parsed = []
+    for text in filters or []:
+        try:
+            parsed.append(parse_filter(text))
+        except QuerySyntaxError as error:
+            raise BadSearch(str(error)) from error
+    return SearchParams(query, tuple(dict.fromkeys(parsed)), sort or "relevance", page or 1, page_size or 20)
