@@ -23,6 +23,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -126,7 +127,7 @@ def _import_with_progress(store: Store, files: list[Path], **how: Any) -> RunSum
         def show(state: ImportProgress) -> None:
             # Redrawing costs far more than a record: update every 200 records and at file ends.
             if state.records % 200 == 0 or state.file_bytes_done == state.file_bytes_total:
-                bar.update(task, description=f"[{state.file_number}/{state.files_total}] {state.file}",
+                bar.update(task, description=escape(f"({state.file_number}/{state.files_total}) {state.file}"),
                            completed=state.file_bytes_done, total=state.file_bytes_total or None,
                            records=state.records)
 
@@ -134,7 +135,7 @@ def _import_with_progress(store: Store, files: list[Path], **how: Any) -> RunSum
 
 
 def _print_summary(summary: RunSummary) -> None:
-    table = Table(title=f"Run {summary.run_id}: {summary.source} ({summary.format or 'unknown format'})",
+    table = Table(title=escape(f"Run {summary.run_id}: {summary.source} ({summary.format or 'unknown format'})"),
                   show_header=False, title_justify="left")
     for name, value in summary.counts.items():
         table.add_row(name, f"{value:,}")
@@ -150,12 +151,14 @@ def _print_summary(summary: RunSummary) -> None:
 
 
 def _print_problems(problems: list, title: str) -> None:
-    table = Table(title=title, title_justify="left")
-    for column in ("where", "record", "field", "severity", "message"):
-        table.add_column(column, overflow="fold")
+    # One line per problem rather than a table: positions and messages are long, terminals are narrow.
+    console.print(f"[bold]{title}[/]")
     for p in problems:
-        table.add_row(p.position or "", p.record_id or "", p.field or "", p.severity, p.message)
-    console.print(table)
+        colour = "red" if p.severity == "error" else "yellow"
+        field = f"[bold]{escape(p.field)}[/]: " if p.field else ""
+        where = escape(p.position or p.record_id or "")
+        console.print(f"[{colour}]{p.severity:7}[/] {where} — {field}{escape(p.message)}",
+                      soft_wrap=True)
 
 
 # --- looking at the store ------------------------------------------------------------------------------
@@ -175,7 +178,7 @@ def sources(settings: Settings) -> None:
     with open_store(settings, must_exist=True) as store:
         table = Table("source", "institution", "format", "records", "since")
         for s in store.sources():
-            table.add_row(s.name, s.institution or "", s.format or "", f"{s.records:,}", s.created)
+            table.add_row(*map(escape, (s.name, s.institution or "", s.format or "")), f"{s.records:,}", s.created)
         console.print(table)
 
 
@@ -210,11 +213,12 @@ def show(settings: Settings, record_id: str, as_json: bool) -> None:
 
 
 def _forms(forms: list) -> str:
-    return "  │  ".join(f"{f.text} [dim]({'/'.join(x for x in (f.script, f.lang) if x) or '?'})[/]" for f in forms)
+    return "  │  ".join(f"{escape(f.text)} [dim]({'/'.join(x for x in (f.script, f.lang) if x) or '?'})[/]"
+                       for f in forms)
 
 
 def _print_record(record: Record, deleted: bool) -> None:
-    heading = f"[bold]{record.id}[/]" + ("  [red](deleted)[/]" if deleted else "")
+    heading = f"[bold]{escape(record.id)}[/]" + ("  [red](deleted)[/]" if deleted else "")
     console.print(heading)
     table = Table(show_header=False, box=None, padding=(0, 1))
     table.add_column(style="bold", no_wrap=True)
@@ -223,12 +227,12 @@ def _print_record(record: Record, deleted: bool) -> None:
         table.add_row(f"title ({title.role})", _forms(title.forms))
     for agent in record.agents:
         extra = ", ".join(x for x in (agent.role, agent.kind, agent.dates) if x)
-        table.add_row(f"name ({extra})", _forms(agent.forms))
+        table.add_row(f"name ({escape(extra)})", _forms(agent.forms))
     for identifier in record.identifiers:
         qualifier = f" ({identifier.qualifier})" if identifier.qualifier else ""
-        table.add_row(identifier.scheme, identifier.value + qualifier)
+        table.add_row(identifier.scheme, escape(identifier.value + qualifier))
     for publication in record.publications:
-        shown = [" : ".join(x for x in (f.place, f.publisher) if x) + (f", {f.date}" if f.date else "")
+        shown = [escape(" : ".join(x for x in (f.place, f.publisher) if x) + (f", {f.date}" if f.date else ""))
                  + (f" [dim]({f.script})[/]" if f.script else "") for f in publication.forms]
         table.add_row("publication", "  │  ".join(shown))
     years = "–".join(str(y) for y in dict.fromkeys((record.year_from, record.year_to)) if y is not None)
@@ -238,18 +242,19 @@ def _print_record(record: Record, deleted: bool) -> None:
         ("institution", record.institution), ("rights", record.rights), ("license", record.license),
     ):
         if value:
-            table.add_row(label, value)
+            table.add_row(label, escape(value))
     for subject in record.subjects:
-        table.add_row(f"subject ({subject.kind})", subject.term + (f" [dim][{subject.scheme}][/]" if subject.scheme else ""))
+        scheme = f" [dim]({escape(subject.scheme)})[/]" if subject.scheme else ""
+        table.add_row(f"subject ({escape(subject.kind)})", escape(subject.term) + scheme)
     for genre in record.genres:
-        table.add_row("genre", genre)
+        table.add_row("genre", escape(genre))
     for note in record.notes:
-        table.add_row("note", note)
+        table.add_row("note", escape(note))
     for link in record.links:
-        table.add_row(f"link ({link.kind})", link.url + (f" — {link.label}" if link.label else ""))
+        table.add_row(f"link ({link.kind})", escape(link.url + (f" — {link.label}" if link.label else "")))
     if record.provenance:
         p = record.provenance
-        table.add_row("from", f"{p.source}, {p.format}, run {p.run_id}, {p.position or 'position unknown'}")
+        table.add_row("from", escape(f"{p.source}, {p.format}, run {p.run_id}, {p.position or 'position unknown'}"))
         if p.original:
             table.add_row("original", f"{len(p.original):,} characters kept (see --json)")
     console.print(table)
@@ -284,7 +289,7 @@ def _print_stats(numbers: dict[str, Any]) -> None:
         if numbers[facet]:
             table = Table(facet[:-1] if facet != "sources" else "source", "records", title_justify="left")
             for key, count in numbers[facet].items():
-                table.add_row(key, f"{count:,}")
+                table.add_row(escape(key), f"{count:,}")
             console.print(table)
 
 
@@ -308,11 +313,12 @@ def runs(settings: Settings, problems_of: int | None, limit: int) -> None:
             else:
                 _print_problems(problems, title=f"Problems of run {problems_of} ({len(problems):,})")
             return
-        table = Table("run", "source", "format", "started", "status", *("added", "updated", "unchanged",
-                      "deleted", "rejected", "repaired"), "problems")
+        table = Table("run", "started (UTC)", "source", "format", "status", "records", "problems")
         for run in store.runs(limit=limit):
-            table.add_row(str(run.id), run.source, run.format or "", run.started, run.status,
-                          *(f"{n:,}" for n in run.counts.values()), f"{run.problem_count:,}")
+            counts = ", ".join(f"{n:,} {name}" for name, n in run.counts.items() if n) or "none"
+            table.add_row(str(run.id), run.started.replace("T", " ").rstrip("Z"), escape(run.source),
+                          escape(run.format or ""),
+                          run.status, counts, f"{run.problem_count:,}")
         console.print(table)
 
 
@@ -345,7 +351,7 @@ def demo(settings: Settings, no_serve: bool, manifest: str) -> None:
             counts = summary.counts
             console.print(f"{entry['file'].name}: {counts['added']:,} added, {counts['updated']:,} updated, "
                           f"{counts['unchanged']:,} unchanged, {counts['rejected']:,} rejected "
-                          f"→ source [bold]{entry['source']}[/] (run {summary.run_id})")
+                          f"→ source [bold]{escape(entry['source'])}[/] (run {summary.run_id})")
         numbers = store.stats()
     _print_stats(numbers)
     if not no_serve:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from tongwen.cjk.text import fold
+from tongwen.cjk.variants import _converter
 
 
 @cache
@@ -27,7 +28,9 @@ def _kakasi():
 
 @lru_cache(maxsize=65536)
 def _convert(s: str) -> tuple[tuple[str, str, str], ...]:
-    return tuple((item["orig"], item["hira"], item["hepburn"]) for item in _kakasi().convert(s))
+    # pykakasi's dictionary is in shinjitai: old forms (解說, 東京大學) are read only after OpenCC's t2jp.
+    modern = _converter("t2jp").convert(s)
+    return tuple((item["orig"], item["hira"], item["hepburn"]) for item in _kakasi().convert(modern))
 
 
 def reading(s: str, catalogue_reading: str | None = None) -> str:

@@ -103,10 +103,14 @@ def _datafield(child: etree._Element, diagnostics: list[Diagnostic]) -> pymarc.F
     return pymarc.Field(tag=tag, indicators=pymarc.Indicators(*indicators), subfields=subfields)
 
 
+def _has_marc_parts(element: etree._Element) -> bool:
+    return any(local_name(child.tag) in _MARC_PARTS for child in element)
+
+
 def _marc_records_in(element: etree._Element) -> Iterator[etree._Element]:
     """The MARC ``record`` elements in what `iter_elements` yielded: the element itself, or (in an SRU
     response, whose own ``record`` wraps the MARC one) the records inside ``recordData``."""
-    if any(local_name(child.tag) in _MARC_PARTS for child in element):
+    if _has_marc_parts(element):
         yield element
         return
     for data in element.iter():
@@ -121,13 +125,10 @@ def _marc_records_in(element: etree._Element) -> Iterator[etree._Element]:
         else:
             roots = []
         for root in roots:
-            if local_name(root.tag) == "record":
-                yield root
-            else:
-                found = [r for r in root.iter() if local_name(r.tag) == "record"]
-                if not found:
-                    raise MalformedRecord(f"recordData holds {local_name(root.tag)!r}, not a MARC record")
-                yield from found
+            found = [r for r in root.iter() if local_name(r.tag) == "record" and _has_marc_parts(r)]
+            if not found:
+                raise MalformedRecord(f"recordData holds {local_name(root.tag)!r}, not a MARC record")
+            yield from found
         return
     raise MalformedRecord("the record element holds no leader, controlfield or datafield")
 

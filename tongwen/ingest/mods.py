@@ -136,6 +136,8 @@ def _form(text: str, element: etree._Element, default_lang: str | None) -> Form:
         script = "Latn" if rules.text_script(text) == "Latn" else script
     if script == "Hani" and element.get("script") is None:
         script = rules.text_script(text)
+    if element.get("transliteration"):  # a romanization is in its original's language, which we may not know
+        return Form(text, script, _lang_of(element))
     return Form(text, script, _lang_of(element) or rules.form_language(script, default_lang))
 
 

@@ -64,10 +64,10 @@ class RegistryData:
     activities: list[Activity] = field(default_factory=list)
 
     def of(self, cls: type) -> list:
-        return getattr(self, _PLURAL[cls.entity])
+        return getattr(self, PLURAL[cls.entity])
 
 
-_PLURAL = {
+PLURAL = {
     "source": "sources", "institution": "institutions", "organisation": "organisations",
     "membership": "memberships", "agreement": "agreements", "programme": "programmes", "activity": "activities",
 }

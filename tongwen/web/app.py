@@ -93,3 +93,8 @@ def create_app(settings: Settings) -> FastAPI:
         return render_error(request, 500, message)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for multi-worker uvicorn, which imports the app by name in each worker: reads $TONGWEN_DATA."""
+    return create_app(Settings.load())

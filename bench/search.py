@@ -1,0 +1,177 @@
+"""Search benchmark: a store of N synthetic records made from the patterns of the real data, indexed from the
+store, then queried through the Python API (analysis, facets and snippets included). Prints a table.
+
+    .venv/bin/python bench/search.py                 # 1,000,000 records (about 10 minutes on 2 cores)
+    .venv/bin/python bench/search.py --records 50000 --queries 300
+
+How records are made: titles, names, subjects and years are drawn from the real catalogues in ../shared/data
+(Douban, Aozora, Kanripo, Korean medical classics, Princeton), and most titles get a second part taken from
+another real title of the same language (a subtitle, a volume) — so titles are mostly unique, as in a union
+catalogue, while popular titles still recur in many editions. Queries (mixed frequency): exact titles, their
+variant forms and romanizations, single frequent words, creators, and fielded / boolean / year queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "index"))  # the real-data record builders shared with the tests
+
+from realdata_records import all_samples  # noqa: E402
+
+from tongwen.index import SearchIndex, SearchRequest  # noqa: E402
+from tongwen.index.facets import DEFAULT_FACETS  # noqa: E402
+from tongwen.model import Agent, Form, Record, Subject, Title  # noqa: E402
+from tongwen.store import Store  # noqa: E402
+
+SHARED_DATA = ROOT.parent / "shared" / "data"
+INSTITUTIONS = {"chi": ["NLC", "NLC", "NLB", "NLT"], "jpn": ["NDL"], "kor": ["NLK"], "eng": ["NLB", "NLV"]}
+COUNTRIES = {"NLC": "CN", "NDL": "JP", "NLK": "KR", "NLB": "SG", "NLV": "VN", "NLT": "TH"}
+SUBJECTS = ["History", "Fiction", "Poetry", "Buddhism", "Medicine", "Philosophy", "Law", "Economics",
+            "易類", "史部", "醫學", "小説", "漢詩", "역사", "의학", "한국문학", "仏教", "日本文学", "哲学", "地理"]
+
+
+def generate(count: int, seed: int = 7):
+    """Yield `count` records built from real titles and names, and keep a few for queries."""
+    rng = random.Random(seed)
+    samples = [s for group in all_samples(SHARED_DATA).values() for s in group]
+    by_lang: dict[str, list[str]] = {}
+    for sample in samples:
+        by_lang.setdefault(sample.record.languages[0] if sample.record.languages else "chi", []).append(sample.title)
+    names = [agent.forms[0].text for s in samples for agent in s.record.agents if agent.forms]
+    for number in range(count):
+        base = samples[rng.randrange(len(samples))]
+        lang = base.record.languages[0] if base.record.languages else "chi"
+        title = base.title
+        if rng.random() < 0.7:
+            other = rng.choice(by_lang[lang])
+            start = rng.randrange(max(1, len(other) - 2))
+            part = other[start : start + rng.randint(2, 6)]
+            title = f"{title} {part}" if lang in ("eng",) else f"{title}：{part}"
+        year = int(rng.triangular(1500, 2023, 1990))
+        institution = rng.choice(INSTITUTIONS.get(lang, ["NLB"]))
+        yield Record(
+            source="bench",
+            local_id=f"{number:07d}",
+            institution=institution,
+            languages=[lang],
+            titles=[Title([Form(title)])],
+            agents=[Agent([Form(rng.choice(names))])] if names and rng.random() < 0.8 else [],
+            subjects=[Subject(rng.choice(SUBJECTS))] if rng.random() < 0.6 else [],
+            year_from=year,
+            year_to=year,
+            content_type="book" if rng.random() < 0.9 else rng.choice(["serial", "manuscript", "map"]),
+        ), base
+
+
+def make_queries(bases, rng: random.Random, wanted: int) -> list[str]:
+    import opencc
+
+    t2s, s2t = opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
+    queries: list[str] = []
+    titles = [b.title for b in bases]
+    romanized = [r for b in bases for r in b.romanized]
+    readings = [r for b in bases for r in b.readings]
+    names = [a.forms[0].text for b in bases for a in b.record.agents if a.forms]
+    frequent = ["中国", "日本", "研究", "歴史", "문학", "History", "本草", "全書", "小説", "集"]
+    for _ in range(wanted):
+        kind = rng.random()
+        if kind < 0.35:
+            queries.append(rng.choice(titles))
+        elif kind < 0.5:
+            title = rng.choice(titles)
+            variant = t2s.convert(title)
+            queries.append(variant if variant != title else s2t.convert(title))
+        elif kind < 0.6 and romanized:
+            queries.append(rng.choice(romanized))
+        elif kind < 0.68 and readings:
+            queries.append(rng.choice(readings))
+        elif kind < 0.8:
+            queries.append(rng.choice(frequent))
+        elif kind < 0.9 and names:
+            queries.append(f"creator:{rng.choice(names)}")
+        else:
+            title = rng.choice(titles)
+            queries.append(f"title:{title[:4]} year:1900-2000 NOT {rng.choice(frequent)}")
+    return queries
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--workdir", type=Path, default=None, help="keep the store and index here")
+    args = parser.parse_args()
+
+    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="tongwen-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(11)
+    store_path = workdir / "tongwen.sqlite"
+    started = time.perf_counter()
+    kept = []
+    if not store_path.exists():
+        with Store.open(store_path) as store, store.batch(every=5000):
+            for record, base in generate(args.records):
+                store.upsert(record)
+                if rng.random() < 2000 / args.records:
+                    kept.append(base)
+    else:
+        kept = [base for _, base in generate(min(args.records, 20_000))][::10]
+    store_seconds = time.perf_counter() - started
+    print(f"store: {args.records:,} records written in {store_seconds:.0f} s (setup, not timed below)", flush=True)
+
+    index_dir = workdir / "index"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    index = SearchIndex.open(index_dir, countries=COUNTRIES)
+    with Store.open(store_path, read_only=True) as store:
+        report = index.rebuild(store, progress=None)
+    size = sum(path.stat().st_size for path in index_dir.rglob("*") if path.is_file())
+
+    queries = make_queries(kept, rng, args.queries)
+    for query in queries[:30]:  # warm caches (first OpenCC / reading-table loads)
+        index.search(SearchRequest(query, facets=()))
+    plain, faceted, totals = [], [], []
+    for query in queries:
+        began = time.perf_counter()
+        result = index.search(SearchRequest(query, facets=(), page_size=20))
+        plain.append((time.perf_counter() - began) * 1000)
+        began = time.perf_counter()
+        index.search(SearchRequest(query, facets=DEFAULT_FACETS, page_size=20))
+        faceted.append((time.perf_counter() - began) * 1000)
+        totals.append(result.total)
+    errors = sum(1 for q in queries if index.search(SearchRequest(q, facets=())).query_error)
+
+    rows = [
+        ("records", f"{report.added:,}"),
+        ("indexing from the store", f"{report.added / report.seconds:,.0f} records/s ({report.seconds:.0f} s)"),
+        ("index size", f"{size / 1e6:,.0f} MB"),
+        ("queries", f"{len(queries)} (median hits {statistics.median(totals):,.0f}, max {max(totals):,}; "
+                    f"{errors} unparsable)"),
+        ("top-20 latency p50 / p95", f"{percentile(plain, .5):.2f} / {percentile(plain, .95):.2f} ms"),
+        ("top-20 + 5 facets p50 / p95", f"{percentile(faceted, .5):.2f} / {percentile(faceted, .95):.2f} ms"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    print()
+    print(f"| {'measure'.ljust(width)} | value |")
+    print(f"|{'-' * (width + 2)}|-------|")
+    for name, value in rows:
+        print(f"| {name.ljust(width)} | {value} |")
+    if args.workdir is None:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""The `tongwen` command as a librarian uses it, run through click's CliRunner on real shared data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tongwen.cli import main
+
+NIHON_NO_CHASHO = "openlibrary-marc-880/bin_input/880_Nihon_no_chasho.mrc"  # 001 3835178, 日本 の 茶書
+PRIDE = "marc4j-test-resources/pride-and-prejudice-fixed.mrc"
+MEDICAL_TSV = "mediclassics-hangul-hanja-titles/title_pairs.tsv"
+
+
+def squeezed(output: str) -> str:
+    """The output without spaces and line breaks, as tables wrap long cells at the terminal's width."""
+    return "".join(output.split())
+
+
+@pytest.fixture
+def tongwen(tmp_path: Path):
+    runner = CliRunner()
+
+    def run(*args: str, expect: int = 0):
+        result = runner.invoke(main, ["--data", str(tmp_path / "data"), *args], catch_exceptions=False)
+        assert result.exit_code == expect, result.output
+        return result
+
+    return run
+
+
+@pytest.mark.parametrize("command", [None, *sorted(main.commands)])
+def test_every_command_explains_itself_with_an_example(tongwen, command: str | None) -> None:
+    output = tongwen(*([command] if command else []), "--help").output
+    assert "Usage:" in output and "Example" in output
+
+
+def test_import_then_look_at_sources_show_stats_and_runs(tongwen, shared_data: Path) -> None:
+    imported = tongwen("import", str(shared_data / NIHON_NO_CHASHO), str(shared_data / PRIDE),
+                       "--source", "nnc", "--institution", "NNC").output
+    assert "Run 1: nnc (marc)" in imported and "added" in imported
+    assert "tongwen runs --problems 1" in imported  # this file has more problems than the summary shows
+
+    assert "nnc" in tongwen("sources").output and "NNC" in tongwen("sources").output
+
+    shown = squeezed(tongwen("show", "nnc:3835178").output)
+    assert "Nihonnochasho(Latn/jpn)│日本の茶書" in shown  # both script forms of the title, side by side
+    assert "880_Nihon_no_chasho.mrcrecord1" in shown
+
+    record = json.loads(tongwen("show", "nnc:3835178", "--json").output)
+    assert record["id"] == "nnc:3835178" and record["institution"] == "NNC"
+    assert record["provenance"]["original"].startswith("<")
+    assert record["deleted"] is False
+
+    stats = json.loads(tongwen("stats", "--json").output)
+    assert stats["sources"]["nnc"] == stats["records"] > 300
+    assert stats["languages"]["jpn"] >= 1
+    assert "records" in tongwen("stats").output
+
+    runs = tongwen("runs").output
+    assert "nnc" in runs and "added" in runs
+    problems = tongwen("runs", "--problems", "1").output
+    assert "pride-and-prejudice-fixed.mrc record" in problems
+
+
+def test_importing_again_reports_everything_unchanged(tongwen, shared_data: Path) -> None:
+    tongwen("import", str(shared_data / NIHON_NO_CHASHO), "--source", "nnc")
+    again = tongwen("import", str(shared_data / NIHON_NO_CHASHO), "--source", "nnc").output
+    assert "│ unchanged │ 1" in again
+
+
+def test_import_fails_only_when_nothing_could_be_read(tongwen, shared_data: Path) -> None:
+    failed = tongwen("import", str(shared_data / "pymarc-test-data/test_utf8.txt"), "--source", "x", expect=1)
+    assert "Nothing could be read" in failed.output and "cannot tell the format" in failed.output
+    partly = tongwen("import", str(shared_data / "marc4j-test-resources/pride-and-prejudice-with-many-errors.mrc"),
+                     "--source", "x")
+    assert "rejected" in partly.output
+
+
+def test_csv_import_with_a_column_mapping_file(tongwen, shared_data: Path, tmp_path: Path) -> None:
+    mapping = tmp_path / "columns.toml"
+    mapping.write_text('[columns]\nid = "seq"\ntitle = "hanja_title"\ntitle_reading = "hangul_reading"\n',
+                       encoding="utf-8")
+    output = tongwen("import", str(shared_data / MEDICAL_TSV), "--source", "kmc", "--institution", "KIOM",
+                     "--columns", str(mapping)).output
+    assert "added" in output
+    assert "醫脈眞經" in squeezed(tongwen("show", "kmc:1").output)
+
+
+def test_unknown_record_and_empty_data_dir_say_what_to_do(tongwen, shared_data: Path) -> None:
+    assert "import some first" in tongwen("stats", expect=1).output
+    tongwen("import", str(shared_data / NIHON_NO_CHASHO), "--source", "nnc")
+    assert "SOURCE:LOCAL_ID" in tongwen("show", "nnc:nope", expect=1).output
+
+
+def test_demo_loads_every_file_of_the_manifest(tongwen, shared_data: Path, tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.toml"
+    manifest.write_text(
+        f"""
+[[collection]]
+file = "{shared_data / NIHON_NO_CHASHO}"
+source = "columbia"
+institution = "NNC"
+format = "marc"
+
+[[collection]]
+file = "{shared_data / MEDICAL_TSV}"
+source = "kiom"
+institution = "KIOM"
+format = "csv"
+columns = {{ id = "seq", title = "hanja_title", title_reading = "hangul_reading" }}
+""",
+        encoding="utf-8",
+    )
+    output = tongwen("demo", "--no-serve", "--manifest", str(manifest)).output
+    assert "880_Nihon_no_chasho.mrc: 1 added" in output and "title_pairs.tsv:" in output
+    assert "portal" not in output
+    stats = json.loads(tongwen("stats", "--json").output)
+    assert stats["sources"]["columbia"] == 1 and stats["sources"]["kiom"] > 7000
+    again = tongwen("demo", "--manifest", str(manifest)).output
+    assert "0 added" in again and "not available yet" in again

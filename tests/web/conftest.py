@@ -1,0 +1,81 @@
+"""A data directory with the demo collection loaded and indexed, shared by the web tests, and a live server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from tongwen.config import Settings
+from tongwen.demo import load_demo
+from tongwen.index import SearchIndex
+from tongwen.model import Form, Record, Title
+from tongwen.store import Store
+from tongwen.web.app import create_app
+
+HOSTILE_TITLE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2"> Hostiletitle 紅樓夢'
+
+
+@pytest.fixture(scope="session")
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("portal-data")).ensure()
+    load_demo(settings)
+    with Store.open(settings.database_path) as store:
+        store.upsert(Record(source="hostile", local_id="1", institution="NLB",
+                            titles=[Title([Form(HOSTILE_TITLE, "Latn", "eng")])], languages=["eng"]))
+    index = SearchIndex.open(settings.index_dir)
+    index.sync(Store.open(settings.database_path, read_only=True))
+    index.close()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def app(demo_settings: Settings):
+    return create_app(demo_settings)
+
+
+@pytest.fixture(scope="session")
+def client(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(app) -> str:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def hostile_title() -> str:
+    return HOSTILE_TITLE
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Screenshots and other things a person may want to look at after a run (kept out of git)."""
+    path = Path(__file__).resolve().parents[2] / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,112 @@
+"""The portal in a real headless Chromium (Debian's), driven by Playwright: what a person does and sees."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        if os.environ.get("TONGWEN_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required for the browser tests but is not installed (apt-get install chromium)")
+        pytest.skip("chromium is not installed; .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_search_facet_record_and_language_switch(page, live_server, artifacts_dir):
+    page.goto(live_server + "/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_label("Search the collections").fill("紅樓夢")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_url("**/search?**")
+    hits = page.locator("li.hit")
+    assert hits.count() >= 3, "紅樓夢 should be found in several libraries' records"
+    titles = " ".join(hits.locator(".hit-title").all_inner_texts())
+    assert "红楼梦" in titles or "紅樓夢" in titles or "紅楼夢" in titles
+
+    # Narrow to one institution with the facet, then remove the filter again.
+    page.locator("aside.facets a", has_text="(NDL)").first.click()
+    assert "filter=institution%3ANDL" in page.url
+    assert page.locator(".chips a").count() == 1
+    for meta in page.locator("li.hit .inst").all_inner_texts():
+        assert meta == "NDL"
+
+    # Open a record: its title carries a lang attribute so the right glyphs are used.
+    page.locator("li.hit .hit-title a").first.click()
+    page.wait_for_url("**/record/**")
+    heading_lang = page.locator("h1 span").get_attribute("lang")
+    assert heading_lang in ("ja", "zh-Hant", "zh-Hans", "ko")
+    assert page.locator("table.forms").count() >= 1
+
+    # Switch the interface to Korean; it is remembered on the next page.
+    page.select_option("#lang-select", "ko")
+    page.locator("form.langs button").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "ko"
+    assert page.locator("h2", has_text="제목").count() + page.locator("h2", has_text="서지").count() >= 1
+    page.goto(live_server + "/search?q=" + "源氏物語")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    assert page.locator("li.hit").count() >= 2
+    page.screenshot(path=str(artifacts_dir / "search-genji-ko.png"), full_page=True)
+
+
+def test_cross_script_queries_find_the_same_works(page, live_server):
+    for query in ("춘향전", "春香傳", "hong lou meng", "Genji monogatari"):
+        page.goto(live_server + "/search?q=" + query)
+        assert page.locator("li.hit").count() >= 1, f"{query!r} found nothing"
+
+
+def test_markup_in_a_title_is_shown_as_text_never_run(page, live_server, hostile_title):
+    page.goto(live_server + "/search?q=hostiletitle")
+    assert page.locator("li.hit .hit-title").first.inner_text() == hostile_title
+    page.goto(live_server + "/record/hostile:1")
+    assert page.evaluate("window.__pwned === undefined")
+    assert page.locator("h1").inner_text() == hostile_title
+
+
+def test_works_with_the_keyboard_and_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, locale="ja-JP")
+    page = context.new_page()
+    page.goto(live_server + "/")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    page.keyboard.press("Tab")  # the skip link comes first
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.locator("#q").focus()
+    page.keyboard.type("源氏物語")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?**")
+    assert page.locator("li.hit").count() >= 2
+    context.close()
+
+
+def test_phone_layout_has_no_horizontal_scroll(browser, live_server, artifacts_dir):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(live_server + "/search?q=" + "紅樓夢")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    page.screenshot(path=str(artifacts_dir / "search-phone.png"), full_page=True)
+    context.close()

@@ -1,0 +1,133 @@
+"""Romanized forms of CJK text, and one match key for any romanization of it.
+
+    >>> roman_key("Hong lou meng") == roman_key("Honglou meng") == roman_key("HONG-LOU-MENG")
+    True
+    >>> roman_key("Ch'unhyang chŏn") == roman_key("Chunhyangjeon")
+    True
+    >>> roman_key("Tōkyō") == roman_key("Toukyou") == roman_key("Tokyo")
+    True
+    >>> romanizations("춘향전")
+    ['chunhyangjeon', "ch'unhyangjŏn"]
+
+The key (`roman_key`) erases what differs between systems and cataloguers but not between words:
+
+- case, spaces, hyphens, apostrophes and all punctuation (so word division and MR's aspiration marks vanish);
+- diacritics: ō ô → o, ŏ → o, ŭ → u, ü → u, é → e;
+- yi → i (ALA-LC writes the surname 이 "Yi"; pinyin never has a bare i, so nothing else merges);
+- vowel spellings: RR eo / MR ŏ → o, RR eu / MR ŭ → u, Japanese long vowels ou oo ō → o, any doubled vowel;
+- voicing and aspiration pairs that RR and MR spell differently: g/k (not in "ng"), d/t, b/p, j/ch (RR 전 jeon and ALA-LC
+  word-initial chŏn both become "chon"); m before b/p → n (shimbun / shinbun).
+
+It is deliberately loose: pinyin ji/chi or Japanese genji/kenchi share a key. It is a recall key for the
+romanized search field, where every token must match; the full-text field keeps exact spellings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from tongwen.cjk.chinese import pinyin
+from tongwen.cjk.japanese import hepburn
+from tongwen.cjk.korean import hanja_to_hangul, romanize_mr, romanize_rr
+from tongwen.cjk.scripts import char_script, detect_script
+from tongwen.cjk.text import clean
+
+# Letters NFKD does not decompose.
+_SPECIAL_LETTERS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"})
+_NOT_KEY = re.compile(r"[\W_]+")  # everything but letters and digits (after combining marks are gone)
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+_VOWEL_SPELLINGS = re.compile(r"eo|eu|ou|([aeiou])\1+")
+_VOICED = str.maketrans({"d": "t", "b": "p"})
+_G_NOT_IN_NG = re.compile(r"(?<!n)g")  # "ng" stays: it is a sound of its own, and RR/MR agree on it
+
+
+def _vowel(match: re.Match[str]) -> str:
+    text = match.group(0)
+    return {"eo": "o", "eu": "u", "ou": "o"}.get(text, text[0])
+
+
+@lru_cache(maxsize=65536)
+def roman_key(latin: str) -> str:
+    """Match key of a romanized string: lower case, no spaces or punctuation, diacritics and the spelling
+    differences between romanization systems erased (see the module docstring).
+
+    >>> roman_key("Genji monogatari")
+    'kenchimonokatari'
+    >>> roman_key("Kungnip Chungang Tosŏgwan") == roman_key("gungnip jungang doseogwan")
+    True
+    >>> roman_key("Shimbun") == roman_key("shinbun"), roman_key("Xi'an") == roman_key("Xian")
+    (True, True)
+    """
+    s = unicodedata.normalize("NFKD", latin.casefold().translate(_SPECIAL_LETTERS))
+    s = _NOT_KEY.sub("", _COMBINING.sub("", s)).replace("yi", "i")  # ALA-LC surname 이 "Yi"; pinyin yi/i
+    s = _VOWEL_SPELLINGS.sub(_vowel, s)
+    s = _G_NOT_IN_NG.sub("k", s.translate(_VOICED)).replace("j", "ch")
+    return s.replace("mp", "np")
+
+
+def roman_grams(key: str) -> list[str]:
+    """The tokens of a roman key: its overlapping character trigrams (the key itself when shorter).
+    Any key that is a substring of another has a subset of its grams, whatever the word division was.
+
+    >>> roman_grams("honglomeng")
+    ['hon', 'ong', 'ngl', 'glo', 'lom', 'ome', 'men', 'eng']
+    >>> roman_grams("an")
+    ['an']
+    """
+    if len(key) <= 3:
+        return [key] if key else []
+    return [key[i:i + 3] for i in range(len(key) - 2)]
+
+
+_CJK_SCRIPTS = {"Hani", "Hira", "Kana", "Hang"}
+
+
+def _has_cjk(s: str) -> bool:
+    return any(char_script(ch) in _CJK_SCRIPTS for ch in s)
+
+
+def _korean(s: str) -> list[str]:
+    hangul = hanja_to_hangul(s)
+    return [romanize_rr(hangul), romanize_mr(hangul)]
+
+
+def romanizations(s: str, lang: str | None = None) -> list[str]:
+    """Every romanized form of `s` that a searcher might type, lower case. `lang` is an ISO 639-2 hint.
+
+    - kana present → Japanese (Hepburn); hangul present → Korean (RR and MR, hanja read as hangul);
+    - only Han: ``chi`` → pinyin, ``jpn`` → Hepburn, ``kor`` → RR + MR; with no (or another) language, all
+      four, since a bare ideograph string may be read in any of them (the document side can afford extra
+      forms; queries use `tongwen.cjk.analysis.query_roman_tokens`, which keeps the forms apart);
+    - no CJK at all → the text itself (it is already Latin), or nothing when empty.
+
+    >>> romanizations("红楼梦", "chi")
+    ['hong lou meng']
+    >>> romanizations("げんじものがたり")
+    ['genjimonogatari']
+    >>> romanizations("春香傳", "kor")
+    ['chunhyangjeon', "ch'unhyangjŏn"]
+    >>> romanizations("Genji monogatari")
+    ['Genji monogatari']
+    """
+    text = clean(s)
+    if not text:
+        return []
+    if not _has_cjk(text):
+        return [text]
+    script = detect_script(text)
+    language = (lang or "").lower()[:3]
+    if script == "Jpan":
+        forms = [hepburn(text)]
+    elif script == "Kore":
+        forms = _korean(text)
+    elif language in ("chi", "zho"):
+        forms = [pinyin(text)]
+    elif language == "jpn":
+        forms = [hepburn(text)]
+    elif language == "kor":
+        forms = _korean(text)
+    else:
+        forms = [pinyin(text), hepburn(text), *_korean(text)]
+    return list(dict.fromkeys(form for form in forms if form))
