@@ -18,9 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
-
 import warnings
+from pathlib import Path
 
 import pymarc
 
@@ -74,20 +73,29 @@ def child(path: Path, size: int, reimport: bool) -> None:
             started = time.perf_counter()
             summary = import_files(store, [path], source="bench", institution="BENCH", format="marc")
             seconds = time.perf_counter() - started
-            result = {"size": size, "seconds": seconds, "rate": summary.records_read / seconds,
-                      "counts": summary.counts}
+            result = {
+                "size": size,
+                "seconds": seconds,
+                "rate": summary.records_read / seconds,
+                "counts": summary.counts,
+            }
             if reimport:
                 started = time.perf_counter()
                 again = import_files(store, [path], source="bench", institution="BENCH", format="marc")
                 result["reimport_rate"] = again.records_read / (time.perf_counter() - started)
                 result["reimport_unchanged"] = again.counts["unchanged"]
+            started = time.perf_counter()
+            store.stats()
+            result["stats_seconds"] = time.perf_counter() - started
         result["db_mb"] = settings.database_path.stat().st_size / 2**20
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 400_000])
     parser.add_argument("--reimport", action="store_true", help="also time importing the same file again")
     parser.add_argument("--child", nargs=2, metavar=("FILE", "SIZE"), help=argparse.SUPPRESS)
@@ -110,13 +118,17 @@ def main() -> None:
             result["file_mb"] = path.stat().st_size / 2**20
             rows.append(result)
             path.unlink()
-    header = f"{'records':>9} {'file MB':>8} {'seconds':>8} {'records/s':>10} {'peak RSS MB':>12} {'db MB':>7}"
+    header = (
+        f"{'records':>9} {'file MB':>8} {'seconds':>8} {'records/s':>10} {'peak RSS MB':>12} {'db MB':>7}"
+    )
     if args.reimport:
         header += f" {'re-import/s':>12} {'unchanged':>10}"
     print(header)
     for r in rows:
-        line = (f"{r['size']:>9,} {r['file_mb']:>8.0f} {r['seconds']:>8.1f} {r['rate']:>10,.0f} "
-                f"{r['peak_rss_mb']:>12.0f} {r['db_mb']:>7.0f}")
+        line = (
+            f"{r['size']:>9,} {r['file_mb']:>8.0f} {r['seconds']:>8.1f} {r['rate']:>10,.0f} "
+            f"{r['peak_rss_mb']:>12.0f} {r['db_mb']:>7.0f} {r.get('stats_seconds', 0):>10.2f}"
+        )
         if args.reimport:
             line += f" {r['reimport_rate']:>12,.0f} {r['reimport_unchanged']:>10,}"
         print(line)

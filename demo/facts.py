@@ -72,9 +72,13 @@ def R(id: str, title: str, rom: str | None = None, *, c=(), k=(), var=(), subj=(
         subj = (subj,)
     if isinstance(notes, str):
         notes = (notes,)
-    return Fact(id, title, rom, c=tuple(c), k=tuple(k), var=tuple(var), subj=tuple(subj), notes=tuple(notes),
-                **kw)
+    return Fact(
+        id, title, rom, c=tuple(c), k=tuple(k), var=tuple(var), subj=tuple(subj), notes=tuple(notes), **kw
+    )
 
+
+# The table below is laid out by hand to read as a table, one record per call; keep the formatter off it.
+# fmt: off
 
 # Imprints used more than once: (place, place romanized, publisher, publisher romanized).
 IWANAMI = ("東京", "Tōkyō", "岩波書店", "Iwanami Shoten")
@@ -125,7 +129,7 @@ NDL_MARC: list[Fact] = [
       work="botchan"),
     R("ndl0009", "羅生門", "Rashōmon", lang="jpn", c=("芥川龍之介", "Akutagawa, Ryūnosuke"),
       imp=("東京", "Tōkyō", "阿蘭陀書房", "Oranda Shobō"), d="大正6 [1917]", dr="Taishō 6 [1917]", y=1917,
-      var=[("羅生門", None)], url=AOZORA.format(person="000879", card=127), work="rashomon"),
+      url=AOZORA.format(person="000879", card=127), work="rashomon"),
     R("ndl0010", "人間失格", "Ningen shikkaku", lang="jpn", c=("太宰治", "Dazai, Osamu"), imp=CHIKUMA,
       d="昭和23 [1948]", dr="Shōwa 23 [1948]", y=1948, url=AOZORA.format(person="000035", card=301),
       work="ningen-shikkaku"),
@@ -262,7 +266,7 @@ NLK_MARC: list[Fact] = [
       var=[("옥중화", "Okchung hwa"), ("春香傳", "Ch'unhyang chŏn")], notes="A retelling of the Ch'unhyang story.",
       work="chunhyang"),
     R("nlk0003", "紅樓夢", "Hongnumong", lang="kor", ol="chi", c=("曹雪芹", "Cao, Xueqin"), typ="manuscript",
-      y=(1800, 1899), d="19세기", dr="19-segi", var=[("홍루몽", "Hongnumong")],
+      y=(1800, 1899), d="19세기", dr="19-segi", extra={"dtype": "q"}, var=[("홍루몽", "Hongnumong")],
       notes="Naksŏnjae hangul translation, manuscript.", work="hongloumeng"),
     R("nlk0004", "三國遺事", "Samguk yusa", lang="chi", c=("一然", "Iryŏn"),
       imp=("慶州", "Kyŏngju", None, None), d="正德壬申 [1512]", dr="Chŏngdŏk imsin [1512]", y=1512,
@@ -726,7 +730,7 @@ NLT_CSV: list[Fact] = [
     R("nlt0006", "ไตรภูมิพระร่วง", "Traiphum Phra Ruang", lang="tha", c=("พระยาลิไท", "Phaya Lithai"),
       subj="พุทธศาสนา", work="traiphum"),
     R("nlt0007", "ลิลิตพระลอ", "Lilit Phra Lo", lang="tha", work="phra-lo"),
-    R("nlt0008", "สามก๊ก", "Sam Kok", lang="tha", ol="chi", c=("หลอกวนตง", "Luo Guanzhong"),
+    R("nlt0008", "สามก๊ก", "Sam Kok", lang="tha", ol="chi", c=("Luo, Guanzhong", None),
       k=[("เจ้าพระยาพระคลัง (หน)", "Chaophraya Phra Khlang (Hon)", "translator")],
       var=[("三國演義", None)], notes="แปลในรัชกาลที่ 1 พ.ศ. 2345", work="sanguo"),
     R("nlt0009", "ไซอิ๋ว", "Sai-io", lang="tha", ol="chi", var=[("西遊記", None)], work="xiyouji"),
@@ -745,7 +749,7 @@ NLT_CSV: list[Fact] = [
     R("nlt0016", "พระไตรปิฎกภาษาไทย ฉบับหลวง", "Phra Traipidok phasa Thai chabap luang", lang="tha",
       imp=("กรุงเทพฯ", "Krung Thep", "กรมการศาสนา", "Krom Kan Satsana"), d="พ.ศ. 2514 [1971]", y=1971,
       ext="45 เล่ม", subj="พุทธศาสนา", var=[("Tipiṭaka", None)], work="tipitaka"),
-    R("nlt0017", "กามนิต", "Kamanit", lang="tha", ol="ger", c=("คาร์ล เยลเลรุป", "Gjellerup, Karl"),
+    R("nlt0017", "กามนิต", "Kamanit", lang="tha", ol="ger", c=("Gjellerup, Karl", None),
       k=[("เสฐียรโกเศศ", "Sathian Koset", "translator"), ("นาคะประทีป", "Nakhaprathip", "translator")],
       var=[("Der Pilger Kamanita", None)], work="kamanit"),
     R("nlt0018", "พระมหาชนก", "Phra Mahachanok", lang="tha",

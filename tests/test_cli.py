@@ -39,8 +39,15 @@ def test_every_command_explains_itself_with_an_example(tongwen, command: str | N
 
 
 def test_import_then_look_at_sources_show_stats_and_runs(tongwen, shared_data: Path) -> None:
-    imported = tongwen("import", str(shared_data / NIHON_NO_CHASHO), str(shared_data / PRIDE),
-                       "--source", "nnc", "--institution", "NNC").output
+    imported = tongwen(
+        "import",
+        str(shared_data / NIHON_NO_CHASHO),
+        str(shared_data / PRIDE),
+        "--source",
+        "nnc",
+        "--institution",
+        "NNC",
+    ).output
     assert "Run 1: nnc (marc)" in imported and "added" in imported
     assert "tongwen runs --problems 1" in imported  # this file has more problems than the summary shows
 
@@ -75,17 +82,30 @@ def test_importing_again_reports_everything_unchanged(tongwen, shared_data: Path
 def test_import_fails_only_when_nothing_could_be_read(tongwen, shared_data: Path) -> None:
     failed = tongwen("import", str(shared_data / "pymarc-test-data/test_utf8.txt"), "--source", "x", expect=1)
     assert "Nothing could be read" in failed.output and "cannot tell the format" in failed.output
-    partly = tongwen("import", str(shared_data / "marc4j-test-resources/pride-and-prejudice-with-many-errors.mrc"),
-                     "--source", "x")
+    partly = tongwen(
+        "import",
+        str(shared_data / "marc4j-test-resources/pride-and-prejudice-with-many-errors.mrc"),
+        "--source",
+        "x",
+    )
     assert "rejected" in partly.output
 
 
 def test_csv_import_with_a_column_mapping_file(tongwen, shared_data: Path, tmp_path: Path) -> None:
     mapping = tmp_path / "columns.toml"
-    mapping.write_text('[columns]\nid = "seq"\ntitle = "hanja_title"\ntitle_reading = "hangul_reading"\n',
-                       encoding="utf-8")
-    output = tongwen("import", str(shared_data / MEDICAL_TSV), "--source", "kmc", "--institution", "KIOM",
-                     "--columns", str(mapping)).output
+    mapping.write_text(
+        '[columns]\nid = "seq"\ntitle = "hanja_title"\ntitle_reading = "hangul_reading"\n', encoding="utf-8"
+    )
+    output = tongwen(
+        "import",
+        str(shared_data / MEDICAL_TSV),
+        "--source",
+        "kmc",
+        "--institution",
+        "KIOM",
+        "--columns",
+        str(mapping),
+    ).output
     assert "added" in output
     assert "醫脈眞經" in squeezed(tongwen("show", "kmc:1").output)
 

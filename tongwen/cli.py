@@ -42,7 +42,10 @@ _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 @click.group(context_settings=_CONTEXT)
 @click.option(
-    "--data", "data_dir", metavar="DIR", type=click.Path(file_okay=False),
+    "--data",
+    "data_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
     help=f"Where Tongwen keeps its database and index. Default: $TONGWEN_DATA, else {DEFAULT_DATA_DIR}.",
 )
 @click.version_option(package_name="tongwen")
@@ -76,16 +79,34 @@ def open_store(settings: Settings, *, must_exist: bool = False) -> Iterator[Stor
 
 @main.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--source", required=True, metavar="NAME",
-              help="Name for this collection, e.g. 'nlc-books'; record ids become NAME:LOCAL_ID.")
+@click.option(
+    "--source",
+    required=True,
+    metavar="NAME",
+    help="Name for this collection, e.g. 'nlc-books'; record ids become NAME:LOCAL_ID.",
+)
 @click.option("--institution", metavar="CODE", help="Holding institution, e.g. NLC, NDL, NLK, NLB.")
-@click.option("--format", "format_name", type=click.Choice(sorted(FORMATS)),
-              help="The files' format. Default: recognised from each file's contents and name.")
-@click.option("--columns", metavar="MAPPING.toml", type=click.Path(exists=True, dir_okay=False),
-              help="For CSV/TSV: which column holds the title, author, year... (a TOML mapping file).")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(sorted(FORMATS)),
+    help="The files' format. Default: recognised from each file's contents and name.",
+)
+@click.option(
+    "--columns",
+    metavar="MAPPING.toml",
+    type=click.Path(exists=True, dir_okay=False),
+    help="For CSV/TSV: which column holds the title, author, year... (a TOML mapping file).",
+)
 @click.pass_obj
-def import_command(settings: Settings, files: tuple[str, ...], source: str, institution: str | None,
-                   format_name: str | None, columns: str | None) -> None:
+def import_command(
+    settings: Settings,
+    files: tuple[str, ...],
+    source: str,
+    institution: str | None,
+    format_name: str | None,
+    columns: str | None,
+) -> None:
     """Import catalogue files into the data directory.
 
     Formats: MARC (ISO 2709), MARCXML, MARC-in-JSON, Dublin Core, MODS, CSV/TSV.
@@ -101,8 +122,19 @@ def import_command(settings: Settings, files: tuple[str, ...], source: str, inst
     """
     options = _column_options(Path(columns)) if columns else {}
     with open_store(settings) as store:
-        summary = _import_with_progress(store, [Path(f) for f in files], source=source,
-                                        institution=institution, format=format_name, options=options)
+        try:
+            summary = _import_with_progress(
+                store,
+                [Path(f) for f in files],
+                source=source,
+                institution=institution,
+                format=format_name,
+                options=options,
+            )
+        except KeyboardInterrupt:
+            raise click.ClickException(
+                "interrupted; the records read so far are kept. Run the same command again to finish."
+            ) from None
     _print_summary(summary)
     if summary.nothing_read:
         sys.exit(1)
@@ -119,24 +151,35 @@ def _column_options(path: Path) -> dict[str, Any]:
 
 def _import_with_progress(store: Store, files: list[Path], **how: Any) -> RunSummary:
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[records]:>9,} records"),
-        TimeElapsedColumn(), console=status_console, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[records]:>9,} records"),
+        TimeElapsedColumn(),
+        console=status_console,
+        transient=True,
     ) as bar:
         task = bar.add_task("starting", total=None, records=0)
 
         def show(state: ImportProgress) -> None:
             # Redrawing costs far more than a record: update every 200 records and at file ends.
             if state.records % 200 == 0 or state.file_bytes_done == state.file_bytes_total:
-                bar.update(task, description=escape(f"({state.file_number}/{state.files_total}) {state.file}"),
-                           completed=state.file_bytes_done, total=state.file_bytes_total or None,
-                           records=state.records)
+                bar.update(
+                    task,
+                    description=escape(f"({state.file_number}/{state.files_total}) {state.file}"),
+                    completed=state.file_bytes_done,
+                    total=state.file_bytes_total or None,
+                    records=state.records,
+                )
 
         return import_files(store, files, progress=show, **how)
 
 
 def _print_summary(summary: RunSummary) -> None:
-    table = Table(title=escape(f"Run {summary.run_id}: {summary.source} ({summary.format or 'unknown format'})"),
-                  show_header=False, title_justify="left")
+    table = Table(
+        title=escape(f"Run {summary.run_id}: {summary.source} ({summary.format or 'unknown format'})"),
+        show_header=False,
+        title_justify="left",
+    )
     for name, value in summary.counts.items():
         table.add_row(name, f"{value:,}")
     table.add_row("problems", f"{summary.problem_count:,}")
@@ -157,8 +200,7 @@ def _print_problems(problems: list, title: str) -> None:
         colour = "red" if p.severity == "error" else "yellow"
         field = f"[bold]{escape(p.field)}[/]: " if p.field else ""
         where = escape(p.position or p.record_id or "")
-        console.print(f"[{colour}]{p.severity:7}[/] {where} — {field}{escape(p.message)}",
-                      soft_wrap=True)
+        console.print(f"[{colour}]{p.severity:7}[/] {where} — {field}{escape(p.message)}", soft_wrap=True)
 
 
 # --- looking at the store ------------------------------------------------------------------------------
@@ -178,7 +220,9 @@ def sources(settings: Settings) -> None:
     with open_store(settings, must_exist=True) as store:
         table = Table("source", "institution", "format", "records", "since")
         for s in store.sources():
-            table.add_row(*map(escape, (s.name, s.institution or "", s.format or "")), f"{s.records:,}", s.created)
+            table.add_row(
+                *map(escape, (s.name, s.institution or "", s.format or "")), f"{s.records:,}", s.created
+            )
         console.print(table)
 
 
@@ -203,7 +247,9 @@ def show(settings: Settings, record_id: str, as_json: bool) -> None:
         record = store.get(record_id, include_deleted=True)
         deleted = record is not None and store.get(record_id) is None
     if record is None:
-        raise click.ClickException(f"no record {record_id!r}; ids look like SOURCE:LOCAL_ID (see `tongwen sources`)")
+        raise click.ClickException(
+            f"no record {record_id!r}; ids look like SOURCE:LOCAL_ID (see `tongwen sources`)"
+        )
     if as_json:
         data = record.to_dict()
         data["deleted"] = deleted
@@ -213,8 +259,9 @@ def show(settings: Settings, record_id: str, as_json: bool) -> None:
 
 
 def _forms(forms: list) -> str:
-    return "  │  ".join(f"{escape(f.text)} [dim]({'/'.join(x for x in (f.script, f.lang) if x) or '?'})[/]"
-                       for f in forms)
+    return "  │  ".join(
+        f"{escape(f.text)} [dim]({'/'.join(x for x in (f.script, f.lang) if x) or '?'})[/]" for f in forms
+    )
 
 
 def _print_record(record: Record, deleted: bool) -> None:
@@ -232,14 +279,21 @@ def _print_record(record: Record, deleted: bool) -> None:
         qualifier = f" ({identifier.qualifier})" if identifier.qualifier else ""
         table.add_row(identifier.scheme, escape(identifier.value + qualifier))
     for publication in record.publications:
-        shown = [escape(" : ".join(x for x in (f.place, f.publisher) if x) + (f", {f.date}" if f.date else ""))
-                 + (f" [dim]({f.script})[/]" if f.script else "") for f in publication.forms]
+        shown = [
+            escape(" : ".join(x for x in (f.place, f.publisher) if x) + (f", {f.date}" if f.date else ""))
+            + (f" [dim]({f.script})[/]" if f.script else "")
+            for f in publication.forms
+        ]
         table.add_row("publication", "  │  ".join(shown))
     years = "–".join(str(y) for y in dict.fromkeys((record.year_from, record.year_to)) if y is not None)
     for label, value in (
         ("date", " ".join(x for x in (record.date_display, f"[{years}]" if years else "") if x)),
-        ("languages", ", ".join(record.languages)), ("type", record.content_type), ("extent", record.extent),
-        ("institution", record.institution), ("rights", record.rights), ("license", record.license),
+        ("languages", ", ".join(record.languages)),
+        ("type", record.content_type),
+        ("extent", record.extent),
+        ("institution", record.institution),
+        ("rights", record.rights),
+        ("license", record.license),
     ):
         if value:
             table.add_row(label, escape(value))
@@ -254,7 +308,9 @@ def _print_record(record: Record, deleted: bool) -> None:
         table.add_row(f"link ({link.kind})", escape(link.url + (f" — {link.label}" if link.label else "")))
     if record.provenance:
         p = record.provenance
-        table.add_row("from", escape(f"{p.source}, {p.format}, run {p.run_id}, {p.position or 'position unknown'}"))
+        table.add_row(
+            "from", escape(f"{p.source}, {p.format}, run {p.run_id}, {p.position or 'position unknown'}")
+        )
         if p.original:
             table.add_row("original", f"{len(p.original):,} characters kept (see --json)")
     console.print(table)
@@ -316,9 +372,15 @@ def runs(settings: Settings, problems_of: int | None, limit: int) -> None:
         table = Table("run", "started (UTC)", "source", "format", "status", "records", "problems")
         for run in store.runs(limit=limit):
             counts = ", ".join(f"{n:,} {name}" for name, n in run.counts.items() if n) or "none"
-            table.add_row(str(run.id), run.started.replace("T", " ").rstrip("Z"), escape(run.source),
-                          escape(run.format or ""),
-                          run.status, counts, f"{run.problem_count:,}")
+            table.add_row(
+                str(run.id),
+                run.started.replace("T", " ").rstrip("Z"),
+                escape(run.source),
+                escape(run.format or ""),
+                run.status,
+                counts,
+                f"{run.problem_count:,}",
+            )
         console.print(table)
 
 
@@ -327,8 +389,13 @@ def runs(settings: Settings, problems_of: int | None, limit: int) -> None:
 
 @main.command()
 @click.option("--no-serve", is_flag=True, help="Only load the demo collection; do not start the portal.")
-@click.option("--manifest", type=click.Path(exists=True, dir_okay=False), default=str(DEMO_MANIFEST),
-              show_default=True, help="The demo collection's list of files.")
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False),
+    default=str(DEMO_MANIFEST),
+    show_default=True,
+    help="The demo collection's list of files.",
+)
 @click.pass_obj
 def demo(settings: Settings, no_serve: bool, manifest: str) -> None:
     """Load the demo collection into the data directory.
@@ -345,18 +412,27 @@ def demo(settings: Settings, no_serve: bool, manifest: str) -> None:
     with open_store(settings) as store:
         for entry in collections:
             options = {"columns": entry["columns"]} if entry.get("columns") else {}
-            summary = _import_with_progress(store, [entry["file"]], source=entry["source"],
-                                            institution=entry.get("institution"), format=entry.get("format"),
-                                            options=options)
+            summary = _import_with_progress(
+                store,
+                [entry["file"]],
+                source=entry["source"],
+                institution=entry.get("institution"),
+                format=entry.get("format"),
+                options=options,
+            )
             counts = summary.counts
-            console.print(f"{entry['file'].name}: {counts['added']:,} added, {counts['updated']:,} updated, "
-                          f"{counts['unchanged']:,} unchanged, {counts['rejected']:,} rejected "
-                          f"→ source [bold]{escape(entry['source'])}[/] (run {summary.run_id})")
+            console.print(
+                f"{entry['file'].name}: {counts['added']:,} added, {counts['updated']:,} updated, "
+                f"{counts['unchanged']:,} unchanged, {counts['rejected']:,} rejected "
+                f"→ source [bold]{escape(entry['source'])}[/] (run {summary.run_id})"
+            )
         numbers = store.stats()
     _print_stats(numbers)
     if not no_serve:
-        console.print("The portal is not available yet; the records are loaded in "
-                      f"{settings.data_dir} (see `tongwen stats`, `tongwen show ID`).")
+        console.print(
+            "The portal is not available yet; the records are loaded in "
+            f"{settings.data_dir} (see `tongwen stats`, `tongwen show ID`)."
+        )
 
 
 def _read_manifest(path: Path) -> list[dict[str, Any]]:
@@ -375,7 +451,6 @@ def _read_manifest(path: Path) -> list[dict[str, Any]]:
     if not entries:
         raise click.ClickException(f"{path} lists no [[collection]] entries")
     return entries
-
 
 
 if __name__ == "__main__":

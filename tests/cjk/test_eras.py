@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from tongwen.cjk import eras
 from tongwen.cjk.eras import OPEN_END, DateRange, find_eras, kanji_number, parse_date, parse_year_range_008
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Small examples: text -> (year_from, year_to, calendar)
 
 EXAMPLES = [
@@ -150,7 +150,9 @@ def test_era_is_kept_for_display_and_gregorian_wins(text: str, expected: DateRan
     assert parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "   ", "n.d.", "s.a.", "[出版年不明]", "明治書院", "康熙字典", "大正大学", "民國", "Vol. 3"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "n.d.", "s.a.", "[出版年不明]", "明治書院", "康熙字典", "大正大学", "民國", "Vol. 3"]
+)
 def test_no_year(text: str) -> None:
     assert parse_date(text) is None
 
@@ -177,7 +179,9 @@ def test_minguo_base_depends_on_korean_hints(country: str | None, lang: str | No
 def test_hints_break_ties_between_countries() -> None:
     assert parse_date("弘治3年", lang="chi").year_from == 1490  # Ming
     assert parse_date("弘治3年", lang="jpn").year_from == 1557  # Japan
-    assert parse_date("世宗 5年") is None  # 世宗 is also a Chinese temple name: regnal years need a Korean hint
+    assert (
+        parse_date("世宗 5年") is None
+    )  # 世宗 is also a Chinese temple name: regnal years need a Korean hint
     assert parse_date("世宗 5年", lang="kor").year_from == 1423
     assert parse_date("4290", country="ko") == DateRange(1957, 1957, "4290", "dangi")
     assert parse_date("4290") is None
@@ -219,15 +223,19 @@ def test_kanji_number(text: str, value: int | None) -> None:
         ("s", "1u9u", "    ", None),
     ],
 )
-def test_parse_year_range_008(date_type: str, date1: str, date2: str, expected: tuple[int, int] | None) -> None:
+def test_parse_year_range_008(
+    date_type: str, date1: str, date2: str, expected: tuple[int, int] | None
+) -> None:
     result = parse_year_range_008(date1, date2, date_type)
-    assert (result.year_from, result.year_to) if result else None == expected  # noqa: PLR0124
+    assert ((result.year_from, result.year_to) if result else None) == expected
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     text=st.text(max_size=80)
-    | st.from_regex(r"[明大昭平令民光乾康][治正和成國緒隆熙]?[0-9〇一二三四五六七八九十百廿卅元-]{0,6}年?.{0,5}"),
+    | st.from_regex(
+        r"[明大昭平令民光乾康][治正和成國緒隆熙]?[0-9〇一二三四五六七八九十百廿卅元-]{0,6}年?.{0,5}"
+    ),
     country=st.sampled_from([None, "ja", "ko", "cc", "th", "KP", "", "zz"]),
     lang=st.sampled_from([None, "jpn", "kor", "chi", "tha", "xx"]),
 )
@@ -237,13 +245,17 @@ def test_parse_date_never_raises(text: str, country: str | None, lang: str | Non
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="0123456789u|# -", max_size=5), st.text(alphabet="0123456789u|# -", max_size=5), st.text(max_size=1))
+@given(
+    st.text(alphabet="0123456789u|# -", max_size=5),
+    st.text(alphabet="0123456789u|# -", max_size=5),
+    st.text(max_size=1),
+)
 def test_parse_year_range_008_never_raises(date1: str, date2: str, date_type: str) -> None:
     result = parse_year_range_008(date1, date2, date_type)
     assert result is None or result.year_from <= result.year_to
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # Real catalogue dates
 
 
@@ -266,7 +278,7 @@ def _princeton_records(folder: Path) -> list[pymarc.Record]:
         data = json.loads(path.read_text(encoding="utf-8"))
         for bib in data.get("bib", [data]):
             for marcxml in bib.get("anies") or []:
-                # the embedded strings declare UTF-16 but are ordinary str: drop the declaration before parsing
+                # the embedded strings declare UTF-16 but are ordinary str: drop the declaration
                 marcxml = re.sub(r"^<\?xml[^>]*\?>", "", marcxml)
                 records += pymarc.parse_xml_to_array(io.BytesIO(marcxml.encode("utf-8")))
     return [r for r in records if r is not None]
@@ -316,7 +328,9 @@ def _ndl_date_values(folder: Path) -> list[str]:
     pattern = re.compile(rf"(?:<|&lt;)({tags})(?:\s[^>&]*)?(?:>|&gt;)([^<&]+)")
     values = []
     for path in sorted(folder.rglob("*.xml")):
-        values += [m.group(2).strip() for m in pattern.finditer(path.read_text(encoding="utf-8", errors="replace"))]
+        values += [
+            m.group(2).strip() for m in pattern.finditer(path.read_text(encoding="utf-8", errors="replace"))
+        ]
     return values
 
 
@@ -354,24 +368,26 @@ def test_thai_catalogue_buddhist_era(shared_data: Path) -> None:
 
 
 def test_korean_national_library_years(shared_data: Path) -> None:
-    data = json.loads((shared_data / "nlk-kolisnet-openapi-responses" / "test_result02.json").read_text("utf-8"))
+    data = json.loads(
+        (shared_data / "nlk-kolisnet-openapi-responses" / "test_result02.json").read_text("utf-8")
+    )
     years = [item["pubYearInfo"] for item in data["result"] if item.get("pubYearInfo")]
     assert len(years) >= 40
     for value in years:
         assert parse_date(value, lang="kor").year_from == int(value[:4]), value
 
 
-# ---------------------------------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------------------------------------------
 # The tables against the DILA Time Authority
 #
-# DILA gives every lunar month of every era year with Julian Day Numbers. An era's year 1 in Gregorian terms is
-# the year in which its lunar months 1–11 fall (month 12 can start in the next January). Known ±1 differences:
-# - Joseon kings 中宗 and 仁祖 came to the throne by coup and the Veritable Records count their first year from the
-#   accession (1506, 1623); DILA counts every king from the year after accession.
+# DILA gives every lunar month of every era year with Julian Day Numbers. An era's year 1 in Gregorian terms
+# is the year in which its lunar months 1–11 fall (month 12 can start in the next January). Known ±1 differences:
+# - Joseon kings 中宗 and 仁祖 came to the throne by coup and the Veritable Records count their first year from
+#   the accession (1506, 1623); DILA counts every king from the year after accession.
 # - 正慶 (northern court): DILA counts it from 1331, the year the northern court refused the 元弘 era; japanera
 #   and catalogues start it in 1332, the year it was proclaimed.
-# - A few DILA eras give two epochs a year apart for different months (calendar data of the 11th–14th century);
-#   the earlier one is used.
+# - A few DILA eras give two epochs a year apart for different months (calendar data of the 11th–14th
+#   century); the earlier one is used.
 KNOWN_ONE_YEAR_DIFFERENCES = {"中宗", "仁祖", "正慶"}
 
 
@@ -418,7 +434,9 @@ def dila(shared_data: Path) -> dict[str, dict[str, list[int]]]:
 
 def _all_eras() -> list[eras.Era]:
     tables = eras._tables()
-    return sorted({era for candidates in tables.by_han.values() for era, _ in candidates}, key=lambda e: e.start)
+    return sorted(
+        {era for candidates in tables.by_han.values() for era, _ in candidates}, key=lambda e: e.start
+    )
 
 
 def test_tables_agree_with_dila(dila: dict[str, dict[str, list[int]]]) -> None:
@@ -428,7 +446,7 @@ def test_tables_agree_with_dila(dila: dict[str, dict[str, list[int]]]) -> None:
         forms = [era.name, *(f for f, c in eras._tables().by_han.items() if any(e == era for e, _ in c))]
         starts = [s for form in forms for s in names.get(("king:" if era.regnal else "") + form, [])]
         if not starts:
-            continue  # no lunar months in DILA: eras after the calendar reforms (Japan 1873, Korea 1896, China 1912)
+            continue  # no lunar months in DILA after the calendar reforms (Japan 1873, Korea 1896, China 1912)
         compared += 1
         difference = min(abs(s - era.start) for s in starts)
         if era.name in KNOWN_ONE_YEAR_DIFFERENCES:
@@ -436,7 +454,8 @@ def test_tables_agree_with_dila(dila: dict[str, dict[str, list[int]]]) -> None:
         else:
             assert difference == 0, (era, sorted(starts))
             exact += 1
-    assert compared >= 280  # ~250 Japanese eras, ~35 Ming/Qing reigns, 開國, 27 Joseon kings
+    # ~245 Japanese eras with lunar months in DILA, ~34 Ming/Qing reigns, 開國, 26 Joseon kings
+    assert compared >= 280, compared
 
 
 def test_every_japanese_adjustment_is_needed() -> None:

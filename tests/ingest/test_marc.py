@@ -68,7 +68,9 @@ def test_every_shared_marc_file_reads_with_the_expected_counts(shared_data, name
     assert len(errors) == expected_errors
     for raw in errors:
         assert raw.error.startswith(raw.position)  # the message names the record
-    assert all(raw.payload is not None and raw.original.startswith("<record") for raw in raws if not raw.error)
+    assert all(
+        raw.payload is not None and raw.original.startswith("<record") for raw in raws if not raw.error
+    )
     assert capfd.readouterr().err == ""  # pymarc's MARC-8 complaints became diagnostics, not stderr noise
 
 
@@ -143,12 +145,13 @@ def test_dash_blanks_and_unordered_directory_are_tolerated(shared_data):
     assert raw.payload["245"] is not None
     leader = bytearray((shared_data / "openlibrary-marc-880/bin_input/880_Nihon_no_chasho.mrc").read_bytes())
     leader[17:20] = b"---"  # encoding level, cataloguing form, multipart level written with dashes
-    repaired = list(marc.read(io.BytesIO(bytes(leader)), "dash.mrc", {}))[0]
+    repaired = next(iter(marc.read(io.BytesIO(bytes(leader)), "dash.mrc", {})))
     assert repaired.error is None and str(repaired.payload.leader)[17:20] == "   "
     assert repaired.diagnostics[0].field == "leader"
 
 
 # --- damage stays inside the damaged record -------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def clean_file(shared_data) -> bytes:
@@ -172,8 +175,10 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 
 @FUZZ
-@given(victim=st.integers(0, 7), spots=st.lists(st.tuples(st.integers(5, 10_000), st.integers(0, 255)),
-                                                min_size=1, max_size=8))
+@given(
+    victim=st.integers(0, 7),
+    spots=st.lists(st.tuples(st.integers(5, 10_000), st.integers(0, 255)), min_size=1, max_size=8),
+)
 def test_corrupted_bytes_only_affect_their_own_record(clean_file, victim, spots):
     spans = record_spans(clean_file)
     start, end = spans[victim]

@@ -71,7 +71,9 @@ def test_langtests_jsonl_has_one_record_per_line(shared_data):
 
 
 def test_marcxml_and_the_same_record_in_alma_json_agree(shared_data):
-    alma = list(marcjson.read((shared_data / "princeton-bibdata-alma/99111299423506421.json").open("rb"), "a", {}))
+    alma = list(
+        marcjson.read((shared_data / "princeton-bibdata-alma/99111299423506421.json").open("rb"), "a", {})
+    )
     assert alma[0].local_id == "99111299423506421"
     assert alma[0].payload["880"]["6"].startswith("245-01")
     assert "解體新書" in alma[0].payload["880"]["a"]  # declared UTF-16, really UTF-8: read right
@@ -84,7 +86,11 @@ def test_marc_json_that_is_not_json_is_one_clear_error(shared_data):
 
 
 def test_a_bad_json_line_does_not_stop_the_others(shared_data):
-    lines = (shared_data / "stanford-searchworks-traject-fixtures/unmatched880sTests.jsonl").read_bytes().splitlines()
+    lines = (
+        (shared_data / "stanford-searchworks-traject-fixtures/unmatched880sTests.jsonl")
+        .read_bytes()
+        .splitlines()
+    )
     data = b"\n".join([lines[0], b'{"leader": "broken', *lines[1:]])
     raws = list(marcjson.read(io.BytesIO(data), "bad.jsonl", {}))
     assert len(raws) == len(lines) + 1
@@ -93,13 +99,16 @@ def test_a_bad_json_line_does_not_stop_the_others(shared_data):
 
 
 def test_json_array_is_streamed_item_by_item(shared_data):
-    lines = (shared_data / "stanford-searchworks-traject-fixtures/vernSeriesTests.jsonl").read_text().splitlines()
+    lines = (
+        (shared_data / "stanford-searchworks-traject-fixtures/vernSeriesTests.jsonl").read_text().splitlines()
+    )
     array = ("[" + ",".join(lines) + "]").encode()
     raws = list(marcjson.read(io.BytesIO(array), "array.json", {}))
     assert len(raws) == len(lines) and all(raw.error is None for raw in raws)
 
 
 # --- namespaces, SRU packing ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def korean_record(shared_data) -> bytes:
@@ -142,17 +151,22 @@ def test_sru_responses_with_xml_or_string_packing(korean_record, packing):
 
 
 def test_sru_string_packing_of_something_else_is_reported(shared_data):
-    ndl = shared_data / "enju-ndl-cinii-loc-api-responses/enju_ndl/NdlBook_import_should_import_edition__0.xml"
+    ndl = (
+        shared_data / "enju-ndl-cinii-loc-api-responses/enju_ndl/NdlBook_import_should_import_edition__0.xml"
+    )
     raws = read_xml(ndl.read_bytes(), ndl.name)
     assert raws and all(raw.error and "not a MARC record" in raw.error for raw in raws)
 
 
 # --- broken and hostile XML ----------------------------------------------------------------------------
 
+
 def test_numeric_character_references_and_dash_leader():
-    xml = (b'<record><leader>00000nam-a2200000-i-4500</leader><controlfield tag="001">x1</controlfield>'
-           b'<datafield tag="245" ind1="1" ind2="0"><subfield code="a">&#x7D05;&#27155;&#22818;</subfield>'
-           b"</datafield></record>")
+    xml = (
+        b'<record><leader>00000nam-a2200000-i-4500</leader><controlfield tag="001">x1</controlfield>'
+        b'<datafield tag="245" ind1="1" ind2="0"><subfield code="a">&#x7D05;&#27155;&#22818;</subfield>'
+        b"</datafield></record>"
+    )
     raw = read_xml(xml)[0]
     assert raw.payload["245"]["a"] == "紅樓夢"
     assert str(raw.payload.leader) == "00000nam a2200000 i 4500"
@@ -179,14 +193,19 @@ def test_file_breaking_mid_way_keeps_the_records_before_it(shared_data):
     assert raws[-1].error.startswith("broken.xml line ") and "not well-formed" in raws[-1].error
 
 
-@pytest.mark.parametrize("doctype", [
-    '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',  # expansion
-    '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>',  # external entity
-])
+@pytest.mark.parametrize(
+    "doctype",
+    [
+        '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',  # expansion
+        '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>',  # external entity
+    ],
+)
 def test_entities_are_refused_not_expanded(doctype):
-    document = (f'<?xml version="1.0"?>{doctype}<collection><record><leader>00000nam a2200000 i 4500</leader>'
-                f'<datafield tag="245" ind1="0" ind2="0"><subfield code="a">&b;&x;</subfield></datafield>'
-                f"</record></collection>").encode()
+    document = (
+        f'<?xml version="1.0"?>{doctype}<collection><record><leader>00000nam a2200000 i 4500</leader>'
+        f'<datafield tag="245" ind1="0" ind2="0"><subfield code="a">&b;&x;</subfield></datafield>'
+        f"</record></collection>"
+    ).encode()
     raws = read_xml(document, "evil.xml")
     assert len(raws) == 1 and "entities" in raws[0].error and raws[0].payload is None
 
@@ -203,8 +222,15 @@ def test_any_truncated_or_garbled_tail_gives_records_then_at_most_one_error(shar
 
 
 def test_json_record_with_a_bad_field_shape_keeps_the_rest():
-    record = {"leader": "00000nam a2200000 i 4500", "fields": [
-        {"001": "j1"}, {"245": {"ind1": "1", "ind2": "0", "subfields": [{"a": "紅樓夢"}]}}, {"650": 42}, "junk"]}
-    raw = list(marcjson.read(io.BytesIO(json.dumps(record).encode()), "j.json", {}))[0]
+    record = {
+        "leader": "00000nam a2200000 i 4500",
+        "fields": [
+            {"001": "j1"},
+            {"245": {"ind1": "1", "ind2": "0", "subfields": [{"a": "紅樓夢"}]}},
+            {"650": 42},
+            "junk",
+        ],
+    }
+    raw = next(iter(marcjson.read(io.BytesIO(json.dumps(record).encode()), "j.json", {})))
     assert raw.payload["245"]["a"] == "紅樓夢"
     assert [d.field for d in raw.diagnostics] == ["650", "fields"]

@@ -88,10 +88,13 @@ def test_unreadable_records_become_problems_naming_file_and_position(store: Stor
     assert store.count() == summary.counts["added"] > 300
 
 
-def test_a_record_the_mapper_rejects_is_reported_with_its_field(store: Store, shared_data: Path,
-                                                                tmp_path: Path) -> None:
+def test_a_record_the_mapper_rejects_is_reported_with_its_field(
+    store: Store, shared_data: Path, tmp_path: Path
+) -> None:
     # A real record stripped of its title and every control number leaves nothing to identify it by.
-    with open(shared_data / "marc4j-test-resources/oclc_63111280_export_as_UTF8_from_connexion.mrc", "rb") as f:
+    with open(
+        shared_data / "marc4j-test-resources/oclc_63111280_export_as_UTF8_from_connexion.mrc", "rb"
+    ) as f:
         [good] = list(pymarc.MARCReader(f, to_unicode=True, force_utf8=True))
     bad = pymarc.Record(leader=str(good.leader))
     bad.add_field(*[field for field in good.fields if field.tag not in ("001", "035", "245", "880")])
@@ -104,8 +107,9 @@ def test_a_record_the_mapper_rejects_is_reported_with_its_field(store: Store, sh
     assert rejection.position.startswith("no-title.mrc record 2")
 
 
-def test_an_interrupted_import_run_again_ends_as_if_uninterrupted(store: Store, shared_data: Path,
-                                                                  tmp_path: Path) -> None:
+def test_an_interrupted_import_run_again_ends_as_if_uninterrupted(
+    store: Store, shared_data: Path, tmp_path: Path
+) -> None:
     class Stop(Exception):
         pass
 
@@ -138,13 +142,16 @@ def test_a_bad_file_loses_nothing_already_stored(store: Store, shared_data: Path
     truncated.write_bytes(text[: len(text) // 2])
     cut = import_files(store, [truncated], source="pul")
     assert cut.counts["unchanged"] >= 1 and cut.counts["added"] == 0
-    assert any(p.severity == "error" and "truncated.xml" in (p.position or "") + p.message
-               for p in store.problems(cut.run_id))
+    assert any(
+        p.severity == "error" and "truncated.xml" in (p.position or "") + p.message
+        for p in store.problems(cut.run_id)
+    )
     assert stored_state(store) == before
 
 
-def test_deleted_records_become_tombstones_and_a_second_delete_is_no_change(store: Store, shared_data: Path,
-                                                                            tmp_path: Path) -> None:
+def test_deleted_records_become_tombstones_and_a_second_delete_is_no_change(
+    store: Store, shared_data: Path, tmp_path: Path
+) -> None:
     import_files(store, [shared_data / ALMA_XML], source="pul")
     first = next(store.iter_records())
     with open(shared_data / "openlibrary-marc-880/bin_input/880_Nihon_no_chasho.mrc", "rb") as f:
@@ -163,7 +170,8 @@ def test_deleted_records_become_tombstones_and_a_second_delete_is_no_change(stor
 
 def test_several_formats_in_one_run(store: Store, shared_data: Path) -> None:
     summary = import_files(
-        store, [shared_data / ALMA_XML, shared_data / "openlibrary-marc-880/bin_input/880_Nihon_no_chasho.mrc"],
+        store,
+        [shared_data / ALMA_XML, shared_data / "openlibrary-marc-880/bin_input/880_Nihon_no_chasho.mrc"],
         source="mixed",
     )
     assert summary.format == "marc,marcxml"

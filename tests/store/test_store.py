@@ -20,10 +20,14 @@ def hongloumeng(local_id: str = "001", *, run_id: int = 1, title: str = "红楼�
         local_id=local_id,
         institution="NLC",
         titles=[Title([Form(title, "Hani", "chi"), Form("Hong lou meng", "Latn", "chi")])],
-        agents=[Agent([Form("曹雪芹", "Hani", "chi"), Form("Cao, Xueqin", "Latn", "chi")], dates="1715-1763")],
+        agents=[
+            Agent([Form("曹雪芹", "Hani", "chi"), Form("Cao, Xueqin", "Latn", "chi")], dates="1715-1763")
+        ],
         languages=["chi"],
         year_from=1982,
-        provenance=Provenance("nlc", "marc", run_id=run_id, position="nlc.mrc record 1", original="<record/>"),
+        provenance=Provenance(
+            "nlc", "marc", run_id=run_id, position="nlc.mrc record 1", original="<record/>"
+        ),
     )
 
 
@@ -121,11 +125,10 @@ def test_writes_during_iteration_are_safe(store: Store) -> None:
 
 def test_batch_commits_what_was_written_before_an_interruption(tmp_path: Path) -> None:
     path = tmp_path / "tongwen.sqlite"
-    with Store.open(path) as store, pytest.raises(KeyboardInterrupt):
-        with store.batch(every=1000):
-            for n in range(10):
-                store.upsert(hongloumeng(str(n)))
-            raise KeyboardInterrupt
+    with Store.open(path) as store, pytest.raises(KeyboardInterrupt), store.batch(every=1000):
+        for n in range(10):
+            store.upsert(hongloumeng(str(n)))
+        raise KeyboardInterrupt
     with Store.open(path) as reopened:
         assert reopened.count() == 10
 
@@ -135,7 +138,12 @@ def test_stats_count_sources_languages_scripts_and_years(store: Store) -> None:
     store.upsert(hongloumeng("2"))
     store.upsert(
         Record(
-            "ndl", "jp1", institution="NDL", languages=["jpn"], year_from=1774, year_to=1775,
+            "ndl",
+            "jp1",
+            institution="NDL",
+            languages=["jpn"],
+            year_from=1774,
+            year_to=1775,
             titles=[Title([Form("解體新書", "Hani", "jpn"), Form("かいたいしんしょ", "Jpan", "jpn")])],
         )
     )
@@ -157,7 +165,14 @@ def test_runs_problems_and_sources_are_kept(store: Store) -> None:
     store.finish_run(run_id, {"added": 1, "rejected": 1}, "problems")
     [run] = store.runs()
     assert (run.id, run.status, run.files, run.problem_count) == (run_id, "problems", ["a.mrc", "b.mrc"], 1)
-    assert run.counts == {"added": 1, "updated": 0, "unchanged": 0, "deleted": 0, "rejected": 1, "repaired": 0}
+    assert run.counts == {
+        "added": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "deleted": 0,
+        "rejected": 1,
+        "repaired": 0,
+    }
     assert run.finished is not None
     [problem] = store.problems(run_id)
     assert str(problem) == "a.mrc record 3, nlc:3: 245$a: no title"
@@ -175,8 +190,17 @@ def test_opening_a_version_1_database_upgrades_it_and_fills_the_new_columns(tmp_
     conn.execute(
         "INSERT INTO records (id, source, local_id, institution, content, original, run_id, position, hash,"
         " datestamp, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '2020-01-01T00:00:00Z', 1)",
-        (old.id, old.source, old.local_id, old.institution, old.content, old.original, old.run_id,
-         old.position, old.hash),
+        (
+            old.id,
+            old.source,
+            old.local_id,
+            old.institution,
+            old.content,
+            old.original,
+            old.run_id,
+            old.position,
+            old.hash,
+        ),
     )
     conn.close()
     with pytest.raises(StoreError, match="open it once for writing"):

@@ -16,16 +16,16 @@ Two token streams:
 **Romanized** (`roman_tokens`, `query_roman_tokens`). Every romanized form of the text (catalogue-supplied
 readings first, then pinyin / Hepburn / RR / MR as `tongwen.cjk.romanize.romanizations` decides) is reduced to
 its `roman_key` — no spaces, punctuation, diacritics or RR/MR/Hepburn spelling differences — and emitted as
-overlapping character trigrams of that key. Because keys have no spaces, word division vanishes ("Honglou meng"
-= "hong lou meng"); because trigrams are substring-closed, a query that is any part of a form (≥ 3 letters of
-key) has all its grams among the document's. A query matches when all grams of one of its forms are present
-(`query_roman_tokens` returns one gram list per form: AND inside a list, OR across lists).
+overlapping character trigrams of that key (plus every bigram once, for two-letter query words). Keys have no
+spaces, so word division vanishes ("Honglou meng" = "hong lou meng"); trigrams are substring-closed, so a query
+that is any part of a form has all its grams among the document's, however it was split into words. A query
+matches when the document has all of `query_roman_tokens` (or all of one list of `query_roman_alternatives`).
 
     >>> analyze("紅樓夢") == analyze("红楼梦")
     True
     >>> analyze("红楼梦")
     ['红', '红楼', '楼', '楼梦', '梦']
-    >>> set(query_roman_tokens("Ch'unhyang chŏn")[0]) <= set(roman_tokens("춘향전"))
+    >>> set(query_roman_tokens("Ch'unhyang chŏn")) <= set(roman_tokens("춘향전"))
     True
 """
 
@@ -38,7 +38,6 @@ from functools import cache, lru_cache
 
 from tongwen.cjk.korean import hanja_to_hangul, initial_sound_fold_table
 from tongwen.cjk.romanize import roman_grams, roman_key, romanizations
-from tongwen.cjk.scripts import char_script
 from tongwen.cjk.text import clean, fold
 from tongwen.cjk.variants import _fold_table
 
@@ -48,7 +47,9 @@ _CJK_CLASS = (
     "\u3005-\u3007\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"  # Han, 々 〆 〇 〻
 )
 # A CJK run may contain plain spaces (dropped: spacing is irrelevant in CJK); anything else ends a word.
-_TOKEN = re.compile(rf"(?P<cjk>[{_CJK_CLASS}](?:[{_CJK_CLASS}]| +(?=[{_CJK_CLASS}]))*)|(?P<word>[^\s{_CJK_CLASS}]+)")
+_TOKEN = re.compile(
+    rf"(?P<cjk>[{_CJK_CLASS}](?:[{_CJK_CLASS}]| +(?=[{_CJK_CLASS}]))*)|(?P<word>[^\s{_CJK_CLASS}]+)"
+)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4"
@@ -93,7 +94,7 @@ def _grams(run: str, out: list[str]) -> None:
     for i, ch in enumerate(run):
         out.append(ch)
         if i + 1 < len(run):
-            out.append(run[i:i + 2])
+            out.append(run[i : i + 2])
 
 
 def _is_korean(text: str, lang: str | None) -> bool:
@@ -147,37 +148,59 @@ def _forms(s: str, lang: str | None, readings: Iterable[str] = ()) -> list[str]:
 
 
 def roman_tokens(s: str | None, lang: str | None = None, readings: Iterable[str] = ()) -> list[str]:
-    """Tokens for the romanized field of a document: trigrams of the roman keys of `readings` (catalogue-
-    supplied romanizations or kana readings, e.g. an 880's romanized partner, NDL's katakana transcription)
-    and of every romanization of `s`. Unique, in order of first appearance.
+    """Tokens for the romanized field of a document: for each distinct roman key among `readings`
+    (catalogue-supplied romanizations or kana readings: an 880's romanized partner, NDL's katakana
+    transcription) and the romanizations of `s`, its trigrams in order (so phrase queries line up); then,
+    once each, every bigram of those keys, so two-letter query words ("lou", "an") match too.
 
     >>> roman_tokens("红楼梦", "chi")
-    ['hon', 'ong', 'ngl', 'glo', 'lom', 'ome', 'men', 'eng']
+    ['hon', 'ong', 'ngl', 'glo', 'lom', 'ome', 'men', 'eng', 'ho', 'on', 'ng', 'gl', 'lo', 'om', 'me', 'en']
     >>> roman_tokens("源氏物語", "jpn", readings=["Genji monogatari"])[:3]
     ['ken', 'enc', 'nch']
     """
-    seen: dict[str, None] = {}
-    for form in _forms(s or "", lang, readings):
-        seen.update(dict.fromkeys(roman_grams(roman_key(form))))
-    return list(seen)
+    keys = dict.fromkeys(key for key in (roman_key(form) for form in _forms(s or "", lang, readings)) if key)
+    tokens: list[str] = []
+    for key in keys:
+        tokens.extend(roman_grams(key))
+    bigrams = dict.fromkeys(key[i : i + 2] for key in keys for i in range(len(key) - 1))
+    tokens.extend(bigrams)
+    return tokens
 
 
-def query_roman_tokens(q: str | None, lang: str | None = None) -> list[list[str]]:
-    """Gram lists for a query against the romanized field: one list per way of romanizing the query (a Latin
-    query has one; a bare Han query may have pinyin, Hepburn, RR and MR). A document matches when it has every
-    gram of at least one list.
+def query_roman_alternatives(q: str | None, lang: str | None = None) -> list[list[str]]:
+    """Gram lists for a query against the romanized field, one per way of romanizing it (a Latin query has
+    one; a bare Han query may have pinyin, Hepburn and Korean readings). A document matches when it has every
+    gram of at least one list. Keys of one or two letters give themselves (documents carry every bigram);
+    one letter gives nothing.
 
-    >>> query_roman_tokens("Honglou meng") == query_roman_tokens("hong lou meng")
-    True
-    >>> [set(grams) <= set(roman_tokens("源氏物語", "jpn")) for grams in query_roman_tokens("げんじものがたり")]
-    [True]
+    >>> query_roman_alternatives("春香傳")[-1]
+    ['chu', 'hun', 'unh', 'nhy', 'hya', 'yan', 'ang', 'ngc', 'gch', 'cho', 'hon']
     """
-    lists = []
+    lists: list[list[str]] = []
     for form in romanizations(q or "", lang):
-        grams = roman_grams(roman_key(form))
+        key = roman_key(form)
+        grams = roman_grams(key) if len(key) > 1 else []
         if grams and grams not in lists:
             lists.append(grams)
     return lists
 
 
-__all__ = ["analyze", "roman_tokens", "query_roman_tokens", "char_script"]
+def query_roman_tokens(q: str | None, lang: str | None = None) -> list[str]:
+    """Tokens of a query for the romanized field, all of which a matching document has: the grams of the
+    query's first romanization (`query_roman_alternatives` has them all). For Latin, kana and hangul queries
+    that is the whole story (RR and MR share a key); a bare Han query with no `lang` gets its pinyin.
+
+    >>> query_roman_tokens("Honglou meng") == query_roman_tokens("hong lou meng")
+    True
+    >>> query_roman_tokens("lou")
+    ['lo']
+    >>> set(query_roman_tokens("げんじものがたり")) <= set(roman_tokens("源氏物語", "jpn"))
+    True
+    >>> set(query_roman_tokens("Ch'unhyang chŏn")) <= set(roman_tokens("춘향전"))
+    True
+    """
+    alternatives = query_roman_alternatives(q, lang)
+    return alternatives[0] if alternatives else []
+
+
+__all__ = ["analyze", "query_roman_alternatives", "query_roman_tokens", "roman_tokens"]

@@ -1,9 +1,9 @@
 """Chinese readings: Hanyu Pinyin via pypinyin (phrase-aware, so polyphones read right: 重庆 chong qing).
 
-    >>> pinyin("红楼梦")
-    'hong lou meng'
-    >>> pinyin("紅樓夢") == pinyin("红楼梦")
-    True
+>>> pinyin("红楼梦")
+'hong lou meng'
+>>> pinyin("紅樓夢") == pinyin("红楼梦")
+True
 """
 
 from __future__ import annotations

@@ -35,7 +35,9 @@ from tongwen.cjk.scripts import char_script, detect_script
 from tongwen.cjk.text import clean
 
 # Letters NFKD does not decompose.
-_SPECIAL_LETTERS = str.maketrans({"đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th"})
+_SPECIAL_LETTERS = str.maketrans(
+    {"đ": "d", "ø": "o", "ł": "l", "æ": "ae", "œ": "oe", "ı": "i", "þ": "th", "ʻ": "", "ʼ": "", "ʹ": ""}
+)
 _NOT_KEY = re.compile(r"[\W_]+")  # everything but letters and digits (after combining marks are gone)
 _COMBINING = re.compile(r"[\u0300-\u036f]")
 _VOWEL_SPELLINGS = re.compile(r"eo|eu|ou|([aeiou])\1+")
@@ -62,7 +64,7 @@ def roman_key(latin: str) -> str:
     """
     s = unicodedata.normalize("NFKD", latin.casefold().translate(_SPECIAL_LETTERS))
     s = _NOT_KEY.sub("", _COMBINING.sub("", s)).replace("yi", "i")  # ALA-LC surname 이 "Yi"; pinyin yi/i
-    s = _VOWEL_SPELLINGS.sub(_vowel, s)
+    s = _VOWEL_SPELLINGS.sub(_vowel, _VOWEL_SPELLINGS.sub(_vowel, s))  # twice: seoul → soul → sol
     s = _G_NOT_IN_NG.sub("k", s.translate(_VOICED)).replace("j", "ch")
     return s.replace("mp", "np")
 
@@ -78,7 +80,7 @@ def roman_grams(key: str) -> list[str]:
     """
     if len(key) <= 3:
         return [key] if key else []
-    return [key[i:i + 3] for i in range(len(key) - 2)]
+    return [key[i : i + 3] for i in range(len(key) - 2)]
 
 
 _CJK_SCRIPTS = {"Hani", "Hira", "Kana", "Hang"}

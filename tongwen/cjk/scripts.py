@@ -35,11 +35,17 @@ _RANGES: tuple[tuple[int, int, str], ...] = (
     (0x0590, 0x05FF, "Hebr"),
     (0x0600, 0x06FF, "Arab"),
     (0x0750, 0x077F, "Arab"),
+    (0x0900, 0x097F, "Deva"),
+    (0x0980, 0x09FF, "Beng"),
+    (0x0B80, 0x0BFF, "Taml"),
+    (0x0D80, 0x0DFF, "Sinh"),
     (0x0E00, 0x0E7F, "Thai"),
     (0x0E80, 0x0EFF, "Laoo"),
     (0x1000, 0x109F, "Mymr"),
     (0xAA60, 0xAA7F, "Mymr"),
+    (0x0F00, 0x0FFF, "Tibt"),
     (0x1780, 0x17FF, "Khmr"),
+    (0x1800, 0x18AF, "Mong"),
     (0x19E0, 0x19FF, "Khmr"),
     (0x1100, 0x11FF, "Hang"),
     (0x3130, 0x318F, "Hang"),
@@ -129,7 +135,7 @@ _LANG_BY_639 = {
     "chi": "zh", "zho": "zh", "jpn": "ja", "kor": "ko", "eng": "en", "vie": "vi", "tha": "th",
     "bur": "my", "mya": "my", "khm": "km", "lao": "lo", "may": "ms", "msa": "ms", "ind": "id",
     "fil": "fil", "tgl": "tl", "mon": "mn", "rus": "ru", "fre": "fr", "fra": "fr", "ger": "de",
-    "deu": "de", "ara": "ar", "heb": "he", "spa": "es", "ita": "it", "por": "pt", "lat": "la",
+    "deu": "de", "tam": "ta", "hin": "hi", "ara": "ar", "heb": "he", "spa": "es", "ita": "it", "por": "pt", "lat": "la",
 }
 
 

@@ -1,13 +1,13 @@
 """Text hygiene for catalogue strings: `clean` (safe for display and search) and `fold` (search only).
 
-    >>> clean("\\u200e紅樓夢\\u3000 ✹")
-    '紅樓夢'
-    >>> clean("列夫・托尔斯泰")
-    '列夫·托尔斯泰'
-    >>> fold("ＡＢＣ　ｶﾞﾝﾀﾞﾑ")
-    'abc がんだむ'
-    >>> fold("アトリヱ社")
-    'あとりえ社'
+>>> clean("\\u200e紅樓夢\\u3000 ✹")
+'紅樓夢'
+>>> clean("列夫・托尔斯泰")
+'列夫·托尔斯泰'
+>>> fold("ＡＢＣ　ｶﾞﾝﾀﾞﾑ")
+'abc がんだむ'
+>>> fold("アトリヱ社")
+'あとりえ社'
 """
 
 from __future__ import annotations
@@ -21,7 +21,18 @@ import jaconv
 # Invisible controls that sneak in from word processors and RTL-aware editors: bidi marks and embeddings,
 # zero-width (non-)joiners and spaces, word joiner, BOM, soft hyphen. They change no letter a reader sees.
 _INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    [
+        0x00AD,
+        0x200B,
+        0x200C,
+        0x200D,
+        0x200E,
+        0x200F,
+        0x2060,
+        0xFEFF,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    ]
 )
 # Middle dots: Chinese name separators use U+00B7, Japanese U+30FB, half-width U+FF65, Taiwanese U+2027 and
 # U+2219/U+22C5 creep in from fonts. One form (U+00B7) so "列夫·托尔斯泰" and "列夫・托尔斯泰" compare equal.

@@ -77,14 +77,14 @@ def _fold_table() -> dict[int, str]:
     for source, target in gaps.items():
         step.setdefault(source, target)
     table: dict[int, str] = {}
-    for ch in step:
+    for ch, first in step.items():
         seen = [ch]
-        target = step[ch]
+        target = first
         while target in step and target not in seen:  # follow chains (挙→擧→举) to the end; stop on cycles
             seen.append(target)
             target = step[target]
         if target in seen:  # a cycle: pick one member deterministically so every member maps to it
-            target = min(seen[seen.index(target):])
+            target = min(seen[seen.index(target) :])
         if target != ch:
             table[ord(ch)] = target
     return table

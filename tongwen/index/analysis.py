@@ -14,27 +14,38 @@ from functools import lru_cache
 
 @dataclass(frozen=True, slots=True)
 class TextAnalysis:
-    """``analyze(text, lang)`` → folded CJK grams and lowercased Latin words (record and query side);
-    ``roman_tokens(text, lang, readings)`` → romanization tokens of a record's text;
-    ``query_roman_tokens(text, lang)`` → the same for a query (romanized input is normalised, CJK input
-    is read aloud), so that both sides meet in the ``*_roman`` fields."""
+    """The four functions the index needs (see `tongwen.cjk.analysis` for the token scheme):
+
+    - ``analyze(text, lang)`` → full-text tokens (folded CJK unigrams and bigrams interleaved in reading
+      order, lower-cased Latin words), the same for records and queries;
+    - ``roman_tokens(text, lang, readings)`` → a record's romanized-field tokens (trigrams of roman keys);
+    - ``query_roman_tokens(text, lang)`` → one gram list per way of romanizing a query (AND inside a list,
+      OR across lists: `tongwen.cjk.analysis.query_roman_alternatives`);
+    - ``roman_keys(text, lang, readings)`` → the whole roman key of each romanized form (exact-title boost
+      and highlighting).
+    """
 
     analyze: Callable[[str, str | None], list[str]]
     roman_tokens: Callable[[str, str | None, Sequence[str]], list[str]]
-    query_roman_tokens: Callable[[str, str | None], list[str]]
+    query_roman_tokens: Callable[[str, str | None], list[list[str]]]
+    roman_keys: Callable[[str, str | None, Sequence[str]], list[str]]
 
 
-def cached(analysis: TextAnalysis, size: int = 200_000) -> TextAnalysis:
+def cached(analysis: TextAnalysis, size: int = 100_000) -> TextAnalysis:
     """Wrap an analysis with bounded caches (memory stays flat however many records are indexed)."""
     analyze = lru_cache(maxsize=size)(lambda text, lang: tuple(analysis.analyze(text, lang)))
     roman = lru_cache(maxsize=size)(
         lambda text, lang, readings: tuple(analysis.roman_tokens(text, lang, readings))
     )
-    query_roman = lru_cache(maxsize=4096)(lambda text, lang: tuple(analysis.query_roman_tokens(text, lang)))
+    keys = lru_cache(maxsize=size)(lambda text, lang, readings: tuple(analysis.roman_keys(text, lang, readings)))
+    query_roman = lru_cache(maxsize=4096)(
+        lambda text, lang: tuple(tuple(grams) for grams in analysis.query_roman_tokens(text, lang))
+    )
     return TextAnalysis(
         analyze=lambda text, lang=None: list(analyze(text, lang)),
         roman_tokens=lambda text, lang=None, readings=(): list(roman(text, lang, tuple(readings))),
-        query_roman_tokens=lambda text, lang=None: list(query_roman(text, lang)),
+        query_roman_tokens=lambda text, lang=None: [list(grams) for grams in query_roman(text, lang)],
+        roman_keys=lambda text, lang=None, readings=(): list(keys(text, lang, tuple(readings))),
     )
 
 
@@ -42,21 +53,33 @@ _default: TextAnalysis | None = None
 
 
 def default_analysis() -> TextAnalysis:
-    """The project's CJK analysis (`tongwen.cjk.analysis`), cached."""
+    """The project's CJK analysis (`tongwen.cjk.analysis`, which caches `analyze` itself), with the
+    romanized tokens cached here."""
     global _default
     if _default is None:
-        from tongwen.cjk import analysis  # imported on first use: it loads OpenCC and reading tables
+        # Imported on first use: these load OpenCC and the reading tables.
+        from tongwen.cjk import analysis
+        from tongwen.cjk.romanize import roman_key, romanizations
 
-        query_roman = getattr(analysis, "query_roman_tokens", None) or (
-            lambda text, lang=None: analysis.roman_tokens(text, lang)
+        alternatives = getattr(analysis, "query_roman_alternatives", None) or (
+            lambda text, lang=None: [analysis.query_roman_tokens(text, lang)]
         )
-        _default = cached(
-            TextAnalysis(
-                analyze=lambda text, lang=None: analysis.analyze(text, lang=lang),
-                roman_tokens=lambda text, lang=None, readings=(): analysis.roman_tokens(
-                    text, lang=lang, readings=readings
-                ),
-                query_roman_tokens=lambda text, lang=None: query_roman(text, lang=lang),
-            )
+
+        @lru_cache(maxsize=100_000)
+        def roman_tokens(text: str, lang: str | None, readings: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(analysis.roman_tokens(text, lang, readings))
+
+        @lru_cache(maxsize=100_000)
+        def roman_keys(text: str, lang: str | None, readings: tuple[str, ...]) -> tuple[str, ...]:
+            # romanizations() is cheap here: the pinyin / Hepburn it calls are cached by tongwen.cjk.
+            forms = [form for reading in readings for form in romanizations(reading, lang)]
+            forms += romanizations(text, lang)
+            return tuple(dict.fromkeys(key for key in map(roman_key, forms) if key))
+
+        _default = TextAnalysis(
+            analyze=lambda text, lang=None: analysis.analyze(text, lang),
+            roman_tokens=lambda text, lang=None, readings=(): list(roman_tokens(text, lang, tuple(readings))),
+            query_roman_tokens=lambda text, lang=None: alternatives(text, lang),
+            roman_keys=lambda text, lang=None, readings=(): list(roman_keys(text, lang, tuple(readings))),
         )
     return _default

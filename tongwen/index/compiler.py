@@ -1,17 +1,21 @@
-"""From a parsed query to an engine plan: analysis of each word, field boosts, phrase and exact-title boosts.
+"""From a parsed query to an engine plan: analysis of the words, field boosts, phrase and exact-title boosts.
 
-Ranking rules, in the order they weigh:
+Two ways for words to match, either is enough:
 
-1. **Known item.** A query that is exactly a title (after folding: simplified = traditional = shinjitai…)
-   meets that title's key; a vernacular (CJK) exact match weighs most, a romanized one next.
-2. **Phrase.** The whole query's words in order inside one title form.
-3. **Fields.** title > creator > subject > publisher > other; romanized forms a little under their
-   vernacular field, since romanization merges homophones.
+- **word by word** in the full-text fields (title, creator, subject, publisher, other): each word must match
+  somewhere — except that in a run of four or more words side by side three quarters are enough (Solr's
+  "minimum should match"; a written AND stays strict). A CJK word matches a field when enough of its
+  characters are there (all for up to three characters, three quarters for longer words, so one character
+  catalogued in an unfolded form does not lose a long title); its bigrams decide the score;
+- **as one romanized string** in the romanized fields: the whole run of words is romanized (a Latin query is
+  its own romanization, a CJK query is read in each way it could be) and matched by roman-key trigrams, so
+  "Honglou meng", "hong lou meng" and 紅樓夢 meet the record 紅樓夢. Short keys need every trigram; longer
+  ones 80 % of them, so one letter spelt another way (MR "Yi" for 이) does not lose a long title.
 
-Each word must match somewhere (words are ANDed; in a run of four or more words side by side, three quarters
-of them are enough — Solr's "minimum should match" — while a written AND stays strict); a CJK word matches a field when enough of its characters
-are there (all of them for words up to three characters, three quarters for longer ones — one character
-catalogued in an unfolded variant form should not lose a long title) and its bigrams decide the score.
+Ranking, strongest first: the **known-item** boost (the query is exactly a title once folded; typed in the
+vernacular it weighs most), then the whole query as a **phrase** in one title form, then the **field**
+boosts title > creator > subject > publisher > other, the romanized fields a little under their vernacular
+ones since romanization merges homophones.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from dataclasses import dataclass
 
 from tongwen.cjk.scripts import detect_script, is_cjk_script
 from tongwen.index.analysis import TextAnalysis
-from tongwen.index.documents import normalise_identifier, title_key
+from tongwen.index.documents import normalise_identifier, roman_title_key, title_key
 from tongwen.index.plan import Bool, Boost, MatchAll, MatchNone, Phrase, Plan, Term, Unscored, YearBetween
 from tongwen.index.query import And, Node, Not, Or, Text, YearRange
 
@@ -35,14 +39,14 @@ FIELD_BOOSTS = {
     "other": 0.7,
 }
 # Which index fields a `field:` prefix searches, split by how the field's tokens were made.
-VERNACULAR_FIELDS = {
+VERNACULAR_FIELDS: dict[str | None, tuple[str, ...]] = {
     None: ("title", "creator", "subject", "publisher", "other"),
     "title": ("title",),
     "creator": ("creator",),
     "subject": ("subject",),
     "publisher": ("publisher",),
 }
-ROMAN_FIELDS = {
+ROMAN_FIELDS: dict[str | None, tuple[str, ...]] = {
     None: ("title_roman", "creator_roman"),
     "title": ("title_roman",),
     "creator": ("creator_roman",),
@@ -55,13 +59,15 @@ PHRASE_BOOST = 3.0
 MIN_CHARACTER_SHARE = 0.75
 LOOSE_RUN_LENGTH = 4  # runs of this many words or more need only MIN_WORD_SHARE of them
 MIN_WORD_SHARE = 0.75
+STRICT_GRAMS = 6  # romanized keys with up to this many trigrams need all of them
+MIN_GRAM_SHARE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
 class CompiledQuery:
     plan: Plan
-    highlight_tokens: frozenset[str]  # analysed tokens of the positive words, for snippets
-    highlight_roman: frozenset[str]
+    highlight_tokens: frozenset[str]  # full-text tokens of the positive words, for snippets
+    highlight_roman_keys: tuple[str, ...]  # roman keys of the positive words and runs
 
 
 class QueryCompiler:
@@ -69,128 +75,162 @@ class QueryCompiler:
         self.analysis = analysis
 
     def compile(self, node: Node | None) -> CompiledQuery:
-        """``node`` None means "everything" (a browse by facets)."""
+        """``node`` None means "everything" (browsing by facets)."""
         if node is None:
-            return CompiledQuery(MatchAll(), frozenset(), frozenset())
+            return CompiledQuery(MatchAll(), frozenset(), ())
         core = self._node(node)
-        if core is _IGNORED:
+        if core is None:
             core = MatchNone()
         boosts = self._whole_query_boosts(node)
         plan = Bool(must=(core,), should=tuple(boosts)) if boosts else core
-        vern: set[str] = set()
-        roman: set[str] = set()
-        for text in _positive_texts(node):
+        tokens: set[str] = set()
+        keys: dict[str, None] = {}
+        texts = _positive_texts(node)
+        for text in texts:
             if text.field in (None, "title", "creator"):
-                vern.update(self.analysis.analyze(text.value, None))
-                roman.update(self.analysis.query_roman_tokens(text.value, None))
-        return CompiledQuery(plan, frozenset(vern), frozenset(roman))
+                tokens.update(self.analysis.analyze(text.value, None))
+                keys.update(dict.fromkeys(self.analysis.roman_keys(text.value, None, ())))
+        run = " ".join(t.value for t in texts if t.field in (None, "title"))
+        keys.update(dict.fromkeys(self.analysis.roman_keys(run, None, ()) if run else ()))
+        return CompiledQuery(plan, frozenset(tokens), tuple(keys))
 
     # ---- the tree -----------------------------------------------------------------------------------
 
-    def _node(self, node: Node) -> Plan:
+    def _node(self, node: Node) -> Plan | None:
+        """The plan for a node, or None for words with nothing to search (punctuation)."""
         if isinstance(node, Text):
             return self._text(node)
         if isinstance(node, YearRange):
             return Unscored(YearBetween(node.low, node.high))
         if isinstance(node, Not):
-            return Bool(must_not=(self._node(node.child),))
+            child = self._node(node.child)
+            return Bool(must_not=(child,)) if child is not None else None
         if isinstance(node, And):
-            must, words, must_not = [], [], []
-            for child in node.children:
-                if isinstance(child, Not):
-                    must_not.append(self._node(child.child))
-                    continue
-                plan = self._node(child)
-                if plan is _IGNORED:
-                    continue
-                (words if isinstance(child, Text) and not node.explicit else must).append(plan)
-            if len(words) >= LOOSE_RUN_LENGTH:
-                # A long run of words (a whole title with its statement of responsibility, pasted) may
-                # miss a few: a romanization that spells one name differently should not lose the record.
-                needed = math.ceil(len(words) * MIN_WORD_SHARE)
-                must.append(Bool(should=tuple(words), min_should=needed))
-            else:
-                must.extend(words)
-            if not must and not must_not:
-                return MatchNone()
-            return Bool(must=tuple(must), must_not=tuple(must_not))
+            return self._and(node)
         if isinstance(node, Or):
-            should = [plan for plan in (self._node(child) for child in node.children) if plan is not _IGNORED]
-            return Bool(should=tuple(should), min_should=1) if should else MatchNone()
+            should = [plan for plan in map(self._node, node.children) if plan is not None]
+            return Bool(should=tuple(should), min_should=1) if should else None
         raise TypeError(f"not a query node: {node!r}")
 
-    def _text(self, text: Text) -> Plan:
+    def _and(self, node: And) -> Plan | None:
+        must: list[Plan] = []
+        must_not: list[Plan] = []
+        run: list[Text] = []  # unfielded words side by side
+        for child in node.children:
+            if isinstance(child, Not):
+                plan = self._node(child.child)
+                if plan is not None:
+                    must_not.append(plan)
+            elif isinstance(child, Text) and child.field is None and not child.phrase and not node.explicit:
+                run.append(child)
+            else:
+                plan = self._node(child)
+                if plan is not None:
+                    must.append(plan)
+        if run:
+            plan = self._run(run)
+            if plan is not None:
+                must.append(plan)
+        if not must and not must_not:
+            return None
+        if len(must) == 1 and not must_not:
+            return must[0]
+        return Bool(must=tuple(must), must_not=tuple(must_not))
+
+    def _run(self, words: list[Text]) -> Plan | None:
+        """Words side by side: word by word in the full-text fields, or all together romanized."""
+        plans = [plan for plan in (self._text(word, romanized=False) for word in words) if plan is not None]
+        if len(plans) >= LOOSE_RUN_LENGTH:
+            word_by_word: Plan | None = Bool(
+                should=tuple(plans), min_should=math.ceil(len(plans) * MIN_WORD_SHARE)
+            )
+        elif plans:
+            word_by_word = plans[0] if len(plans) == 1 else Bool(must=tuple(plans))
+        else:
+            word_by_word = None
+        romanized = self._romanized(" ".join(word.value for word in words), None, strict=False)
+        options = [plan for plan in (word_by_word, romanized) if plan is not None]
+        if not options:
+            return None
+        return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
+
+    def _text(self, text: Text, *, romanized: bool = True) -> Plan | None:
         if text.field == "isbn":
             return Term("isbn", normalise_identifier(text.value))
-        vernacular = self.analysis.analyze(text.value, None)
-        roman = self.analysis.query_roman_tokens(text.value, None)
-        if not vernacular and not roman:
-            return _IGNORED  # punctuation only: nothing to look for, and nothing to hold against a record
+        tokens = self.analysis.analyze(text.value, None)
         cjk = is_cjk_script(detect_script(text.value))
-        alternatives: list[Plan] = []
-        for field in VERNACULAR_FIELDS[text.field]:
-            if vernacular:
-                alternatives.append(Boost(_match(field, vernacular, text.phrase, cjk), FIELD_BOOSTS[field]))
-        for field in ROMAN_FIELDS[text.field]:
-            if roman:
-                alternatives.append(Boost(_match(field, roman, text.phrase, False), FIELD_BOOSTS[field]))
-        if not alternatives:
-            return MatchNone()
-        return alternatives[0] if len(alternatives) == 1 else Bool(should=tuple(alternatives), min_should=1)
+        options: list[Plan] = [
+            Boost(_full_text_match(field, tokens, text.phrase, cjk), FIELD_BOOSTS[field])
+            for field in VERNACULAR_FIELDS[text.field]
+            if tokens
+        ]
+        if romanized:
+            roman = self._romanized(text.value, text.field, strict=text.phrase)
+            if roman is not None:
+                options.append(roman)
+        if not options:
+            return None if not tokens else MatchNone()
+        return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
+
+    def _romanized(self, text: str, field: str | None, *, strict: bool) -> Plan | None:
+        """The text romanized each way it can be read, in the romanized fields (one reading is enough)."""
+        readings = self.analysis.query_roman_tokens(text, None)
+        options: list[Plan] = []
+        for target in ROMAN_FIELDS[field]:
+            for grams in readings:
+                unique = list(dict.fromkeys(grams))
+                if not unique:
+                    continue
+                terms = tuple(Term(target, gram) for gram in unique)
+                if len(terms) == 1:
+                    match: Plan = terms[0]
+                elif strict or len(terms) <= STRICT_GRAMS:
+                    match = Bool(must=terms)
+                else:
+                    match = Bool(should=terms, min_should=math.ceil(len(terms) * MIN_GRAM_SHARE))
+                options.append(Boost(match, FIELD_BOOSTS[target]))
+        if not options:
+            return None
+        return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
 
     def _whole_query_boosts(self, node: Node) -> list[Plan]:
-        """Phrase and exact-title boosts for a query that is a plain run of words (or one title: field)."""
+        """Known-item and phrase boosts for a query that is a plain run of words (or of title: words)."""
         words = _plain_words(node)
         if not words:
             return []
         text = " ".join(words)
-        vernacular = self.analysis.analyze(text, None)
-        roman = self.analysis.query_roman_tokens(text, None)
+        tokens = self.analysis.analyze(text, None)
         boosts: list[Plan] = []
-        key = title_key(vernacular)
+        key = title_key(tokens)
         if key:
             cjk = is_cjk_script(detect_script(text))
             boosts.append(Boost(Term("title_key", key), EXACT_VERNACULAR_BOOST if cjk else EXACT_ROMAN_BOOST))
-        roman_key = title_key(roman)
-        if roman_key and roman_key != key:
-            boosts.append(Boost(Term("title_key", roman_key), EXACT_ROMAN_BOOST))
-        if len(words) > 1:
-            if len(vernacular) > 1:
-                boosts.append(Boost(Phrase("title", tuple(vernacular)), PHRASE_BOOST))
-            if len(roman) > 1:
-                boosts.append(Boost(Phrase("title_roman", tuple(roman)), PHRASE_BOOST))
+        for roman_key in self.analysis.roman_keys(text, None, ()):
+            boosts.append(Boost(Term("title_key", roman_title_key(roman_key) or ""), EXACT_ROMAN_BOOST))
+        if len(words) > 1 and len(tokens) > 1:
+            boosts.append(Boost(Phrase("title", tuple(tokens)), PHRASE_BOOST))
         return boosts
 
 
-class _Ignored:
-    def __repr__(self) -> str:
-        return "IGNORED"
-
-
-_IGNORED = _Ignored()
-
-
-def _match(field: str, tokens: list[str], phrase: bool, cjk: bool) -> Plan:
-    """The tokens of one word (or quoted phrase) inside one field."""
+def _full_text_match(field: str, tokens: list[str], phrase: bool, cjk: bool) -> Plan:
+    """The full-text tokens of one word (or quoted phrase) inside one field."""
     if len(tokens) == 1:
         return Term(field, tokens[0])
-    if phrase and not cjk:
+    if phrase:
+        # Tokens come in reading order (CJK: a, ab, b, bc, c), so a phrase query is an exact substring match.
         return Phrase(field, tuple(tokens))
-    if not cjk:
-        return Bool(must=tuple(Term(field, token) for token in dict.fromkeys(tokens)))
-    # CJK: characters (unigrams) decide whether it matches, bigrams how well. A quoted CJK phrase needs
-    # every character and every bigram: the bigrams chain the characters in order.
     unique = list(dict.fromkeys(tokens))
+    if not cjk:
+        return Bool(must=tuple(Term(field, token) for token in unique))
     characters = [token for token in unique if len(token) == 1]
-    grams = [token for token in unique if len(token) > 1]
-    if phrase or len(characters) <= 3:
-        required = tuple(Term(field, token) for token in (unique if phrase else characters))
-        optional = () if phrase else tuple(Term(field, token) for token in grams)
-        return Bool(must=required, should=optional) if required else Bool(should=optional, min_should=1)
+    grams = tuple(Term(field, token) for token in unique if len(token) > 1)
+    if len(characters) <= 3:
+        required = tuple(Term(field, token) for token in characters)
+        return Bool(must=required, should=grams) if required else Bool(should=grams, min_should=1)
     needed = math.ceil(len(characters) * MIN_CHARACTER_SHARE)
     return Bool(
         must=(Bool(should=tuple(Term(field, token) for token in characters), min_should=needed),),
-        should=tuple(Term(field, token) for token in grams),
+        should=grams,
     )
 
 
@@ -203,7 +243,7 @@ def _positive_texts(node: Node) -> list[Text]:
 
 
 def _plain_words(node: Node) -> list[str]:
-    """The words of a query made only of unfielded (or title:) words ANDed together, else []."""
+    """The words of a query made only of unfielded (or title:) words side by side, else []."""
     if isinstance(node, Text):
         return [node.value] if node.field in (None, "title") else []
     if isinstance(node, And) and all(isinstance(c, Text) and c.field in (None, "title") for c in node.children):

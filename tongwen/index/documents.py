@@ -42,6 +42,11 @@ def title_key(tokens: Iterable[str]) -> str | None:
     return hashlib.blake2b(joined.encode(), digest_size=8).hexdigest()
 
 
+def roman_title_key(key: str) -> str | None:
+    """The title-key token for a whole roman key ("honglomeng"), kept apart from vernacular keys."""
+    return title_key(["roman", key]) if key else None
+
+
 def normalise_identifier(value: str) -> str:
     """ISBNs and other numbers as matched: no hyphens or spaces, lower case; ISBN-10 becomes ISBN-13.
 
@@ -118,14 +123,15 @@ class DocumentBuilder:
                     other.text for other in title.forms if other is not form and _script(other) in READING_SCRIPTS
                 )
                 vernacular = analyze(form.text, form_lang)
-                romanized = roman(form.text, form_lang, readings)
                 add("title", vernacular)
-                add("title_roman", romanized)
-                for key in (title_key(vernacular), title_key(romanized)):
+                add("title_roman", roman(form.text, form_lang, readings))
+                roman_keys = self.analysis.roman_keys(form.text, form_lang, readings)
+                for key in (title_key(vernacular), *(roman_title_key(k) for k in roman_keys)):
                     if key and key not in texts["title_key"]:
                         texts["title_key"].append(key)
                 if not sort_title and title is record.main_title:
-                    sort_title = " ".join(romanized) or " ".join(vernacular)
+                    # Sort by romanization (as library catalogues file CJK titles), falling back to the text.
+                    sort_title = roman_keys[0] if roman_keys else "".join(vernacular)
         for agent in record.agents:
             for form in agent.forms:
                 form_lang = form.lang or lang

@@ -32,17 +32,19 @@ def _pieces(text: str) -> list[str]:
 
 
 def _marks(
-    pieces: Sequence[str], tokens: frozenset[str], roman: frozenset[str], analysis: TextAnalysis, lang: str | None
+    pieces: Sequence[str], tokens: frozenset[str], roman_keys: Sequence[str], analysis: TextAnalysis,
+    lang: str | None,
 ) -> list[bool]:
-    marks = []
-    for piece in pieces:
-        if piece.isspace() or not any(char_script(ch) for ch in piece):
-            marks.append(False)
-            continue
-        hit = bool(tokens.intersection(analysis.analyze(piece, lang)))
-        if not hit and roman and (is_cjk_script(char_script(piece[0])) or piece.isalpha()):
-            hit = bool(roman.intersection(analysis.query_roman_tokens(piece, lang)))
-        marks.append(hit)
+    """Which pieces to mark: those whose full-text tokens the query has; failing any, those whose
+    romanization is part of the query's (a romanized query marks the characters it reads)."""
+    wordlike = [not piece.isspace() and any(char_script(ch) for ch in piece) for piece in pieces]
+    marks = [ok and bool(tokens.intersection(analysis.analyze(piece, lang))) for piece, ok in zip(pieces, wordlike)]
+    if any(marks) or not roman_keys:
+        return marks
+    for index, (piece, ok) in enumerate(zip(pieces, wordlike)):
+        if ok and (is_cjk_script(char_script(piece[0])) or piece.isalpha()):
+            keys = [key for key in analysis.roman_keys(piece, lang, ()) if len(key) >= 2]
+            marks[index] = any(key in query_key for key in keys for query_key in roman_keys)
     return marks
 
 
@@ -66,7 +68,7 @@ def _render(pieces: Sequence[str], marks: Sequence[bool]) -> str:
 
 
 def snippet(
-    titles: Sequence[dict], tokens: frozenset[str], roman: frozenset[str], analysis: TextAnalysis
+    titles: Sequence[dict], tokens: frozenset[str], roman_keys: Sequence[str], analysis: TextAnalysis
 ) -> Snippet | None:
     """The best-matching title form with marks. On a tie the non-Latin (vernacular) form wins, so a
     romanized query still shows 紅樓夢 with its characters marked.
@@ -80,7 +82,7 @@ def snippet(
     for order, title in enumerate(titles):
         lang = _analysis_lang(title.get("lang"))
         pieces = _pieces(title["text"])
-        marks = _marks(pieces, tokens, roman, analysis, lang)
+        marks = _marks(pieces, tokens, roman_keys, analysis, lang)
         score = (sum(marks), 0 if title.get("script") == "Latn" else 1, -order)
         if best is None or score > best:
             best, chosen = score, (title, pieces, marks)

@@ -283,7 +283,9 @@ class SearchIndex:
         hits = []
         for engine_hit in result.hits:
             display = engine_hit.display
-            marked = snippet(display["titles"], compiled.highlight_tokens, compiled.highlight_roman, self.analysis)
+            marked = snippet(
+                display["titles"], compiled.highlight_tokens, compiled.highlight_roman_keys, self.analysis
+            )
             hits.append(
                 Hit(
                     id=engine_hit.id,

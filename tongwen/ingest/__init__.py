@@ -1,9 +1,9 @@
 """Input formats: every reader module's `FORMAT`, by name, and `detect_format` to tell which one a file is.
 
-    >>> sorted(FORMATS)
-    ['csv', 'dc', 'marc', 'marcjson', 'marcxml', 'mods']
-    >>> detect_format("books.mrc").name  # doctest: +SKIP
-    'marc'
+>>> sorted(FORMATS)
+['csv', 'dc', 'marc', 'marcjson', 'marcxml', 'mods']
+>>> detect_format("books.mrc").name  # doctest: +SKIP
+'marc'
 """
 
 from __future__ import annotations

@@ -151,7 +151,9 @@ def repair_structure(data: bytes, diagnostics: list[Diagnostic]) -> bytes:
     base = first_ft + 1
     if leader[12:17] != f"{base:05d}":
         diagnostics.append(
-            Diagnostic(f"base address {leader[12:17]!r} does not follow the directory; using {base}", "leader/12-16")
+            Diagnostic(
+                f"base address {leader[12:17]!r} does not follow the directory; using {base}", "leader/12-16"
+            )
         )
     directory = data[24:first_ft]
     if len(directory) % 12:
@@ -179,7 +181,9 @@ def _directory_fits(entries: list[bytes], data: bytes, base: int) -> bool:
     return True
 
 
-def _recut_directory(entries: list[bytes], data: bytes, base: int, diagnostics: list[Diagnostic]) -> list[bytes]:
+def _recut_directory(
+    entries: list[bytes], data: bytes, base: int, diagnostics: list[Diagnostic]
+) -> list[bytes]:
     """Field data separated by terminators is the truth when the directory's numbers disagree with it."""
     segments: list[tuple[int, int]] = []
     start = base
@@ -200,8 +204,10 @@ def _recut_directory(entries: list[bytes], data: bytes, base: int, diagnostics: 
 
     ordered = sorted(entries, key=offset_key)
     diagnostics.append(
-        Diagnostic("directory lengths/offsets do not match the fields; fields re-cut at their terminators",
-                   "directory")
+        Diagnostic(
+            "directory lengths/offsets do not match the fields; fields re-cut at their terminators",
+            "directory",
+        )
     )
     return [entry[:3] + b"%04d%05d" % (length, offset) for entry, (offset, length) in zip(ordered, segments)]
 
@@ -221,17 +227,25 @@ def choose_encoding(leader09: str, body: bytes, has_066: bool) -> tuple[str, Dia
     """
     if leader09 == "a":
         if b"\x1b" in body and (has_066 or not _is_utf8(body)):
-            return "marc-8", Diagnostic("flag says UTF-8 but the bytes are MARC-8 (escape sequences); read as MARC-8",
-                                        "leader/09")
+            return "marc-8", Diagnostic(
+                "flag says UTF-8 but the bytes are MARC-8 (escape sequences); read as MARC-8", "leader/09"
+            )
         return "utf-8", None
     if body.isascii():
-        flagged = None if leader09 == " " else Diagnostic(f"unknown value {leader09!r}; read as MARC-8", "leader/09")
+        flagged = (
+            None
+            if leader09 == " "
+            else Diagnostic(f"unknown value {leader09!r}; read as MARC-8", "leader/09")
+        )
         return "marc-8", flagged
     if _is_utf8(body):
-        return "utf-8", Diagnostic("flag says MARC-8 but the bytes are valid UTF-8; read as UTF-8", "leader/09")
+        return "utf-8", Diagnostic(
+            "flag says MARC-8 but the bytes are valid UTF-8; read as UTF-8", "leader/09"
+        )
     if b"\x1b" not in body and len(_CP1251_WORD.findall(body)) >= 2:
         return "cp1251", Diagnostic(
-            "flag says MARC-8 but the bytes look like Windows-1251 (Cyrillic); read as Windows-1251", "leader/09"
+            "flag says MARC-8 but the bytes look like Windows-1251 (Cyrillic); read as Windows-1251",
+            "leader/09",
         )
     if leader09 != " ":
         return "marc-8", Diagnostic(f"unknown value {leader09!r}; read as MARC-8", "leader/09")
@@ -275,10 +289,12 @@ def decode_record(data: bytes, diagnostics: list[Diagnostic]) -> pymarc.Record:
         diagnostics.append(note)
     bad_codes = list(_BAD_SUBFIELD_CODE.finditer(body))
     for bad in bad_codes:
-        diagnostics.append(Diagnostic(
-            "a subfield delimiter is followed by a non-ASCII byte, not a code; the next ASCII letter is used",
-            _tag_at(data, base, bad.start()),
-        ))
+        diagnostics.append(
+            Diagnostic(
+                "a subfield delimiter is followed by a non-ASCII byte, not a code; the next ASCII letter is used",
+                _tag_at(data, base, bad.start()),
+            )
+        )
     _LOG_COLLECTOR.messages = []
     try:
         if bad_codes:
@@ -336,7 +352,9 @@ def _decode_fields(raw: pymarc.Record, encoding: str, diagnostics: list[Diagnost
             where = f"{field.tag}${sub.code}"
             if not sub.code.isascii() or not sub.code.isalnum():
                 diagnostics.append(Diagnostic(f"subfield code {sub.code!r} is not a letter or digit", where))
-            subfields.append(pymarc.Subfield(sub.code, _decode_bytes(sub.value, encoding, where, diagnostics)))
+            subfields.append(
+                pymarc.Subfield(sub.code, _decode_bytes(sub.value, encoding, where, diagnostics))
+            )
         record.add_field(pymarc.Field(tag=field.tag, indicators=field.indicators, subfields=subfields))
     return record
 
@@ -350,7 +368,9 @@ def _decode_bytes(value: bytes | str, encoding: str, where: str, diagnostics: li
             try:
                 text = marc8_to_unicode(value)
             except UnicodeDecodeError as exc:
-                diagnostics.append(Diagnostic(f"MARC-8 bytes cannot be decoded ({exc.reason}); kept as Latin-1", where))
+                diagnostics.append(
+                    Diagnostic(f"MARC-8 bytes cannot be decoded ({exc.reason}); kept as Latin-1", where)
+                )
                 return value.decode("latin-1")
         for line in captured.getvalue().splitlines():
             diagnostics.append(Diagnostic(f"MARC-8: {line}", where))
@@ -359,8 +379,10 @@ def _decode_bytes(value: bytes | str, encoding: str, where: str, diagnostics: li
         return value.decode(encoding)
     except UnicodeDecodeError as exc:
         diagnostics.append(
-            Diagnostic(f"invalid {encoding} byte {value[exc.start:exc.start + 1]!r} at {exc.start}; replaced by U+FFFD",
-                       where)
+            Diagnostic(
+                f"invalid {encoding} byte {value[exc.start : exc.start + 1]!r} at {exc.start}; replaced by U+FFFD",
+                where,
+            )
         )
         return value.decode(encoding, "replace")
 
@@ -378,8 +400,9 @@ def record_position(label: str, number: int, record: pymarc.Record | None) -> st
     return position
 
 
-def raw_from_record(record: pymarc.Record, position: str, diagnostics: list[Diagnostic],
-                    original: str | None = None) -> RawRecord:
+def raw_from_record(
+    record: pymarc.Record, position: str, diagnostics: list[Diagnostic], original: str | None = None
+) -> RawRecord:
     """Wrap a decoded record; shared by the MARCXML and MARC-in-JSON readers."""
     if original is None:
         original = record_to_xml(record, quiet=True).decode("utf-8")
@@ -406,8 +429,12 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any]) -> Iterator[RawR
         try:
             record = decode_record(chunk.data, diagnostics)
         except StructureError as exc:
-            yield RawRecord(position=position, error=f"{position}: {exc}", diagnostics=diagnostics,
-                            original=chunk.data.decode("latin-1"))
+            yield RawRecord(
+                position=position,
+                error=f"{position}: {exc}",
+                diagnostics=diagnostics,
+                original=chunk.data.decode("latin-1"),
+            )
             continue
         yield raw_from_record(record, record_position(label, number, record), diagnostics)
 

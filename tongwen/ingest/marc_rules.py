@@ -31,7 +31,16 @@ from stdnum import issn as stdnum_issn
 from tongwen.cjk.scripts import detect_script
 from tongwen.ingest.base import Diagnostic, MapContext, RawRecord, RecordRejected
 from tongwen.model import (
-    Agent, Form, Identifier, Link, Provenance, Publication, PublicationForm, Record, Subject, Title,
+    Agent,
+    Form,
+    Identifier,
+    Link,
+    Provenance,
+    Publication,
+    PublicationForm,
+    Record,
+    Subject,
+    Title,
 )
 
 # --- shared helpers -----------------------------------------------------------------------------------
@@ -45,7 +54,15 @@ _TRAILING_PERIOD = re.compile(r"(\w{3}|[)\]\d]|[^\x00-\u024f\u1e00-\u1eff\s])\.\
 _SPACES = re.compile(r"\s+")
 
 # $6 script identification codes (MARC 21 880 linkage) → ISO 15924, used when the text itself says nothing.
-_SCRIPT_CODES = {"$1": "Hani", "(3": "Arab", "(4": "Arab", "(B": "Latn", "(N": "Cyrl", "(S": "Grek", "(2": "Hebr"}
+_SCRIPT_CODES = {
+    "$1": "Hani",
+    "(3": "Arab",
+    "(4": "Arab",
+    "(B": "Latn",
+    "(N": "Cyrl",
+    "(S": "Grek",
+    "(2": "Hebr",
+}
 
 
 def strip_isbd(text: str | None) -> str:
@@ -100,7 +117,9 @@ def link_880s(record: pymarc.Record, diagnostics: list[Diagnostic]) -> Linkage:
     for fld in record.get_fields("880"):
         link = parse_linkage(fld.get("6") or "")
         if link is None:
-            diagnostics.append(Diagnostic(f"$6 {fld.get('6')!r} is not a linkage (tag-occurrence); 880 ignored", "880$6"))
+            diagnostics.append(
+                Diagnostic(f"$6 {fld.get('6')!r} is not a linkage (tag-occurrence); 880 ignored", "880$6")
+            )
             continue
         tag, occurrence, script = link
         if script:
@@ -174,8 +193,9 @@ class MarcContext:
             script = _SCRIPT_CODES.get(code[:2])
         return script
 
-    def forms(self, fields: list[pymarc.Field], text_of: Callable[[pymarc.Field], str],
-              lang: str | None = None) -> list[Form]:
+    def forms(
+        self, fields: list[pymarc.Field], text_of: Callable[[pymarc.Field], str], lang: str | None = None
+    ) -> list[Form]:
         forms: list[Form] = []
         for fld in fields:
             text = text_of(fld)
@@ -384,16 +404,50 @@ _KIND_BY_TAG_END = {"00": "person", "10": "organization", "11": "meeting"}
 _NAME_CODES = {"person": "abcq", "organization": "abcdn", "meeting": "acdenq"}
 # MARC relator codes ($4) most used in CJK catalogues → the relator term ($e) they stand for.
 _RELATORS = {
-    "aut": "author", "edt": "editor", "trl": "translator", "ill": "illustrator", "com": "compiler",
-    "ctb": "contributor", "cmp": "composer", "pht": "photographer", "art": "artist", "pbl": "publisher",
-    "aui": "author of introduction", "ann": "annotator", "cwt": "commentator for written text",
-    "prf": "performer", "drt": "director", "nrt": "narrator", "lyr": "lyricist", "cre": "creator",
-    "isb": "issuing body", "spn": "sponsor", "his": "host institution", "orm": "organizer", "cll": "calligrapher",
-    "ive": "interviewee", "ivr": "interviewer", "rev": "reviewer", "adp": "adapter", "own": "former owner",
-    "fmo": "former owner", "pfr": "proofreader", "sce": "scenarist", "cnd": "conductor", "act": "actor",
+    "aut": "author",
+    "edt": "editor",
+    "trl": "translator",
+    "ill": "illustrator",
+    "com": "compiler",
+    "ctb": "contributor",
+    "cmp": "composer",
+    "pht": "photographer",
+    "art": "artist",
+    "pbl": "publisher",
+    "aui": "author of introduction",
+    "ann": "annotator",
+    "cwt": "commentator for written text",
+    "prf": "performer",
+    "drt": "director",
+    "nrt": "narrator",
+    "lyr": "lyricist",
+    "cre": "creator",
+    "isb": "issuing body",
+    "spn": "sponsor",
+    "his": "host institution",
+    "orm": "organizer",
+    "cll": "calligrapher",
+    "ive": "interviewee",
+    "ivr": "interviewer",
+    "rev": "reviewer",
+    "adp": "adapter",
+    "own": "former owner",
+    "fmo": "former owner",
+    "pfr": "proofreader",
+    "sce": "scenarist",
+    "cnd": "conductor",
+    "act": "actor",
 }
-_ROLE_ABBREVIATIONS = {"ed": "editor", "eds": "editor", "comp": "compiler", "tr": "translator",
-                       "trans": "translator", "ill": "illustrator", "joint author": "author", "jt. author": "author"}
+_ROLE_ABBREVIATIONS = {
+    "ed": "editor",
+    "eds": "editor",
+    "comp": "compiler",
+    "tr": "translator",
+    "trans": "translator",
+    "ill": "illustrator",
+    "joint author": "author",
+    "jt. author": "author",
+}
 
 
 def agents_from_1xx_7xx(m: MarcContext) -> None:
@@ -431,7 +485,9 @@ def _publication_form(m: MarcContext, fld: pymarc.Field) -> PublicationForm | No
     date = strip_isbd(" ".join(fld.get_subfields("c"))) or None
     if not (place or publisher or date):
         return None
-    return PublicationForm(place, publisher, date, m.script_of(" ".join(filter(None, (place, publisher))), fld))
+    return PublicationForm(
+        place, publisher, date, m.script_of(" ".join(filter(None, (place, publisher))), fld)
+    )
 
 
 def publication_from_260_264(m: MarcContext) -> None:
@@ -455,8 +511,9 @@ def dates_from_008_and_260(m: MarcContext) -> None:
     from tongwen.cjk import eras  # imported here: the era tables load on first use
 
     dates = [form.date for publication in m.out.publications for form in publication.forms if form.date]
-    vernacular = [form.date for publication in m.out.publications for form in publication.forms[1:]
-                  if form.date]
+    vernacular = [
+        form.date for publication in m.out.publications for form in publication.forms[1:] if form.date
+    ]
     m.out.date_display = (vernacular or dates or [None])[0]
     fixed = m.fixed
     if fixed.strip():
@@ -497,8 +554,16 @@ def languages_from_008_041(m: MarcContext) -> None:
     m.out.languages = list(dict.fromkeys(codes))
 
 
-_SUBJECT_KIND = {"600": "name", "610": "name", "611": "name", "630": "topic", "648": "period",
-                 "650": "topic", "651": "place", "653": "topic"}
+_SUBJECT_KIND = {
+    "600": "name",
+    "610": "name",
+    "611": "name",
+    "630": "topic",
+    "648": "period",
+    "650": "topic",
+    "651": "place",
+    "653": "topic",
+}
 _SUBJECT_SCHEME = {"0": "lcsh", "1": "lcshac", "2": "mesh", "3": "nal", "5": "cash", "6": "rvm"}
 _SUBDIVISIONS = "vxyz"
 _SUBJECT_SKIP = "0123456789e"
@@ -526,8 +591,14 @@ def subjects_from_6xx(m: MarcContext) -> None:
     seen: set[tuple[str, str | None]] = set()
     for tag, fields in m.groups(*_SUBJECT_KIND):
         main = fields[0]
-        scheme = None if tag == "653" else (
-            (main.get("2") or "").strip() or None if main.indicator2 == "7" else _SUBJECT_SCHEME.get(main.indicator2)
+        scheme = (
+            None
+            if tag == "653"
+            else (
+                (main.get("2") or "").strip() or None
+                if main.indicator2 == "7"
+                else _SUBJECT_SCHEME.get(main.indicator2)
+            )
         )
         for fld in fields:
             term = _heading(fld)
@@ -559,8 +630,19 @@ def content_type_from_leader(m: MarcContext) -> None:
     elif record_type == "m":
         kind = "dataset" if m.fixed[26:27] == "a" else "software"
     else:
-        kind = {"c": "score", "d": "score", "e": "map", "f": "map", "g": "video", "i": "sound", "j": "music",
-                "k": "image", "o": "mixed", "p": "mixed", "r": "other"}.get(record_type)
+        kind = {
+            "c": "score",
+            "d": "score",
+            "e": "map",
+            "f": "map",
+            "g": "video",
+            "i": "sound",
+            "j": "music",
+            "k": "image",
+            "o": "mixed",
+            "p": "mixed",
+            "r": "other",
+        }.get(record_type)
         if kind is None:
             m.warn(f"unknown type of record {record_type!r}", "leader/06")
     m.out.content_type = kind
@@ -583,7 +665,8 @@ def notes_from_5xx(m: MarcContext) -> None:
     for _tag, fields in m.groups(*_NOTE_TAGS):
         for fld in fields:
             text = unicodedata.normalize(
-                "NFC", " ".join(s.value.strip() for s in fld.subfields if s.code.isalpha() and s.value.strip())
+                "NFC",
+                " ".join(s.value.strip() for s in fld.subfields if s.code.isalpha() and s.value.strip()),
             )
             if text and text not in m.out.notes:
                 m.out.notes.append(text)
@@ -643,11 +726,15 @@ def _fixed_field(marc: pymarc.Record, diagnostics: list[Diagnostic]) -> str:
     if fld is None:
         diagnostics.append(Diagnostic("missing: no dates or language from fixed fields", "008"))
     elif len(data) != 40:
-        diagnostics.append(Diagnostic(f"{len(data)} characters, expected 40; positions read as they stand", "008"))
+        diagnostics.append(
+            Diagnostic(f"{len(data)} characters, expected 40; positions read as they stand", "008")
+        )
     return data.ljust(40)
 
 
-def to_record(raw: RawRecord, ctx: MapContext, *, format_name: str = "marc") -> tuple[Record, list[Diagnostic]]:
+def to_record(
+    raw: RawRecord, ctx: MapContext, *, format_name: str = "marc"
+) -> tuple[Record, list[Diagnostic]]:
     """Map one MARC `RawRecord` (payload: `pymarc.Record`) to a `Record`.
 
     The diagnostics returned are the mapper's only (the pipeline adds ``raw.diagnostics``). Raises
@@ -661,8 +748,13 @@ def to_record(raw: RawRecord, ctx: MapContext, *, format_name: str = "marc") -> 
     lang = fixed[35:38].strip(" |").lower()
     out = Record(source=ctx.source, local_id="")
     m = MarcContext(
-        marc=marc, out=out, diagnostics=diagnostics, linkage=link_880s(marc, diagnostics), map_context=ctx,
-        fixed=fixed, lang=lang if _LANGUAGE_CODE.match(lang) else None,
+        marc=marc,
+        out=out,
+        diagnostics=diagnostics,
+        linkage=link_880s(marc, diagnostics),
+        map_context=ctx,
+        fixed=fixed,
+        lang=lang if _LANGUAGE_CODE.match(lang) else None,
     )
     for rule in RULES:
         rule(m)
@@ -670,13 +762,19 @@ def to_record(raw: RawRecord, ctx: MapContext, *, format_name: str = "marc") -> 
         out.local_id = raw.local_id or ""
     if not out.local_id:
         if not out.titles:
-            raise RecordRejected(f"{raw.position}: neither a title (245) nor a control number (001/035)", "245")
+            raise RecordRejected(
+                f"{raw.position}: neither a title (245) nor a control number (001/035)", "245"
+            )
         # A content hash keeps the id stable when the same file is imported again.
         out.local_id = "sha1-" + hashlib.sha1((raw.original or str(marc)).encode("utf-8")).hexdigest()[:16]
-        diagnostics.append(Diagnostic(f"no control number; local id {out.local_id} made from the content", "001"))
+        diagnostics.append(
+            Diagnostic(f"no control number; local id {out.local_id} made from the content", "001")
+        )
     if not out.titles:
         diagnostics.append(Diagnostic("no title", "245$a"))
-    out.provenance = Provenance(source=ctx.source, format=format_name, position=raw.position, original=raw.original)
+    out.provenance = Provenance(
+        source=ctx.source, format=format_name, position=raw.position, original=raw.original
+    )
     return out, diagnostics
 
 

@@ -45,7 +45,9 @@ def dict_to_record(data: Any, diagnostics: list[Diagnostic]) -> pymarc.Record:
     if isinstance(leader, str) and len(leader) == 24:
         record.leader = pymarc.Leader(leader[:5] + leader[5:].replace("-", " "))
     else:
-        diagnostics.append(Diagnostic(f"{leader!r} is not a 24-character leader; a blank one is used", "leader"))
+        diagnostics.append(
+            Diagnostic(f"{leader!r} is not a 24-character leader; a blank one is used", "leader")
+        )
     for number, item in enumerate(data["fields"], start=1):
         if not isinstance(item, dict) or len(item) != 1:
             diagnostics.append(Diagnostic(f"field {number} is not a one-key object; skipped", "fields"))
@@ -66,7 +68,9 @@ def dict_to_record(data: Any, diagnostics: list[Diagnostic]) -> pymarc.Record:
                     continue
             diagnostics.append(Diagnostic(f"subfield {sub!r} is not a one-key object; skipped", tag))
         indicators = [str(value.get(key) or " ")[:1] for key in ("ind1", "ind2")]
-        record.add_field(pymarc.Field(tag=tag, indicators=pymarc.Indicators(*indicators), subfields=subfields))
+        record.add_field(
+            pymarc.Field(tag=tag, indicators=pymarc.Indicators(*indicators), subfields=subfields)
+        )
     if not record.fields:
         raise NotMarcJson("the record has no fields")
     return record
@@ -121,8 +125,10 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any]) -> Iterator[RawR
                     number += 1
                     yield raw
         except ijson.JSONError as exc:
-            yield RawRecord(position=f"{label} record {number}",
-                            error=f"{label}: JSON breaks off after record {number - 1} ({exc})")
+            yield RawRecord(
+                position=f"{label} record {number}",
+                error=f"{label}: JSON breaks off after record {number - 1} ({exc})",
+            )
         return
     # One object, several objects one per line (JSON Lines), or something that is not JSON at all.
     lines = _lines(whole)
@@ -138,13 +144,16 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any]) -> Iterator[RawR
                 try:
                     value = json.loads(rest)
                 except json.JSONDecodeError as exc:
-                    yield RawRecord(position=f"{label} record 1",
-                                    error=f"{label} line {exc.lineno}: not JSON ({exc.msg})")
+                    yield RawRecord(
+                        position=f"{label} record 1", error=f"{label} line {exc.lineno}: not JSON ({exc.msg})"
+                    )
                     return
                 yield from _raws_from_value(value, label, number)
                 return
-            yield RawRecord(position=f"{label} record {number}",
-                            error=f"{label} line {line_number}: not a JSON value; line skipped")
+            yield RawRecord(
+                position=f"{label} record {number}",
+                error=f"{label} line {line_number}: not a JSON value; line skipped",
+            )
             number += 1
             continue
         for raw in _raws_from_value(value, label, number):
@@ -187,7 +196,9 @@ def sniff(head: bytes, name: str) -> bool:
     start = head.lstrip()[:1]
     if start not in (b"{", b"["):
         return False
-    return (b'"fields"' in head and (b'"leader"' in head or b'"subfields"' in head)) or (b'"anies"' in head and b"<record" in head)
+    return (b'"fields"' in head and (b'"leader"' in head or b'"subfields"' in head)) or (
+        b'"anies"' in head and b"<record" in head
+    )
 
 
 FORMAT = Format(

@@ -88,7 +88,9 @@ def _datafield(child: etree._Element, diagnostics: list[Diagnostic]) -> pymarc.F
     for number in ("1", "2"):
         value = child.get(f"ind{number}") or " "
         if len(value) != 1:
-            diagnostics.append(Diagnostic(f"indicator {value!r} is not one character; blank used", f"{tag}/ind{number}"))
+            diagnostics.append(
+                Diagnostic(f"indicator {value!r} is not one character; blank used", f"{tag}/ind{number}")
+            )
             value = " "
         indicators.append(value)
     subfields = []
@@ -97,7 +99,9 @@ def _datafield(child: etree._Element, diagnostics: list[Diagnostic]) -> pymarc.F
             continue
         code = sub.get("code") or ""
         if len(code) != 1:
-            diagnostics.append(Diagnostic(f"subfield code {code!r} is not one character; subfield skipped", tag))
+            diagnostics.append(
+                Diagnostic(f"subfield code {code!r} is not one character; subfield skipped", tag)
+            )
             continue
         subfields.append(pymarc.Subfield(code, sub.text or ""))
     return pymarc.Field(tag=tag, indicators=pymarc.Indicators(*indicators), subfields=subfields)
@@ -166,8 +170,11 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any]) -> Iterator[RawR
                 yield raw
     except etree.XMLSyntaxError as exc:
         position = f"{label} record {number}"
-        yield RawRecord(position=position, error=f"{label} line {exc.lineno}: not well-formed XML ({exc.msg}); "
-                                                 f"records after this point were not read")
+        yield RawRecord(
+            position=position,
+            error=f"{label} line {exc.lineno}: not well-formed XML ({exc.msg}); "
+            f"records after this point were not read",
+        )
     except UnsafeXML as exc:
         yield RawRecord(position=f"{label} record {number}", error=f"{label}: {exc}")
 

@@ -84,8 +84,9 @@ class _Run:
         self.error_count = 0
         self.first_problems: list[Problem] = []
 
-    def problem(self, position: str | None, record_id: str | None, field: str | None, severity: str,
-                message: str) -> None:
+    def problem(
+        self, position: str | None, record_id: str | None, field: str | None, severity: str, message: str
+    ) -> None:
         self.store.add_problem(self.run_id, position, record_id, field, severity, message)
         self.problem_count += 1
         self.error_count += severity == "error"
@@ -123,13 +124,20 @@ class _Run:
         warnings = [*raw.diagnostics, *found]
         if not record.local_id or not record.local_id.strip():
             self.diagnostics(raw, None, warnings)
-            self.reject(raw, None, None, "the record has no identifier (e.g. MARC 001), so it cannot be stored")
+            self.reject(
+                raw, None, None, "the record has no identifier (e.g. MARC 001), so it cannot be stored"
+            )
             return
         if self.store.seen_in_run(self.run_id, record.id):
             # Keeping the first keeps a re-import of the same file "unchanged" instead of flip-flopping.
             self.diagnostics(raw, record.id, warnings)
-            self.reject(raw, record.id, None, f"another record earlier in this import has the same id "
-                        f"{record.local_id!r}; the first one was kept")
+            self.reject(
+                raw,
+                record.id,
+                None,
+                f"another record earlier in this import has the same id "
+                f"{record.local_id!r}; the first one was kept",
+            )
             return
         self._complete(record, raw, fmt)
         self.diagnostics(raw, record.id, warnings)
@@ -227,14 +235,27 @@ def import_files(
     finally:
         store.finish_run(run_id, run.counts, status)
     return RunSummary(
-        run_id=run_id, source=source, files=[str(p) for p in files], format=format_name, status=status,
-        counts=dict(run.counts), records_read=run.records_read, problem_count=run.problem_count,
-        first_problems=run.first_problems, seconds=time.monotonic() - started,
+        run_id=run_id,
+        source=source,
+        files=[str(p) for p in files],
+        format=format_name,
+        status=status,
+        counts=dict(run.counts),
+        records_read=run.records_read,
+        problem_count=run.problem_count,
+        first_problems=run.first_problems,
+        seconds=time.monotonic() - started,
     )
 
 
-def _import_file(run: _Run, path: Path, fmt: Format, number: int, total: int,
-                 progress: Callable[[ImportProgress], None] | None) -> None:
+def _import_file(
+    run: _Run,
+    path: Path,
+    fmt: Format,
+    number: int,
+    total: int,
+    progress: Callable[[ImportProgress], None] | None,
+) -> None:
     label = path.name
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the reader is done with it
@@ -253,9 +274,14 @@ def _import_file(run: _Run, path: Path, fmt: Format, number: int, total: int,
                 break
             except Exception as exc:  # the file itself broke off (truncated XML, I/O error): next file
                 where = f"after record {in_file}" if in_file else "before the first record"
-                run.problem(label, None, None, "error",
-                            f"{label}: reading stopped {where} ({type(exc).__name__}: {exc}); "
-                            "records after this point were not read")
+                run.problem(
+                    label,
+                    None,
+                    None,
+                    "error",
+                    f"{label}: reading stopped {where} ({type(exc).__name__}: {exc}); "
+                    "records after this point were not read",
+                )
                 break
             in_file += 1
             run.handle(raw, fmt)

@@ -11,19 +11,61 @@ Entry points:
 """
 
 from tongwen.registry.auth import (
-    ANONYMOUS, ROLES, Accounts, AuthError, CsrfError, PermissionDenied, Session, User, csrf_token_for,
-    system_user, verify_csrf,
+    ANONYMOUS,
+    ROLES,
+    Accounts,
+    AuthError,
+    CsrfError,
+    PermissionDenied,
+    Session,
+    User,
+    csrf_token_for,
+    system_user,
+    verify_csrf,
 )
 from tongwen.registry.database import AuditEntry, Registry, RegistryData
 from tongwen.registry.model import (
-    Activity, Agreement, Citation, Institution, Membership, Organisation, Party, Programme, Source,
+    Activity,
+    Agreement,
+    Citation,
+    Institution,
+    Membership,
+    Organisation,
+    Party,
+    Programme,
+    Source,
 )
 from tongwen.registry.seeding import InstitutionInfo, institution_directory, load_seed, read_seed
 from tongwen.registry.validation import Problem, ValidationError
 
 __all__ = [
-    "ANONYMOUS", "ROLES", "Accounts", "Activity", "Agreement", "AuditEntry", "AuthError", "Citation", "CsrfError",
-    "Institution", "InstitutionInfo", "Membership", "Organisation", "Party", "PermissionDenied", "Problem",
-    "Programme", "Registry", "RegistryData", "Session", "Source", "User", "ValidationError", "csrf_token_for",
-    "institution_directory", "load_seed", "read_seed", "system_user", "verify_csrf",
+    "ANONYMOUS",
+    "ROLES",
+    "Accounts",
+    "Activity",
+    "Agreement",
+    "AuditEntry",
+    "AuthError",
+    "Citation",
+    "CsrfError",
+    "Institution",
+    "InstitutionInfo",
+    "Membership",
+    "Organisation",
+    "Party",
+    "PermissionDenied",
+    "Problem",
+    "Programme",
+    "Registry",
+    "RegistryData",
+    "Session",
+    "Source",
+    "User",
+    "ValidationError",
+    "csrf_token_for",
+    "institution_directory",
+    "load_seed",
+    "read_seed",
+    "system_user",
+    "verify_csrf",
 ]

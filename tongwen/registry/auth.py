@@ -31,10 +31,6 @@ MIN_PASSWORD_LENGTH = 10
 TOKEN_PREFIX = "tw_"
 SESSION_LIFETIME = timedelta(hours=8)
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-# Verified against when the username is unknown, so a failed login takes as long either way.
-_DUMMY_HASH = _hasher.hash("not a real password, only equalises login timing")
-
 
 class PermissionDenied(Exception):
     """The acting user's role does not allow this action."""
@@ -133,8 +129,17 @@ class Accounts:
     Every change to a user is written to the audit log (never the password hash)."""
 
     def __init__(
-        self, conn: sqlite3.Connection, transaction: Callable[[], AbstractContextManager], audit: AuditWriter
+        self,
+        conn: sqlite3.Connection,
+        transaction: Callable[[], AbstractContextManager],
+        audit: AuditWriter,
+        hasher: PasswordHasher | None = None,
     ) -> None:
+        # argon2id with argon2-cffi's recommended parameters (RFC 9106 low-memory profile) unless told
+        # otherwise; tests pass cheaper parameters (~0.5 s per hash on a small server is right for logins,
+        # too slow for a test suite).
+        self._hasher = hasher or PasswordHasher()
+        self._dummy_hash: str | None = None
         self._conn = conn
         self._transaction = transaction  # the registry's: nests, commits once at the outermost level
         self._audit = audit
@@ -156,7 +161,7 @@ class Accounts:
         with self._transaction():
             cur = self._conn.execute(
                 "INSERT INTO reg_users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
-                (username, _hasher.hash(password), role, _now().isoformat()),
+                (username, self._hasher.hash(password), role, _now().isoformat()),
             )
             user = User(username, role, cur.lastrowid)
             self._audit(acting, "user", username, "create", None, _public(user, False))
@@ -180,7 +185,8 @@ class Accounts:
         self._check_password(password)
         with self._transaction():
             self._conn.execute(
-                "UPDATE reg_users SET password_hash = ? WHERE id = ?", (_hasher.hash(password), target.id)
+                "UPDATE reg_users SET password_hash = ? WHERE id = ?",
+                (self._hasher.hash(password), target.id),
             )
             self._audit(acting, "user", username, "set-password", None, None)
 
@@ -213,17 +219,21 @@ class Accounts:
         Re-hashes the password when argon2's recommended parameters have changed since it was stored.
         """
         row = self._row_by_name(username)
-        stored = row[2] if row else _DUMMY_HASH
+        if row is None and self._dummy_hash is None:
+            # Verified against when the username is unknown, so a failed login takes as long either way.
+            self._dummy_hash = self._hasher.hash("not a real password, only equalises login timing")
+        stored = row[2] if row else self._dummy_hash
         try:
-            _hasher.verify(stored, password)
+            self._hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
             return None
         if row is None or row[4]:
             return None
-        if _hasher.check_needs_rehash(stored):
+        if self._hasher.check_needs_rehash(stored):
             with self._transaction():
                 self._conn.execute(
-                    "UPDATE reg_users SET password_hash = ? WHERE id = ?", (_hasher.hash(password), row[0])
+                    "UPDATE reg_users SET password_hash = ? WHERE id = ?",
+                    (self._hasher.hash(password), row[0]),
                 )
         return User(row[1], row[3], row[0])
 
@@ -256,7 +266,8 @@ class Accounts:
     def revoke_token(self, acting: User, token: str) -> bool:
         row = self._conn.execute(
             "SELECT t.id, u.username, t.label FROM reg_tokens t JOIN reg_users u ON u.id = t.user_id "
-            "WHERE token_hash = ?", (_digest(token),)
+            "WHERE token_hash = ?",
+            (_digest(token),),
         ).fetchone()
         if row is None:
             return False
@@ -311,7 +322,8 @@ class Accounts:
 
     def _row_by_name(self, username: str) -> tuple | None:
         return self._conn.execute(
-            "SELECT id, username, password_hash, role, disabled FROM reg_users WHERE username = ?", (username,)
+            "SELECT id, username, password_hash, role, disabled FROM reg_users WHERE username = ?",
+            (username,),
         ).fetchone()
 
     def _require_user(self, username: str) -> User:

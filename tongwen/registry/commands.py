@@ -19,7 +19,13 @@ from tongwen.registry import stats as registry_stats
 from tongwen.registry.auth import ROLES, AuthError, system_user
 from tongwen.registry.database import Registry
 from tongwen.registry.exchange import (
-    ImportReport, entity_for_file, export_csv, export_csv_dir, export_json, import_csv, import_json,
+    ImportReport,
+    entity_for_file,
+    export_csv,
+    export_csv_dir,
+    export_json,
+    import_csv,
+    import_json,
 )
 from tongwen.registry.model import ENTITY_BY_NAME
 from tongwen.registry.seeding import load_seed
@@ -49,8 +55,13 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(ROLES), default="editor", show_default=True,
-              help="viewer: read the audit log; editor: change facts; admin: also manage users.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default="editor",
+    show_default=True,
+    help="viewer: read the audit log; editor: change facts; admin: also manage users.",
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
 @click.pass_context
 def users_add(ctx: click.Context, username: str, role: str, password_stdin: bool) -> None:
@@ -90,10 +101,16 @@ def load_seed_command(ctx: click.Context) -> None:
 
 @registry.command("export")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-@click.option("--kind", type=click.Choice(sorted(ENTITY_BY_NAME)),
-              help="CSV only: one kind of fact to standard output (else --output DIR gets one file per kind).")
-@click.option("--output", type=click.Path(path_type=Path),
-              help="JSON: file to write (default: standard output). CSV: directory for the files.")
+@click.option(
+    "--kind",
+    type=click.Choice(sorted(ENTITY_BY_NAME)),
+    help="CSV only: one kind of fact to standard output (else --output DIR gets one file per kind).",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="JSON: file to write (default: standard output). CSV: directory for the files.",
+)
 @click.pass_context
 def export_command(ctx: click.Context, fmt: str, kind: str | None, output: Path | None) -> None:
     """Export every fact as JSON, or as CSV tables (institutions.csv, activities.csv...).
@@ -122,8 +139,11 @@ def export_command(ctx: click.Context, fmt: str, kind: str | None, output: Path 
 
 @registry.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--kind", type=click.Choice(sorted(ENTITY_BY_NAME)),
-              help="Which kind of fact the CSV holds (default: from its name, e.g. activities.csv).")
+@click.option(
+    "--kind",
+    type=click.Choice(sorted(ENTITY_BY_NAME)),
+    help="Which kind of fact the CSV holds (default: from its name, e.g. activities.csv).",
+)
 @click.pass_context
 def import_command(ctx: click.Context, file: Path, kind: str | None) -> None:
     """Import facts from a CSV table (header = field names) or a JSON export. Bad rows are listed with
@@ -148,14 +168,21 @@ def import_command(ctx: click.Context, file: Path, kind: str | None) -> None:
 
 
 def _print_report(report: ImportReport) -> None:
-    click.echo(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
-               f"rejected {report.rejected}")
+    click.echo(
+        f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"rejected {report.rejected}"
+    )
     for problem in report.problems:
         click.echo(f"  {problem}", err=True)
 
 
 @registry.command("stats")
-@click.option("--json", "as_json", is_flag=True, help="Every statistic as JSON (pairs, kinds, years, timeline, network).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Every statistic as JSON (pairs, kinds, years, timeline, network).",
+)
 @click.option("--institution", help="Only activities this institution took part in (per kind and per year).")
 @click.pass_context
 def stats_command(ctx: click.Context, as_json: bool, institution: str | None) -> None:
@@ -182,7 +209,9 @@ def stats_command(ctx: click.Context, as_json: bool, institution: str | None) ->
     years = registry_stats.per_year(data, institution)
     click.echo("\nPer year:")
     for year, kinds in years.years.items():
-        click.echo(f"  {year}  " + ", ".join(f"{k} {t.events}/{t.people}/{t.items}" for k, t in kinds.items()))
+        click.echo(
+            f"  {year}  " + ", ".join(f"{k} {t.events}/{t.people}/{t.items}" for k, t in kinds.items())
+        )
     for span in years.spans:
         t = span.tally
         click.echo(f"  {span.start}–{span.end}  {span.kind} {t.events}/{t.people}/{t.items}  ({span.id})")

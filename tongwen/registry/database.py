@@ -25,12 +25,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
+
+from argon2 import PasswordHasher
 
 from tongwen.registry.auth import Accounts, PermissionDenied, User, require_role
 from tongwen.registry.model import (
-    ENTITY_TYPES, Activity, Agreement, Entity, Institution, Membership, Organisation, Programme, Source,
-    entity_key, from_dict, to_dict,
+    ENTITY_TYPES,
+    Activity,
+    Agreement,
+    Entity,
+    Institution,
+    Membership,
+    Organisation,
+    Programme,
+    Source,
+    entity_key,
+    from_dict,
+    to_dict,
 )
 from tongwen.registry.schema import TABLES, migrate
 from tongwen.registry.validation import Problem, ValidationError, check
@@ -68,8 +80,13 @@ class RegistryData:
 
 
 PLURAL = {
-    "source": "sources", "institution": "institutions", "organisation": "organisations",
-    "membership": "memberships", "agreement": "agreements", "programme": "programmes", "activity": "activities",
+    "source": "sources",
+    "institution": "institutions",
+    "organisation": "organisations",
+    "membership": "memberships",
+    "agreement": "agreements",
+    "programme": "programmes",
+    "activity": "activities",
 }
 
 
@@ -80,14 +97,15 @@ class Registry:
     manage users (`accounts`); anonymous users and viewers are refused with `PermissionDenied`.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, password_hasher: PasswordHasher | None = None) -> None:
         self._conn = conn
         self._depth = 0
-        self.accounts = Accounts(conn, self.transaction, self._write_audit)
+        self.accounts = Accounts(conn, self.transaction, self._write_audit, password_hasher)
 
     @classmethod
-    def open(cls, path: str | Path) -> Registry:
-        """Open (creating or migrating the ``reg_*`` tables as needed) the registry in a SQLite file."""
+    def open(cls, path: str | Path, *, password_hasher: PasswordHasher | None = None) -> Registry:
+        """Open (creating or migrating the ``reg_*`` tables as needed) the registry in a SQLite file.
+        ``password_hasher``: argon2 parameters for new passwords (default: argon2-cffi's recommended)."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves (see `transaction`), so a batch of writes and
@@ -97,12 +115,12 @@ class Registry:
         if str(path) != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")  # readers (the portal) do not block the writer
         migrate(conn)
-        return cls(conn)
+        return cls(conn, password_hasher)
 
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> Registry:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -135,7 +153,9 @@ class Registry:
     def get(self, cls: type[T], key: str) -> T | None:
         """One fact by its key: ``registry.get(Institution, "NLC")``."""
         table, key_field = TABLES[cls.entity], cls.key_field  # type: ignore[attr-defined]
-        row = self._conn.execute(f'SELECT {_columns(cls)} FROM {table} WHERE "{key_field}" = ?', (key,)).fetchone()
+        row = self._conn.execute(
+            f'SELECT {_columns(cls)} FROM {table} WHERE "{key_field}" = ?', (key,)
+        ).fetchone()
         return _from_row(cls, row) if row else None
 
     def all(self, cls: type[T]) -> list[T]:
@@ -174,10 +194,13 @@ class Registry:
         marks = ", ".join("?" for _ in fields(cls))
         with self.transaction():
             self._conn.execute(
-                f"INSERT OR REPLACE INTO {TABLES[cls.entity]} ({_columns(cls)}) VALUES ({marks})", _to_row(obj)
+                f"INSERT OR REPLACE INTO {TABLES[cls.entity]} ({_columns(cls)}) VALUES ({marks})",
+                _to_row(obj),
             )
             action = "create" if before is None else "update"
-            self._write_audit(user, cls.entity, key, action, to_dict(before) if before else None, to_dict(obj))
+            self._write_audit(
+                user, cls.entity, key, action, to_dict(before) if before else None, to_dict(obj)
+            )
         return "created" if before is None else "updated"
 
     def delete(self, user: User, cls: type, key: str) -> bool:
@@ -189,7 +212,8 @@ class Registry:
         users = self.referrers(cls, key)
         if users:
             raise ValidationError(
-                f"{cls.entity} {key}", [Problem(None, f"still referred to by {', '.join(users)}; change those first")]
+                f"{cls.entity} {key}",
+                [Problem(None, f"still referred to by {', '.join(users)}; change those first")],
             )
         with self.transaction():
             self._conn.execute(f'DELETE FROM {TABLES[cls.entity]} WHERE "{cls.key_field}" = ?', (key,))
@@ -207,7 +231,8 @@ class Registry:
         for other_cls in ENTITY_TYPES:
             for other in data.of(other_cls):
                 if any(
-                    ref == key and (ref_cls is cls or (ref_cls is _PARTY and cls in (Institution, Organisation)))
+                    ref == key
+                    and (ref_cls is cls or (ref_cls is _PARTY and cls in (Institution, Organisation)))
                     for _, ref_cls, ref in _references(other)
                 ):
                     found.append(f"{other_cls.entity} {entity_key(other)}")
@@ -226,7 +251,9 @@ class Registry:
                 if target is None:
                     problems.append(Problem(field_name, f"no {ref_cls.entity} with key {ref!r}"))
                 elif field_name == "part_of" and not target.aggregate:
-                    problems.append(Problem(field_name, f"activity {ref!r} is a single event, not an aggregate"))
+                    problems.append(
+                        Problem(field_name, f"activity {ref!r} is a single event, not an aggregate")
+                    )
         return problems
 
     def _require_editor(self, user: User, action: str) -> None:
@@ -250,14 +277,27 @@ class Registry:
             "INSERT INTO reg_audit (at, actor, actor_id, entity, entity_key, action, before, after) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                datetime.now(UTC).isoformat(timespec="microseconds"), user.username, user.id, entity, key, action,
-                _json(before), _json(after),
+                datetime.now(UTC).isoformat(timespec="microseconds"),
+                user.username,
+                user.id,
+                entity,
+                key,
+                action,
+                _json(before),
+                _json(after),
             ),
         )
 
     def audit_log(
-        self, user: User, *, entity: str | None = None, key: str | None = None, actor: str | None = None,
-        since: str | None = None, limit: int = 100, offset: int = 0,
+        self,
+        user: User,
+        *,
+        entity: str | None = None,
+        key: str | None = None,
+        actor: str | None = None,
+        since: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
     ) -> list[AuditEntry]:
         """Changes, newest first, optionally for one fact (``entity="institution", key="NLC"``), one actor, or
         since an ISO timestamp. Staff only (viewer and above): it names the staff who made each change."""
@@ -273,7 +313,8 @@ class Registry:
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self._conn.execute(
             f"SELECT id, at, actor, actor_id, entity, entity_key, action, before, after FROM reg_audit {where} "
-            "ORDER BY id DESC LIMIT ? OFFSET ?", (*params, limit, offset),
+            "ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
         )
         return [
             AuditEntry(*r[:7], json.loads(r[7]) if r[7] else None, json.loads(r[8]) if r[8] else None)
@@ -323,10 +364,11 @@ def _json(value: Any) -> str | None:
 
 def _to_row(obj: Entity) -> list[Any]:
     row = []
+    as_dict = to_dict(obj)
     for f in fields(obj):
         value = getattr(obj, f.name)
         if isinstance(value, list):
-            value = json.dumps(to_dict(obj)[f.name], ensure_ascii=False)
+            value = json.dumps(as_dict[f.name], ensure_ascii=False)
         elif isinstance(value, bool):
             value = int(value)
         row.append(value)

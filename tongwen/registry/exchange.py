@@ -29,8 +29,16 @@ from typing import IO, Any
 
 from tongwen.model import Form
 from tongwen.registry.auth import User, require_role
-from tongwen.registry.database import Registry, RegistryData, PLURAL
-from tongwen.registry.model import ENTITY_BY_NAME, ENTITY_TYPES, Citation, Party, entity_key, from_dict, to_dict
+from tongwen.registry.database import PLURAL, Registry, RegistryData
+from tongwen.registry.model import (
+    ENTITY_BY_NAME,
+    ENTITY_TYPES,
+    Citation,
+    Party,
+    entity_key,
+    from_dict,
+    to_dict,
+)
 from tongwen.registry.schema import SCHEMA_VERSION
 from tongwen.registry.validation import ValidationError
 
@@ -44,7 +52,11 @@ class ImportProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.where}, column '{self.column}': {self.message}" if self.column else f"{self.where}: {self.message}"
+        return (
+            f"{self.where}, column '{self.column}': {self.message}"
+            if self.column
+            else f"{self.where}: {self.message}"
+        )
 
 
 @dataclass(slots=True)
@@ -154,7 +166,9 @@ def entity_for_file(path: Path) -> str:
     )
 
 
-def import_csv(registry: Registry, user: User, stream: IO[str], entity: str, label: str = "CSV") -> ImportReport:
+def import_csv(
+    registry: Registry, user: User, stream: IO[str], entity: str, label: str = "CSV"
+) -> ImportReport:
     """Import one kind of fact from CSV rows (header = field names, see `csv_columns`).
 
     Every problem names the line and column. A header with unknown or missing required columns is refused
@@ -166,16 +180,20 @@ def import_csv(registry: Registry, user: User, stream: IO[str], entity: str, lab
     reader = csv.reader(stream)
     header = next(reader, None)
     if header is None:
-        report.problems.append(ImportProblem(f"{label} line 1", None, "the file is empty; expected a header row"))
+        report.problems.append(
+            ImportProblem(f"{label} line 1", None, "the file is empty; expected a header row")
+        )
         return report
     header = [h.strip() for h in header]
     known = csv_columns(cls)
     required = [f.name for f in fields(cls) if _required(f)]
     for column in header:
         if column not in known:
-            report.problems.append(ImportProblem(
-                f"{label} line 1", column, f"unknown column for {entity} facts; known: {', '.join(known)}"
-            ))
+            report.problems.append(
+                ImportProblem(
+                    f"{label} line 1", column, f"unknown column for {entity} facts; known: {', '.join(known)}"
+                )
+            )
     for column in required:
         if column not in header:
             report.problems.append(ImportProblem(f"{label} line 1", column, "required column is missing"))
@@ -189,7 +207,9 @@ def import_csv(registry: Registry, user: User, stream: IO[str], entity: str, lab
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                report.problems.append(ImportProblem(where, None, f"{len(row)} cells, the header has {len(header)}"))
+                report.problems.append(
+                    ImportProblem(where, None, f"{len(row)} cells, the header has {len(header)}")
+                )
                 continue
             values: dict[str, Any] = {}
             row_problems = []
@@ -210,7 +230,9 @@ def import_csv(registry: Registry, user: User, stream: IO[str], entity: str, lab
                 fact = from_dict(cls, {k: v for k, v in values.items() if v is not None or k not in defaults})
                 report.count(registry.save(user, fact))
             except ValidationError as exc:
-                report.problems.extend(ImportProblem(where, _column_of(p.field), p.message) for p in exc.problems)
+                report.problems.extend(
+                    ImportProblem(where, _column_of(p.field), p.message) for p in exc.problems
+                )
             except (TypeError, ValueError) as exc:
                 report.problems.append(ImportProblem(where, None, str(exc)))
     return report
@@ -228,7 +250,7 @@ def _column_of(field_name: str | None) -> str | None:
 # ---- cells ---------------------------------------------------------------------------------------------------
 
 _PARTY = re.compile(r"^(?P<code>[^:=]+?)(?::(?P<role>[a-z_]+))?(?:=(?P<n>\d+))?$")
-_NAME = re.compile(r"^(?P<lang>[a-z]{3})(?:-(?P<script>[A-Z][a-z]{3}))?:(?P<text>.+)$", re.S)
+_NAME = re.compile(r"^(?P<lang>[a-z]{3})(?:-(?P<script>[A-Z][a-z]{3}))?:(?P<text>.+)$", re.DOTALL)
 
 
 def parse_parties(cell: str) -> list[Party]:

@@ -39,26 +39,69 @@ from typing import Any, ClassVar
 from tongwen.model import Form
 
 INSTITUTION_TYPES = (
-    "national_library", "parliamentary_library", "library", "government_agency", "foundation",
-    "nonprofit_organisation", "library_association",
+    "national_library",
+    "parliamentary_library",
+    "library",
+    "government_agency",
+    "foundation",
+    "nonprofit_organisation",
+    "library_association",
 )
 ORGANISATION_KINDS = (
-    "federation", "conference", "core_activity", "library_association", "regional_association",
-    "council", "scholarly_association", "intergovernmental_organisation", "international_organisation",
+    "federation",
+    "conference",
+    "core_activity",
+    "library_association",
+    "regional_association",
+    "council",
+    "scholarly_association",
+    "intergovernmental_organisation",
+    "international_organisation",
 )
 ACTIVITY_KINDS = (
-    "visit", "themed_business_meeting", "business_meeting", "staff_attachment", "exchanged_librarian",
-    "training_course", "donation", "publication_exchange", "exhibition", "lecture", "forum", "conference",
-    "proposal", "consultation", "drafting",
+    "visit",
+    "themed_business_meeting",
+    "business_meeting",
+    "staff_attachment",
+    "exchanged_librarian",
+    "training_course",
+    "donation",
+    "publication_exchange",
+    "exhibition",
+    "lecture",
+    "forum",
+    "conference",
+    "proposal",
+    "consultation",
+    "drafting",
 )
 AGREEMENT_KINDS = ("agreement", "letter_of_intent", "initiative", "declaration")
 PROGRAMME_KINDS = (
-    "institutional_exchange", "mutual_visits", "staff_exchange", "book_donation", "training", "digital_library", "publication_exchange",
-    "cultural_exchange", "co_sponsorship",
+    "institutional_exchange",
+    "mutual_visits",
+    "staff_exchange",
+    "book_donation",
+    "training",
+    "digital_library",
+    "publication_exchange",
+    "cultural_exchange",
+    "co_sponsorship",
 )
 PARTY_ROLES = (
-    "party", "host", "organiser", "co_organiser", "participant", "invited", "donor", "recipient", "sender",
-    "proposer", "signatory", "implementer", "funder", "attendee",
+    "party",
+    "host",
+    "organiser",
+    "co_organiser",
+    "participant",
+    "invited",
+    "donor",
+    "recipient",
+    "sender",
+    "proposer",
+    "signatory",
+    "implementer",
+    "funder",
+    "attendee",
 )
 COUNT_QUALIFIERS = ("exact", "more_than", "about")
 STATUSES = ("held", "planned")
@@ -275,7 +318,15 @@ Entity = Source | Institution | Organisation | Membership | Agreement | Programm
 
 # In dependency order: a fact may only refer to facts of the kinds before it (activities refer to programmes,
 # programmes to agreements, everything to institutions and sources). Loading and importing follow this order.
-ENTITY_TYPES: tuple[type, ...] = (Source, Institution, Organisation, Membership, Agreement, Programme, Activity)
+ENTITY_TYPES: tuple[type, ...] = (
+    Source,
+    Institution,
+    Organisation,
+    Membership,
+    Agreement,
+    Programme,
+    Activity,
+)
 ENTITY_BY_NAME: dict[str, type] = {cls.entity: cls for cls in ENTITY_TYPES}
 
 # Fields holding lists of small nested dataclasses, and the class of their items.
@@ -305,7 +356,8 @@ def from_dict(cls: type, data: dict[str, Any]) -> Any:
     if unknown:
         raise ValueError(f"unknown field(s) for {getattr(cls, 'entity', cls.__name__)}: {', '.join(unknown)}")
     missing = [
-        name for name, f in known.items()
+        name
+        for name, f in known.items()
         if f.default is MISSING and f.default_factory is MISSING and name not in data
     ]
     if missing:

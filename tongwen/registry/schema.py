@@ -74,8 +74,12 @@ MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1),)
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 TABLES = {
-    "source": "reg_sources", "institution": "reg_institutions", "organisation": "reg_organisations",
-    "membership": "reg_memberships", "agreement": "reg_agreements", "programme": "reg_programmes",
+    "source": "reg_sources",
+    "institution": "reg_institutions",
+    "organisation": "reg_organisations",
+    "membership": "reg_memberships",
+    "agreement": "reg_agreements",
+    "programme": "reg_programmes",
     "activity": "reg_activities",
 }
 

@@ -52,7 +52,9 @@ def read_seed(seed_dir: Path = SEED_DIR) -> RegistryData:
         for entity, entries in document.items():
             cls = ENTITY_BY_NAME.get(entity)
             if cls is None:
-                raise ValueError(f"{path.name}: unknown table [[{entity}]]; expected one of {', '.join(ENTITY_BY_NAME)}")
+                raise ValueError(
+                    f"{path.name}: unknown table [[{entity}]]; expected one of {', '.join(ENTITY_BY_NAME)}"
+                )
             for index, entry in enumerate(entries, start=1):
                 try:
                     data.of(cls).append(from_dict(cls, entry))

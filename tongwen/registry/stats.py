@@ -138,21 +138,40 @@ def timeline(data: RegistryData, institution: str | None = None) -> list[Timelin
     events: list[TimelineEvent] = []
     for a in data.activities:
         parties = a.party_codes() + ([a.organisation] if a.organisation else [])
-        events.append(TimelineEvent(
-            a.date_start, a.date_end, "activity", a.id, a.kind, a.title, parties, a.aggregate, a.status, counted(a)
-        ))
+        events.append(
+            TimelineEvent(
+                a.date_start,
+                a.date_end,
+                "activity",
+                a.id,
+                a.kind,
+                a.title,
+                parties,
+                a.aggregate,
+                a.status,
+                counted(a),
+            )
+        )
     for g in data.agreements:
-        events.append(TimelineEvent(g.date, None, "agreement", g.id, g.type, g.title, [p.code for p in g.parties]))
+        events.append(
+            TimelineEvent(g.date, None, "agreement", g.id, g.type, g.title, [p.code for p in g.parties])
+        )
     for p in data.programmes:
-        events.append(TimelineEvent(
-            p.start, p.end, "programme", p.id, "start", p.title, [q.code for q in p.parties]
-        ))
+        events.append(
+            TimelineEvent(p.start, p.end, "programme", p.id, "start", p.title, [q.code for q in p.parties])
+        )
     for m in data.memberships:
-        title = f"{m.member} {m.member_kind} of {m.organisation}" + (f" ({'; '.join(m.roles)})" if m.roles else "")
-        events.append(TimelineEvent(m.since, m.until, "membership", m.id, "since", title, [m.member, m.organisation]))
+        title = f"{m.member} {m.member_kind} of {m.organisation}" + (
+            f" ({'; '.join(m.roles)})" if m.roles else ""
+        )
+        events.append(
+            TimelineEvent(m.since, m.until, "membership", m.id, "since", title, [m.member, m.organisation])
+        )
     for o in data.organisations:
         if o.founded:
-            events.append(TimelineEvent(o.founded, None, "organisation", o.code, "founded", o.name_en, [o.code]))
+            events.append(
+                TimelineEvent(o.founded, None, "organisation", o.code, "founded", o.name_en, [o.code])
+            )
     if institution is not None:
         events = [e for e in events if institution in e.parties]
     return sorted(events, key=lambda e: (e.date is None, e.date or "", e.fact, e.key))
@@ -168,14 +187,17 @@ def network(data: RegistryData) -> dict[str, list[dict[str, Any]]]:
     """
     nodes: list[dict[str, Any]] = []
     for i in data.institutions:
-        nodes.append({"id": i.code, "type": "institution", "label": i.name_en, "country": i.country,
-                      "kind": i.type})
+        nodes.append(
+            {"id": i.code, "type": "institution", "label": i.name_en, "country": i.country, "kind": i.type}
+        )
     for o in data.organisations:
-        nodes.append({"id": o.code, "type": "organisation", "label": o.name_en, "country": o.country,
-                      "kind": o.type})
+        nodes.append(
+            {"id": o.code, "type": "organisation", "label": o.name_en, "country": o.country, "kind": o.type}
+        )
     for g in data.agreements:
-        nodes.append({"id": f"agreement:{g.id}", "type": "agreement", "label": g.title, "date": g.date,
-                      "kind": g.type})
+        nodes.append(
+            {"id": f"agreement:{g.id}", "type": "agreement", "label": g.title, "date": g.date, "kind": g.type}
+        )
 
     cooperation: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -197,8 +219,17 @@ def network(data: RegistryData) -> dict[str, list[dict[str, Any]]]:
         edge.update(asdict(totals.get(key, Tally())))
         edges.append(edge)
     for m in data.memberships:
-        edges.append({"source": m.member, "target": m.organisation, "type": "membership",
-                      "member_kind": m.member_kind, "since": m.since, "until": m.until, "roles": m.roles})
+        edges.append(
+            {
+                "source": m.member,
+                "target": m.organisation,
+                "type": "membership",
+                "member_kind": m.member_kind,
+                "since": m.since,
+                "until": m.until,
+                "roles": m.roles,
+            }
+        )
     for g in data.agreements:
         for p in g.parties:
             edges.append({"source": p.code, "target": f"agreement:{g.id}", "type": "party", "role": p.role})

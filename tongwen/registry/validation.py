@@ -14,9 +14,24 @@ from dataclasses import dataclass
 from functools import cache
 
 from tongwen.registry.model import (
-    ACTIVITY_KINDS, AGREEMENT_KINDS, COUNT_QUALIFIERS, INSTITUTION_TYPES, ORGANISATION_KINDS, PARTY_ROLES,
-    PROGRAMME_KINDS, STATUSES, Activity, Agreement, Entity, Institution, Membership, Organisation, Programme,
-    Source, entity_key, is_partial_date,
+    ACTIVITY_KINDS,
+    AGREEMENT_KINDS,
+    COUNT_QUALIFIERS,
+    INSTITUTION_TYPES,
+    ORGANISATION_KINDS,
+    PARTY_ROLES,
+    PROGRAMME_KINDS,
+    STATUSES,
+    Activity,
+    Agreement,
+    Entity,
+    Institution,
+    Membership,
+    Organisation,
+    Programme,
+    Source,
+    entity_key,
+    is_partial_date,
 )
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,99}$")
@@ -64,11 +79,17 @@ _ENUMS: dict[tuple[type, str], tuple[str, ...]] = {
     (Activity, "count_qualifier"): COUNT_QUALIFIERS,
 }
 _DATES: dict[type, tuple[str, ...]] = {
-    Source: ("published",), Organisation: ("founded",), Membership: ("since", "until"), Agreement: ("date",),
-    Programme: ("start", "end"), Activity: ("date_start", "date_end"),
+    Source: ("published",),
+    Organisation: ("founded",),
+    Membership: ("since", "until"),
+    Agreement: ("date",),
+    Programme: ("start", "end"),
+    Activity: ("date_start", "date_end"),
 }
 _PERIODS: dict[type, tuple[str, str]] = {
-    Membership: ("since", "until"), Programme: ("start", "end"), Activity: ("date_start", "date_end"),
+    Membership: ("since", "until"),
+    Programme: ("start", "end"),
+    Activity: ("date_start", "date_end"),
 }
 _COUNTS = ("event_count", "participant_count", "items_count", "member_count")
 
@@ -80,7 +101,9 @@ def check(obj: Entity) -> list[Problem]:
     key_field = cls.key_field
     key = entity_key(obj)
     if not isinstance(key, str) or not _KEY.match(key):
-        problems.append(Problem(key_field, f"{key!r} is not a usable identifier (letters, digits, . _ @ : + -)"))
+        problems.append(
+            Problem(key_field, f"{key!r} is not a usable identifier (letters, digits, . _ @ : + -)")
+        )
     for (owner, name), allowed in _ENUMS.items():
         if owner is cls and getattr(obj, name) not in allowed:
             problems.append(Problem(name, f"{getattr(obj, name)!r} is not one of {', '.join(allowed)}"))
@@ -90,16 +113,19 @@ def check(obj: Entity) -> list[Problem]:
             problems.append(Problem(name, f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"))
     if cls in _PERIODS:
         start, end = (getattr(obj, n) for n in _PERIODS[cls])
-        if isinstance(start, str) and isinstance(end, str) and is_partial_date(start) and is_partial_date(end):
-            if end[: len(start)] < start[: len(end)]:
-                problems.append(Problem(_PERIODS[cls][1], f"{end} is before {start}"))
+        both_dates = all(isinstance(d, str) and is_partial_date(d) for d in (start, end))
+        # Compare at the coarser precision: "2013" is not before "2013-11".
+        if both_dates and end[: len(start)] < start[: len(end)]:
+            problems.append(Problem(_PERIODS[cls][1], f"{end} is before {start}"))
     for name in ("country",):
         value = getattr(obj, name, None)
         if value is not None and not is_country(value):
             problems.append(Problem(name, f"{value!r} is not an ISO 3166-1 alpha-2 country code"))
     for code in getattr(obj, "member_countries", ()):
         if not is_country(code):
-            problems.append(Problem("member_countries", f"{code!r} is not an ISO 3166-1 alpha-2 country code"))
+            problems.append(
+                Problem("member_countries", f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+            )
     for name in _COUNTS:
         value = getattr(obj, name, None)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
@@ -112,12 +138,20 @@ def check(obj: Entity) -> list[Problem]:
         if not form.text.strip():
             problems.append(Problem(f"names[{index}]", "empty name"))
         if not form.lang:
-            problems.append(Problem(f"names[{index}]", f"{form.text!r} has no language (ISO 639-2/B, e.g. chi)"))
+            problems.append(
+                Problem(f"names[{index}]", f"{form.text!r} has no language (ISO 639-2/B, e.g. chi)")
+            )
     for index, party in enumerate(getattr(obj, "parties", ())):
         if party.role not in PARTY_ROLES:
-            problems.append(Problem(f"parties[{index}]", f"role {party.role!r} is not one of {', '.join(PARTY_ROLES)}"))
-        if party.participants is not None and (not isinstance(party.participants, int) or party.participants < 0):
-            problems.append(Problem(f"parties[{index}]", f"participants {party.participants!r} is not a whole number ≥ 0"))
+            problems.append(
+                Problem(f"parties[{index}]", f"role {party.role!r} is not one of {', '.join(PARTY_ROLES)}")
+            )
+        if party.participants is not None and (
+            not isinstance(party.participants, int) or party.participants < 0
+        ):
+            problems.append(
+                Problem(f"parties[{index}]", f"participants {party.participants!r} is not a whole number ≥ 0")
+            )
     if isinstance(obj, Activity):
         problems.extend(_check_activity(obj))
     if not isinstance(obj, Source) and not obj.sources:
@@ -132,7 +166,11 @@ def _check_activity(activity: Activity) -> list[Problem]:
     if activity.aggregate:
         if activity.date_start is None:
             problems.append(Problem("date_start", "an aggregate fact needs the start of its period"))
-        if activity.event_count is None and activity.participant_count is None and activity.items_count is None:
+        if (
+            activity.event_count is None
+            and activity.participant_count is None
+            and activity.items_count is None
+        ):
             problems.append(Problem("aggregate", "an aggregate fact needs at least one count"))
         if activity.part_of is not None:
             problems.append(Problem("part_of", "an aggregate cannot be part of another aggregate"))
@@ -141,5 +179,7 @@ def _check_activity(activity: Activity) -> list[Problem]:
             Problem("event_count", "a single event counts as 1; set aggregate = true for a total of several")
         )
     if not activity.party_codes() and not activity.organisation:
-        problems.append(Problem("parties", "an activity needs a host, a party or the organisation it belongs to"))
+        problems.append(
+            Problem("parties", "an activity needs a host, a party or the organisation it belongs to")
+        )
     return problems

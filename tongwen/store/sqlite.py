@@ -102,7 +102,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             seq INTEGER NOT NULL          -- store-wide change number
         );
         CREATE UNIQUE INDEX records_seq ON records (seq);
-        CREATE INDEX records_source ON records (source, deleted);
+        CREATE INDEX records_source ON records (source, deleted, id);
         CREATE TABLE runs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             kind TEXT NOT NULL, source TEXT NOT NULL, files TEXT NOT NULL, format TEXT,
@@ -202,8 +202,11 @@ class Store:
             if not path.exists():
                 raise StoreError(f"no Tongwen database at {path}: import some records first")
             conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                check_same_thread=False, timeout=10,
+                f"{path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=10,
             )
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:
@@ -222,6 +225,9 @@ class Store:
             except BaseException:
                 conn.close()
                 raise
+            conn.execute(
+                "CREATE TEMP TABLE run_seen (run_id INTEGER, id TEXT, PRIMARY KEY (run_id, id)) WITHOUT ROWID"
+            )
         conn.execute("PRAGMA cache_size = -32000")  # 32 MB page cache, a fixed ceiling
         return cls(conn, path, read_only)
 
@@ -323,9 +329,21 @@ class Store:
             if row is not None and row[0] == enc.hash and not row[1]:
                 return "unchanged"
             values = (
-                enc.source, enc.local_id, enc.institution, enc.content, enc.original, enc.run_id,
-                enc.position, enc.hash, utc_now(), self._next_seq(), enc.languages, enc.scripts,
-                enc.year_from, enc.year_to, enc.id,
+                enc.source,
+                enc.local_id,
+                enc.institution,
+                enc.content,
+                enc.original,
+                enc.run_id,
+                enc.position,
+                enc.hash,
+                utc_now(),
+                self._next_seq(),
+                enc.languages,
+                enc.scripts,
+                enc.year_from,
+                enc.year_to,
+                enc.id,
             )
             if row is None:
                 conn.execute(
@@ -410,8 +428,7 @@ class Store:
             (seq, limit),
         ).fetchall()
         return [
-            Change(row[0], row[1], bool(row[2]), row[3], None if row[2] else decode(*row[4:]))
-            for row in rows
+            Change(row[0], row[1], bool(row[2]), row[3], None if row[2] else decode(*row[4:])) for row in rows
         ]
 
     def max_seq(self) -> int:
@@ -465,7 +482,12 @@ class Store:
             return int(cursor.lastrowid)
 
     def add_problem(
-        self, run_id: int, position: str | None, record_id: str | None, field: str | None, severity: str,
+        self,
+        run_id: int,
+        position: str | None,
+        record_id: str | None,
+        field: str | None,
+        severity: str,
         message: str,
     ) -> None:
         with self._write() as conn:
@@ -483,12 +505,9 @@ class Store:
         gone with the connection.
         """
         with self._write() as conn:
-            conn.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS run_seen (run_id INTEGER, id TEXT, PRIMARY KEY (run_id, id))"
-                " WITHOUT ROWID"
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO temp.run_seen (run_id, id) VALUES (?, ?)", (run_id, record_id)
             )
-            cursor = conn.execute("INSERT OR IGNORE INTO temp.run_seen (run_id, id) VALUES (?, ?)",
-                                  (run_id, record_id))
             return cursor.rowcount == 0
 
     def finish_run(self, run_id: int, counts: Mapping[str, int], status: str) -> None:
@@ -497,12 +516,11 @@ class Store:
             raise ValueError(f"unknown run counts {sorted(unknown)}; expected some of {COUNT_NAMES}")
         with self._write() as conn:
             conn.execute(
-                "UPDATE runs SET finished = ?, status = ?, added = ?, updated = ?, unchanged = ?, deleted = ?,"
-                " rejected = ?, repaired = ? WHERE id = ?",
+                "UPDATE runs SET finished = ?, status = ?, added = ?, updated = ?, unchanged = ?,"
+                " deleted = ?, rejected = ?, repaired = ? WHERE id = ?",
                 (utc_now(), status, *(int(counts.get(name, 0)) for name in COUNT_NAMES), run_id),
             )
-            if conn.execute("SELECT 1 FROM temp.sqlite_master WHERE name = 'run_seen'").fetchone():
-                conn.execute("DELETE FROM temp.run_seen WHERE run_id = ?", (run_id,))
+            conn.execute("DELETE FROM temp.run_seen WHERE run_id = ?", (run_id,))
 
     def runs(self, limit: int = 50) -> list[Run]:
         """The latest runs, newest first."""
@@ -515,9 +533,16 @@ class Store:
         ).fetchall()
         return [
             Run(
-                id=row[0], kind=row[1], source=row[2], files=json.loads(row[3]), format=row[4],
-                started=row[5], finished=row[6], status=row[7],
-                counts=dict(zip(COUNT_NAMES, row[8:14], strict=True)), problem_count=row[14],
+                id=row[0],
+                kind=row[1],
+                source=row[2],
+                files=json.loads(row[3]),
+                format=row[4],
+                started=row[5],
+                finished=row[6],
+                status=row[7],
+                counts=dict(zip(COUNT_NAMES, row[8:14], strict=True)),
+                problem_count=row[14],
             )
             for row in rows
         ]

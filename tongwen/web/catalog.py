@@ -80,6 +80,3 @@ class Catalog:
         from tongwen.registry import institution_directory
 
         return institution_directory()
-
-    def has_registry(self) -> bool:
-        return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -80,19 +81,37 @@ def facet_title(name: str) -> str:
             "script": _("Script"), "type": _("Type"), "year": _("Decade"), "subject": _("Subject")}.get(name, name)
 
 
+def _original_script_first(forms: list[dict]) -> list[dict]:
+    """Vernacular forms before romanizations: people see the title as written, the romanization beneath."""
+    return sorted(forms, key=lambda form: 1 if form.get("script") in (None, "Latn") else 0)
+
+
 def hit_view(hit) -> dict[str, Any]:
-    titles = [{"text": t["text"], "lang": t.get("lang") or "und"} for t in hit.titles]
+    main_forms = [t for t in hit.titles if t.get("role") == "main"] or hit.titles[:1]
+    titles = [{"text": t["text"], "lang": t.get("lang") or "und"} for t in _original_script_first(main_forms)]
     main = titles[0] if titles else {"text": hit.id, "lang": "und"}
+    creators = []
+    for creator in hit.creators[:4]:
+        forms = _original_script_first(creator.get("forms") or [])
+        first = forms[0] if forms else {"text": creator.get("name", ""), "lang": None}
+        creators.append({"text": first["text"], "lang": first.get("lang") or "und"})
+    snippet = hit.snippet
+    if snippet and _plain(snippet) in {t["text"] for t in titles}:
+        snippet = None  # the snippet would only repeat a title shown already
     return {
         "id": hit.id,
         "title": main,
         "other_titles": titles[1:3],
-        "creators": [{"text": c["text"], "lang": c.get("lang") or "und"} for c in hit.creators[:4]],
+        "creators": creators,
         "year": hit.date or hit.year,
         "institution": hit.institution,
         "content_type": content_type_label(hit.type) if hit.type else None,
-        "snippet": _markup(hit.snippet),
+        "snippet": _markup(snippet),
     }
+
+
+def _plain(snippet_html: str) -> str:
+    return html.unescape(snippet_html.replace("<mark>", "").replace("</mark>", ""))
 
 
 def _markup(html: str | None):

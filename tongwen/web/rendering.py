@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -16,8 +17,9 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 MAX_QUERY_LENGTH = 500
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
-templates = Jinja2Templates(directory=TEMPLATES_DIR, extensions=["jinja2.ext.i18n"])
-templates.env.autoescape = True
+templates = Jinja2Templates(env=jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True, extensions=["jinja2.ext.i18n"]
+))
 templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     gettext=i18n.gettext, ngettext=lambda s, p, n: i18n.gettext(s if n == 1 else p), newstyle=True
 )
@@ -42,7 +44,6 @@ def choose_language(request: Request) -> i18n.UILanguage:
 
 def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     language = choose_language(request)
-    catalog = request.app.state.catalog
     response = templates.TemplateResponse(
         request,
         template,
@@ -50,7 +51,7 @@ def render(request: Request, template: str, context: dict[str, Any], status_code
             "ui": language,
             "ui_languages": i18n.LANGUAGES,
             "max_query_length": MAX_QUERY_LENGTH,
-            "has_registry": catalog.has_registry(),
+            "has_registry": any(getattr(route, "name", None) == "cooperation" for route in request.app.routes),
             **context,
         },
         status_code=status_code,

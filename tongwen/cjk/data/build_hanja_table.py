@@ -20,7 +20,9 @@ LINE = re.compile(r'^("(?:\\u[0-9A-Fa-f]{4})+"): ("(?:\\u[0-9A-Fa-f]{4})+")$')
 
 def main(path: str) -> None:
     print("# hanja → hangul reading, one per character (before initial-sound rules).")
-    print("# Source: PyPI `hanja` 0.15.1 table.yml (github.com/suminb/hanja, WTFPL). Built by build_hanja_table.py.")
+    print(
+        "# Source: PyPI `hanja` 0.15.1 table.yml (github.com/suminb/hanja, WTFPL). Built by build_hanja_table.py."
+    )
     rows = {}
     with open(path, encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):

@@ -1,0 +1,130 @@
+"""Korean: hanja readings (with the initial-sound law), Revised Romanization, McCune–Reischauer (ALA-LC)."""
+
+import csv
+
+import pytest
+
+from tongwen.cjk.korean import hanja_to_hangul, initial_sound_fold, romanize_mr, romanize_rr
+from tongwen.cjk.romanize import roman_key
+from tongwen.cjk.text import clean
+
+
+@pytest.mark.parametrize(
+    ("hanja", "hangul"),
+    [
+        ("大韓民國", "대한민국"),
+        ("春香傳", "춘향전"),
+        ("韓國經濟", "한국경제"),
+        ("雷公", "뇌공"),  # 뢰 → 뇌 at a word start
+        ("李舜臣", "이순신"),  # 리 → 이
+        ("女子", "여자"),  # 녀 → 여
+        ("論語", "논어"),  # 론 → 논
+        ("羅列", "나열"),  # 렬 → 열 after a vowel
+        ("規律", "규율"),
+        ("不動産", "부동산"),  # 不 → 부 before ㄷ
+        ("不足", "부족"),
+        ("不安", "불안"),
+        ("醫脈眞經", "의맥진경"),
+        ("國立中央圖書館", "국립중앙도서관"),
+        ("韓國經濟 연구", "한국경제 연구"),  # hangul kept
+        ("婦영新說", "부영신설"),
+    ],
+)
+def test_hanja_to_hangul(hanja, hangul):
+    assert hanja_to_hangul(hanja) == hangul
+
+
+def test_mediclassics_readings_match_after_the_initial_sound_fold(shared_data):
+    """7,896 real hangul reading ↔ hanja title pairs. Misses are polyphones (易 이/역, 葉 섭/엽), typos and
+    notes in parentheses; the initial-sound fold removes the word-start differences inside compounds."""
+    path = shared_data / "mediclassics-hangul-hanja-titles" / "title_pairs.tsv"
+    with path.open(encoding="utf-8") as rows:
+        pairs = [
+            (clean(row["hanja_title"]), clean(row["hangul_reading"]))
+            for row in csv.DictReader(rows, delimiter="\t")
+        ]
+    assert len(pairs) == 7896
+    exact = sum(hanja_to_hangul(hanja) == hangul for hanja, hangul in pairs)
+    folded = sum(
+        initial_sound_fold(hanja_to_hangul(hanja)) == initial_sound_fold(hangul) for hanja, hangul in pairs
+    )
+    assert exact / len(pairs) > 0.88
+    assert folded / len(pairs) > 0.93
+    assert folded > exact
+
+
+@pytest.mark.parametrize(
+    ("hangul", "rr"),
+    [
+        ("국립중앙도서관", "gungnipjungangdoseogwan"),
+        ("춘향전", "chunhyangjeon"),
+        ("대한민국", "daehanminguk"),
+        ("서울", "seoul"),
+        ("신라", "silla"),
+        ("종로", "jongno"),
+        ("독립문", "dongnimmun"),
+        ("설날", "seollal"),
+        ("백마", "baengma"),
+        ("같이", "gachi"),
+        ("굳이", "guji"),
+        ("좋고", "joko"),
+        ("묵호", "mukho"),
+        ("집현전", "jiphyeonjeon"),
+        ("한글", "hangeul"),
+        ("의사", "uisa"),
+        ("민속학 연구", "minsokhak yeongu"),
+        ("있어", "isseo"),
+        ("닭이", "dalgi"),
+    ],
+)
+def test_romanize_rr(hangul, rr):
+    assert romanize_rr(hangul) == rr
+
+
+@pytest.mark.parametrize(
+    ("hangul", "mr"),
+    [
+        ("춘향전", "ch'unhyangjŏn"),
+        ("수원", "suwŏn"),
+        ("사카이 마사노스케", "sak'ai masanosŭk'e"),
+        ("묵자 지음", "mukcha chiŭm"),
+        ("최 환 옮김", "ch'oe hwan omgim"),
+        ("역주 불설 아미타경 언해", "yŏkchu pulsŏl amit'agyŏng ŏnhae"),
+        ("알지 못했던", "alji mothaettŏn"),
+        ("모든 것", "modŭn kŏt"),
+        ("레가토", "regat'o"),
+        ("눈물", "nunmul"),
+        ("유고집", "yugojip"),
+        ("빌려", "pillyŏ"),
+        ("독립군", "tongnipkun"),
+        ("전투", "chŏnt'u"),
+        ("한국", "han'guk"),
+        ("신라", "silla"),
+        ("학교", "hakkyo"),
+        ("서울", "sŏul"),
+    ],
+)
+def test_romanize_mr_matches_ala_lc(hangul, mr):
+    assert romanize_mr(hangul) == mr
+
+
+def test_non_hangul_text_passes_through():
+    assert romanize_rr("1Q84 : 소설") == "1Q84 : soseol"
+    assert romanize_mr("(주)레드로버") == "(chu)redŭrobŏ"
+
+
+KOREAN_PRINCETON_TITLES = {
+    # romanized title_display → vernacular title_vern_display (Princeton orangelight fixtures)
+    "Mukcha / Mukcha chiŭm ; Ch'oe Hwan omgim.": "묵자 / 묵자 지음 ; 최 환 옮김.",
+    "Regat'o : Kwŏn Yŏ-sŏn changp'yŏn sosŏl.": "레가토 : 권여선장편소설.",
+    "Nunmul : Ch'oe In-ho yugojip.": "눈물 : 최 인호 유고집.",
+    "Tongnipkun ŭi chŏnt'u / Sin Chae-hong chipp'il.": "독립군의전투　/ 신재홍집필.",
+    "Suwŏn / Sak'ai Masanosŭk'e chŏ ; Yi Ch'ang-sik yŏk.": "수원 / 사카이 마사노스케 저 ; 이 창식 역.",
+}
+
+
+@pytest.mark.parametrize(("romanized", "vernacular"), KOREAN_PRINCETON_TITLES.items())
+def test_generated_mr_has_the_catalogued_key(romanized, vernacular):
+    """Word division and voicing differ (독립군의전투 has no spaces); the match key does not."""
+    assert roman_key(romanize_mr(clean(vernacular))) == roman_key(romanized)
+    assert roman_key(romanize_rr(clean(vernacular))) == roman_key(romanized)

@@ -1,0 +1,60 @@
+"""roman_key() and romanizations(): one key for any romanization."""
+
+import pytest
+
+from tongwen.cjk.romanize import roman_grams, roman_key, romanizations
+
+SAME_KEY = [
+    ("Hong lou meng", "Honglou meng", "HONG-LOU-MENG", "hóng lóu mèng"),
+    ("Genji monogatari", "genji monogatari", "Genjimonogatari", "GENJI MONOGATARI"),
+    ("Ch'unhyang chŏn", "Chunhyangjeon", "Ch\u02bbunhyang-jŏn", "chunhyang jeon"),
+    ("Tōkyō", "Toukyou", "Tokyo", "Tôkyô", "Tookyoo"),
+    ("Kungnip Chungang Tosŏgwan", "Gungnip Jungang Doseogwan"),
+    ("Sŏul", "Seoul"),
+    ("Han'guk", "Hanguk"),
+    ("Xi'an", "Xian"),
+    ("Shimbun", "Shinbun"),
+    ("Yi Ch'ang-sik", "I Changsik"),
+    ("nü shen", "nu shen"),
+    ("Kim Mu-bong", "Kim Mubong"),
+]
+
+
+@pytest.mark.parametrize("forms", SAME_KEY)
+def test_forms_share_a_key(forms):
+    assert len({roman_key(form) for form in forms}) == 1
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("Genji", "Heike"), ("hong lou meng", "xi you ji"), ("Seoul", "Busan")]
+)
+def test_different_names_keep_different_keys(one, other):
+    assert roman_key(one) != roman_key(other)
+
+
+def test_grams_are_substring_closed():
+    whole = set(roman_grams(roman_key("Genji monogatari")))
+    assert set(roman_grams(roman_key("monogatari"))) <= whole
+    assert set(roman_grams(roman_key("Genji"))) <= whole
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "forms"),
+    [
+        ("红楼梦", "chi", ["hong lou meng"]),
+        (
+            "紅樓夢",
+            None,
+            ["hong lou meng", "kourou yume", "hongnumong"],
+        ),  # no language: all readings; RR = MR
+        ("源氏物語", "jpn", ["genjimonogatari"]),
+        ("げんじものがたり", None, ["genjimonogatari"]),
+        ("춘향전", None, ["chunhyangjeon", "ch'unhyangjŏn"]),
+        ("春香傳", "kor", ["chunhyangjeon", "ch'unhyangjŏn"]),
+        ("Genji monogatari", "jpn", ["Genji monogatari"]),
+        ("", None, []),
+        ("1984", None, ["1984"]),
+    ],
+)
+def test_romanizations(text, lang, forms):
+    assert romanizations(text, lang) == forms

@@ -1,0 +1,101 @@
+"""The demo: load the collection shipped in ``demo/`` (and the cooperation registry's seed) into a data dir.
+
+`tongwen demo` and the web tests call `load_demo`; it is idempotent — a second run changes nothing — because
+every step (import by record id, seed by key, index sync, clustering) is.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tongwen.config import Settings
+from tongwen.ingest.csv_table import load_column_mapping
+from tongwen.ingest.pipeline import ImportProgress, RunSummary, import_files
+from tongwen.store import Store
+
+DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+DEMO_MANIFEST = DEMO_DIR / "manifest.toml"
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+@dataclass(slots=True)
+class DemoReport:
+    imports: list[RunSummary] = field(default_factory=list)
+    indexed: int = 0
+    registry: dict[str, int] = field(default_factory=dict)
+    clusters: Any = None
+
+
+def read_manifest(path: Path = DEMO_MANIFEST) -> list[dict[str, Any]]:
+    """The ``[[collection]]`` entries of a manifest, with file and column-mapping paths made absolute."""
+    try:
+        with path.open("rb") as handle:
+            collections = tomllib.load(handle).get("collection", [])
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise DemoError(f"cannot read the demo manifest {path}: {error}") from error
+    for entry in collections:
+        missing = [key for key in ("file", "source") if key not in entry]
+        if missing:
+            raise DemoError(f"{path}: a [[collection]] entry lacks {', '.join(missing)}")
+        entry["file"] = path.parent / entry["file"]
+        if entry.get("columns"):
+            entry["columns"] = path.parent / entry["columns"]
+    return collections
+
+
+def load_demo(
+    settings: Settings,
+    *,
+    manifest: Path = DEMO_MANIFEST,
+    progress: Callable[[ImportProgress], None] | None = None,
+) -> DemoReport:
+    settings.ensure()
+    report = DemoReport()
+    with Store.open(settings.database_path) as store:
+        for entry in read_manifest(manifest):
+            options = load_column_mapping(entry["columns"]) if entry.get("columns") else None
+            report.imports.append(import_files(
+                store, [entry["file"]], source=entry["source"], institution=entry.get("institution"),
+                format=entry.get("format"), options=options, progress=progress,
+            ))
+        report.registry = dict(_load_registry(settings))
+        report.clusters = _cluster(settings, store)
+        report.indexed = _index(settings, store)
+    return report
+
+
+def _load_registry(settings: Settings):
+    from tongwen.registry import Registry, load_seed
+
+    registry = Registry.open(settings.database_path)
+    try:
+        return load_seed(registry)
+    finally:
+        registry.close()
+
+
+def _cluster(settings: Settings, store: Store):
+    from tongwen.works import Works
+
+    works = Works.open(settings.database_path)
+    try:
+        return works.update(store)
+    finally:
+        works.close()
+
+
+def _index(settings: Settings, store: Store) -> int:
+    from tongwen.index import SearchIndex
+
+    index = SearchIndex.open(settings.index_dir)
+    try:
+        return index.sync(store).added
+    finally:
+        index.close()
