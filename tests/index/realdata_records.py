@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jaconv
+
 from tongwen.cjk.scripts import detect_script
 from tongwen.model import Agent, Form, Record, Title
 
@@ -136,8 +138,37 @@ def douban(data: Path, files: tuple[str, ...] = ("Books_2.csv", "Books_3.csv")) 
                 yield Sample(_record("douban", row["ID"], title, lang, institution="NLC"))
 
 
+def ndl(data: Path) -> Iterator[Sample]:
+    """NDL Search records (DC-NDL, in Enju's recorded API responses): titles with NDL's katakana readings
+    (``dcndl:transcription``). The romanized query is that reading in Hepburn (jaconv), as a searcher who
+    knows how the title is read would type it."""
+    title_with_reading = re.compile(
+        r"<dc:title>\s*<rdf:Description>\s*<rdf:value>([^<]*)</rdf:value>\s*"
+        r"<dcndl:transcription>([^<]*)</dcndl:transcription>|"
+        r"<item>(?:(?!</item>).)*?<title>([^<]*)</title>(?:(?!</item>).)*?"
+        r"<dcndl:titleTranscription>([^<]*)</dcndl:titleTranscription>",
+        re.S,
+    )
+    seen = set()
+    for path in sorted((data / "enju-ndl-cinii-loc-api-responses").glob("*/*.xml")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        while "&lt;" in text:  # SRU recordPacking=string: the record arrives XML-escaped, sometimes twice
+            text = html.unescape(text)
+        for match in title_with_reading.finditer(text):
+            title = html.unescape(match.group(1) or match.group(3)).strip()
+            reading = html.unescape(match.group(2) or match.group(4)).strip()
+            if title in seen or detect_script(title) not in ("Hani", "Jpan") or not re.search(r"[\u4e00-\u9fff]", title):
+                continue
+            seen.add(title)
+            hiragana = jaconv.kata2hira(reading)
+            romaji = jaconv.kana2alphabet(hiragana).replace("-", "")
+            yield Sample(_record("ndl", f"{len(seen):04d}", title, "jpn", institution="NDL"),
+                         romanized=[romaji], readings=[reading])
+
+
 def all_samples(data: Path) -> dict[str, list[Sample]]:
     return {
+        "ndl": list(ndl(data)),
         "princeton": list(princeton(data)),
         "kanripo": list(kanripo(data)),
         "mediclassics": list(mediclassics(data)),

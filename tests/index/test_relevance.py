@@ -7,9 +7,9 @@ with their vernacular titles only. Queries are sampled by a fixed stride, not ch
 - **variant**: the title converted by OpenCC into the other ideograph forms (traditional ↔ simplified,
   Japanese shinjitai → kyūjitai, Korean hanja → simplified);
 - **romanized**: the romanization the source catalogue gives (Princeton's ALA-LC 245, Kanripo's Hepburn and
-  pinyin);
-- **reading**: the reading the source gives (hangul readings of hanja titles; Kanripo's Hepburn converted to
-  hiragana by jaconv — the Aozora list here has no reading columns).
+  pinyin), and NDL's title readings put into Hepburn by jaconv;
+- **reading**: the reading the source gives (NDL's katakana transcriptions, hangul readings of hanja titles;
+  Kanripo's Hepburn converted to hiragana by jaconv — the Aozora list here has no reading columns).
 
 A query counts as found when the record, or a record whose title analyses to the same tokens (Douban has 42
 editions of 红楼梦), is in the top 10. Recall@10 per form is printed (run with -s) and asserted.
@@ -34,7 +34,7 @@ from tongwen.index import SearchIndex, SearchRequest  # noqa: E402
 from tongwen.index.analysis import default_analysis  # noqa: E402
 
 THRESHOLDS = {"catalogued": 0.95, "variant": 0.95, "romanized": 0.85, "reading": 0.85}
-STRIDES = {"princeton": 1, "kanripo": 16, "mediclassics": 40, "aozora": 100, "douban": 400}
+STRIDES = {"ndl": 1, "princeton": 1, "kanripo": 16, "mediclassics": 40, "aozora": 100, "douban": 400}
 READING_STRIDE = 20  # mediclassics readings
 COUNTRIES = {"NLC": "CN", "NDL": "JP", "NLK": "KR"}
 
@@ -97,7 +97,7 @@ def queries(corpus: dict[str, list[Sample]]) -> dict[str, list[tuple[str, str, s
                 forms["romanized"].append((source, record.id, romanized))
             if source == "kanripo" and sample.romanized:
                 forms["reading"].append((source, record.id, hepburn_to_hiragana(sample.romanized[0])))
-            if source == "mediclassics" and position % READING_STRIDE == 0:
+            if source == "mediclassics" and position % READING_STRIDE == 0 or source == "ndl":
                 forms["reading"].extend((source, record.id, reading) for reading in sample.readings)
     return forms
 

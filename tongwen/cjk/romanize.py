@@ -16,7 +16,7 @@ The key (`roman_key`) erases what differs between systems and cataloguers but no
 - yi → i (ALA-LC writes the surname 이 "Yi"; pinyin never has a bare i, so nothing else merges);
 - vowel spellings: RR eo / MR ŏ → o, RR eu / MR ŭ → u, Japanese long vowels ou oo ō → o, any doubled vowel;
 - voicing and aspiration pairs that RR and MR spell differently: g/k (not in "ng"), d/t, b/p, j/ch (RR 전 jeon and ALA-LC
-  word-initial chŏn both become "chon"); m before b/p → n (shimbun / shinbun).
+  word-initial chŏn both become "chon"); m before b/p/m → n (shimbun / shinbun, Sanrom myōkyō).
 
 It is deliberately loose: pinyin ji/chi or Japanese genji/kenchi share a key. It is a recall key for the
 romanized search field, where every token must match; the full-text field keeps exact spellings.
@@ -66,7 +66,7 @@ def roman_key(latin: str) -> str:
     s = _NOT_KEY.sub("", _COMBINING.sub("", s)).replace("yi", "i")  # ALA-LC surname 이 "Yi"; pinyin yi/i
     s = _VOWEL_SPELLINGS.sub(_vowel, _VOWEL_SPELLINGS.sub(_vowel, s))  # twice: seoul → soul → sol
     s = _G_NOT_IN_NG.sub("k", s.translate(_VOICED)).replace("j", "ch")
-    return s.replace("mp", "np")
+    return s.replace("mp", "np").replace("mm", "nm")
 
 
 def roman_grams(key: str) -> list[str]:
@@ -99,8 +99,8 @@ def romanizations(s: str, lang: str | None = None) -> list[str]:
     """Every romanized form of `s` that a searcher might type, lower case. `lang` is an ISO 639-2 hint.
 
     - kana present → Japanese (Hepburn); hangul present → Korean (RR and MR, hanja read as hangul);
-    - only Han: ``chi`` → pinyin, ``jpn`` → Hepburn, ``kor`` → RR + MR; with no (or another) language, all
-      four, since a bare ideograph string may be read in any of them (the document side can afford extra
+    - only Han: ``chi`` → pinyin, ``jpn`` → Hepburn then pinyin, ``kor`` → RR + MR then pinyin (classical
+      texts are catalogued in pinyin whatever their country); with no (or another) language, all four, since a bare ideograph string may be read in any of them (the document side can afford extra
       forms; queries use `tongwen.cjk.analysis.query_roman_tokens`, which keeps the forms apart);
     - no CJK at all → the text itself (it is already Latin), or nothing when empty.
 
@@ -109,7 +109,7 @@ def romanizations(s: str, lang: str | None = None) -> list[str]:
     >>> romanizations("げんじものがたり")
     ['genjimonogatari']
     >>> romanizations("春香傳", "kor")
-    ['chunhyangjeon', "ch'unhyangjŏn"]
+    ['chunhyangjeon', "ch'unhyangjŏn", 'chun xiang chuan']
     >>> romanizations("Genji monogatari")
     ['Genji monogatari']
     """
@@ -126,10 +126,10 @@ def romanizations(s: str, lang: str | None = None) -> list[str]:
         forms = _korean(text)
     elif language in ("chi", "zho"):
         forms = [pinyin(text)]
-    elif language == "jpn":
-        forms = [hepburn(text)]
+    elif language == "jpn":  # Han only: kanbun and Buddhist titles are catalogued in pinyin too (Kanripo)
+        forms = [hepburn(text), pinyin(text)]
     elif language == "kor":
-        forms = _korean(text)
+        forms = [*_korean(text), pinyin(text)]
     else:
         forms = [pinyin(text), hepburn(text), *_korean(text)]
     return list(dict.fromkeys(form for form in forms if form))

@@ -8,8 +8,9 @@ Two ways for words to match, either is enough:
   characters are there (all for up to three characters, three quarters for longer words, so one character
   catalogued in an unfolded form does not lose a long title); its bigrams decide the score;
 - **as one romanized string** in the romanized fields: the whole run of words is romanized (a Latin query is
-  its own romanization, a CJK query is read in each way it could be) and matched by roman-key trigrams, so
-  "Honglou meng", "hong lou meng" and 紅樓夢 meet the record 紅樓夢. Short keys need every trigram; longer
+  its own romanization, kana and hangul are read) and matched by roman-key trigrams, so "Honglou meng",
+  "hong lou meng" and こうろうむ meet the record 紅樓夢 (ideographs alone take the hangul reading instead, see
+  `QueryCompiler._hangul_reading`). Short keys need every trigram; longer
   ones 80 % of them, so one letter spelt another way (MR "Yi" for 이) does not lose a long title.
 
 Ranking, strongest first: the **known-item** boost (the query is exactly a title once folded; typed in the
@@ -21,9 +22,11 @@ ones since romanization merges homophones.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from tongwen.cjk.scripts import detect_script, is_cjk_script
+from tongwen.cjk.variants import to_traditional
 from tongwen.index.analysis import TextAnalysis
 from tongwen.index.documents import normalise_identifier, roman_title_key, title_key
 from tongwen.index.plan import Bool, Boost, MatchAll, MatchNone, Phrase, Plan, Term, Unscored, YearBetween
@@ -61,6 +64,7 @@ LOOSE_RUN_LENGTH = 4  # runs of this many words or more need only MIN_WORD_SHARE
 MIN_WORD_SHARE = 0.75
 STRICT_GRAMS = 6  # romanized keys with up to this many trigrams need all of them
 MIN_GRAM_SHARE = 0.8
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +178,8 @@ class QueryCompiler:
 
     def _romanized(self, text: str, field: str | None, *, strict: bool) -> Plan | None:
         """The text romanized each way it can be read, in the romanized fields (one reading is enough)."""
+        if detect_script(text) == "Hani":
+            return self._hangul_reading(text, field)
         readings = self.analysis.query_roman_tokens(text, None)
         options: list[Plan] = []
         for target in ROMAN_FIELDS[field]:
@@ -191,6 +197,23 @@ class QueryCompiler:
                 options.append(Boost(match, FIELD_BOOSTS[target]))
         if not options:
             return None
+        return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
+
+    def _hangul_reading(self, text: str, field: str | None) -> Plan | None:
+        """Ideographs alone are not romanized at query time: a bare Han string has four readings (pinyin,
+        Hepburn, RR, MR) and matching them all against trigrams costs more than the rest of the query, while
+        vernacular records already match in the full-text fields. What would be lost is the Korean reading
+        (春香傳 finding the hangul-only 춘향전), which the full-text analysis gives directly: Korean analysis
+        adds the hangul reading's grams, and those alone must match. The traditional form is read, since
+        hangul readings exist for traditional characters (春香传 → 春香傳 → 춘향전)."""
+        tokens = self.analysis.analyze(to_traditional(text), "kor")
+        hangul = [token for token in dict.fromkeys(tokens) if _HANGUL.search(token)]
+        if not hangul:
+            return None
+        options = [
+            Boost(Bool(must=tuple(Term(target, token) for token in hangul)), FIELD_BOOSTS[target] * 0.8)
+            for target in VERNACULAR_FIELDS[field][:2]
+        ]
         return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
 
     def _whole_query_boosts(self, node: Node) -> list[Plan]:

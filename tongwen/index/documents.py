@@ -23,7 +23,8 @@ from tongwen.index.plan import IndexDocument
 from tongwen.model import Form, Record
 
 INDEXED_TITLE_ROLES = ("main", "parallel", "variant", "uniform")  # series titles go to "other"
-READING_SCRIPTS = ("Latn", "Hira", "Kana", "Hang")  # forms that can serve as the reading of a Han form
+READING_SCRIPTS = ("Latn", "Hira", "Kana", "Hang")
+CHINESE_CODES = ("chi", "zho")  # forms that can serve as the reading of a Han form
 MAX_CREATORS_SHOWN = 5
 MAX_SUBJECT_FACETS = 20
 _TRAILING_PUNCTUATION = re.compile(r"[\s.,;:/=]+$")
@@ -126,7 +127,13 @@ class DocumentBuilder:
                 add("title", vernacular)
                 add("title_roman", roman(form.text, form_lang, readings))
                 roman_keys = self.analysis.roman_keys(form.text, form_lang, readings)
-                for key in (title_key(vernacular), *(roman_title_key(k) for k in roman_keys)):
+                extra_keys: list[str] = []
+                if _script(form) == "Hani" and (form_lang or "")[:3] not in CHINESE_CODES:
+                    # Ideographs alone are read in every CJK language: a kanbun title catalogued as
+                    # Japanese is cited in pinyin by sinologists (Kanripo gives both).
+                    add("title_roman", roman(form.text, "chi", ()))
+                    extra_keys = self.analysis.roman_keys(form.text, "chi", ())
+                for key in (title_key(vernacular), *(roman_title_key(k) for k in (*roman_keys, *extra_keys))):
                     if key and key not in texts["title_key"]:
                         texts["title_key"].append(key)
                 if not sort_title and title is record.main_title:

@@ -29,6 +29,7 @@ from tongwen.index.compiler import QueryCompiler
 from tongwen.index.documents import DocumentBuilder
 from tongwen.index.facets import DEFAULT_FACETS, facet_specs, filters_plan
 from tongwen.index.highlight import snippet
+from tongwen.index.parallel import build_documents, default_workers
 from tongwen.index.plan import Bool, IndexDocument
 from tongwen.index.query import QuerySyntaxError, parse_query
 from tongwen.index.tantivy_engine import SCHEMA_VERSION, TantivyEngine
@@ -121,6 +122,7 @@ class SearchIndex:
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         self.path = Path(path)
+        self._default_analysis = analysis is None  # only the default one can be recreated in worker processes
         self.analysis = analysis or default_analysis()
         self.builder = DocumentBuilder(analysis=self.analysis, countries=countries)
         self.compiler = QueryCompiler(self.analysis)
@@ -215,26 +217,29 @@ class SearchIndex:
                 progress(added + deleted)
         return SyncReport(added, deleted, seq, time.perf_counter() - started)
 
-    def rebuild(self, store: StoreLike, *, progress: Callable[[int], None] | None = None) -> SyncReport:
+    def rebuild(
+        self, store: StoreLike, *, progress: Callable[[int], None] | None = None, workers: int | None = None
+    ) -> SyncReport:
         """Rebuild from the store alone: a fresh index is built beside the current one and swapped in, so
-        searches keep working meanwhile and a failed rebuild leaves the old index untouched."""
+        searches keep working meanwhile and a failed rebuild leaves the old index untouched. Documents are
+        analysed on ``workers`` processes (default: every core)."""
         started = time.perf_counter()
         seq = store.max_seq()  # changes made during the rebuild are picked up by the next sync
         fresh_path = self.path.with_name(self.path.name + ".rebuilding")
         shutil.rmtree(fresh_path, ignore_errors=True)
         fresh = TantivyEngine(fresh_path)
         count = 0
-        batch: list[IndexDocument] = []
-        for record in store.iter_records(with_original=False):
-            batch.append(self.builder.build(record))
-            if len(batch) >= SYNC_BATCH:
-                fresh.add_new(batch)
-                count += len(batch)
-                batch = []
-                if progress:
-                    progress(count)
-        fresh.add_new(batch)
-        count += len(batch)
+        chunks = build_documents(
+            store.iter_records(with_original=False),
+            self.builder,
+            workers=default_workers() if workers is None else workers,
+            parallel_ok=self._default_analysis,
+        )
+        for documents in chunks:
+            fresh.add_new(documents)
+            count += len(documents)
+            if progress:
+                progress(count)
         fresh.commit()
         self.engine.close()
         old_path = self.path.with_name(self.path.name + ".old")

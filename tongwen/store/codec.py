@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from tongwen.model import Record
+from tongwen.model import Provenance, Record
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,37 +45,42 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def record_dict(record: Record) -> dict[str, Any]:
-    """The same dict as `Record.to_dict()`, three times faster.
+# Kept out of the content hash and stored in their own columns (see the module docstring). Position is
+# where the record sat in the file: the same record from a renamed or re-sorted file is the same content.
+_BOOKKEEPING = ("original", "run_id", "position")
 
-    `dataclasses.asdict` deep-copies every value on the way; the model holds only dataclasses, lists and
-    immutable scalars, so a plain walk gives the same result without the copying. Encoding is on the
-    import's hot path; `tests/store` checks the two agree on real records.
-    """
-    data = _plain(record)
-    data["id"] = record.id
+
+def _model_to_json(value: Any) -> dict[str, Any]:
+    """`default` hook of the JSON encoder: one model dataclass as a dict (its lists and scalars are left
+    to the C encoder). Gives the same JSON as `Record.to_dict()` minus the bookkeeping fields, several
+    times faster, because `dataclasses.asdict` deep-copies every value in Python first; encoding is on
+    the import's hot path. `tests/store` checks the two agree on real records."""
+    names = getattr(value, "__dataclass_fields__", None)
+    if names is None:
+        raise TypeError(f"{type(value).__name__} is not part of the record model")
+    if isinstance(value, Provenance):
+        return {name: getattr(value, name) for name in names if name not in _BOOKKEEPING}
+    data = {name: getattr(value, name) for name in names}
+    if isinstance(value, Record):
+        data["id"] = value.id
     return data
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    names = getattr(value, "__dataclass_fields__", None)
-    if names is None:
-        return value
-    return {name: _plain(getattr(value, name)) for name in names}
+_CONTENT_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), check_circular=False, default=_model_to_json
+)
+
+
+def content_json(record: Record) -> str:
+    """The record's JSON as stored and hashed: `Record.to_dict()` without original, run id, position."""
+    return _CONTENT_ENCODER.encode(record)
 
 
 def encode(record: Record) -> EncodedRecord:
-    data = record_dict(record)
-    provenance = data.get("provenance") or {}
-    original = provenance.pop("original", None)
-    run_id = provenance.pop("run_id", None)
-    # Position is where the record sat in the file: the same record from a renamed or re-sorted file is
-    # the same content, so it is not hashed either.
-    position = provenance.pop("position", None)
-    content = _dumps(data)
-    digest = hashlib.blake2b(content.encode(), digest_size=16)
+    content = content_json(record)
+    provenance = record.provenance
+    original = provenance.original if provenance else None
+    digest = hashlib.blake2b(content.encode("utf-8", "surrogatepass"), digest_size=16)
     if original is not None:
         digest.update(b"\x00")
         digest.update(original.encode("utf-8", "surrogatepass"))
@@ -86,8 +91,8 @@ def encode(record: Record) -> EncodedRecord:
         institution=record.institution,
         content=content,
         original=original,
-        run_id=run_id,
-        position=position,
+        run_id=provenance.run_id if provenance else None,
+        position=provenance.position if provenance else None,
         hash=digest.hexdigest(),
         languages=_dumps(record.languages),
         scripts=_dumps(record.scripts()),

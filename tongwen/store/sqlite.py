@@ -589,3 +589,88 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         with self._write() as conn:
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- OAI-PMH provider queries
+
+    def oai_page(
+        self,
+        after_seq: int,
+        limit: int,
+        *,
+        from_datestamp: str | None = None,
+        until_datestamp: str | None = None,
+        source: str | None = None,
+        institution: str | None = None,
+        any_institution: bool = False,
+        with_records: bool = True,
+    ) -> list[tuple[Change, str, str | None]]:
+        """Records and tombstones for OAI-PMH list requests, in change order after change `after_seq`.
+
+        Each item is ``(change, source, institution)``; tombstones keep their source and institution so a
+        harvester of a set hears of deletions too. Datestamps are compared as ISO 8601 strings (both ends
+        inclusive); ``any_institution`` keeps records that have an institution. With ``with_records=False`` (ListIdentifiers) no record is decoded and every
+        ``change.record`` is None; ``change.deleted`` still tells tombstones apart. Paging by ``seq`` means a
+        record changed during a harvest moves to the end of the list rather than being skipped.
+        """
+        where = ["seq > ?", "institution IS NOT NULL"] if any_institution else ["seq > ?"]
+        params: list[Any] = [after_seq]
+        for clause, value in (("datestamp >= ?", from_datestamp), ("datestamp <= ?", until_datestamp),
+                              ("source = ?", source), ("institution = ?", institution)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        columns = _RECORD_COLUMNS_NO_ORIGINAL if with_records else "NULL, NULL, NULL, NULL"
+        rows = self._conn.execute(
+            f"SELECT seq, id, deleted, datestamp, source, institution, {columns} FROM records"
+            f" WHERE {' AND '.join(where)} ORDER BY seq LIMIT ?",
+            [*params, limit],
+        ).fetchall()
+        return [
+            (
+                Change(row[0], row[1], bool(row[2]), row[3],
+                       decode(*row[6:]) if with_records and not row[2] else None),
+                row[4],
+                row[5],
+            )
+            for row in rows
+        ]
+
+    def oai_count(
+        self,
+        *,
+        from_datestamp: str | None = None,
+        until_datestamp: str | None = None,
+        source: str | None = None,
+        institution: str | None = None,
+        any_institution: bool = False,
+    ) -> int:
+        """How many records and tombstones `oai_page` would list in all (OAI-PMH ``completeListSize``)."""
+        where = ["institution IS NOT NULL"] if any_institution else ["1 = 1"]
+        params: list[Any] = []
+        for clause, value in (("datestamp >= ?", from_datestamp), ("datestamp <= ?", until_datestamp),
+                              ("source = ?", source), ("institution = ?", institution)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        return self._conn.execute(f"SELECT COUNT(*) FROM records WHERE {' AND '.join(where)}", params).fetchone()[0]
+
+    def oai_record(self, record_id: str) -> tuple[Change, str, str | None] | None:
+        """One record or tombstone with its datestamp, source and institution (OAI-PMH GetRecord)."""
+        row = self._conn.execute(
+            f"SELECT seq, id, deleted, datestamp, source, institution, {_RECORD_COLUMNS_NO_ORIGINAL}"
+            " FROM records WHERE id = ?",
+            (record_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return Change(row[0], row[1], bool(row[2]), row[3], None if row[2] else decode(*row[6:])), row[4], row[5]
+
+    def oai_earliest_datestamp(self) -> str | None:
+        return self._conn.execute("SELECT MIN(datestamp) FROM records").fetchone()[0]
+
+    def oai_set_values(self) -> tuple[list[str], list[str]]:
+        """The institutions and the sources that have records or tombstones: the OAI-PMH sets."""
+        institutions = [row[0] for row in self._conn.execute(
+            "SELECT DISTINCT institution FROM records WHERE institution IS NOT NULL ORDER BY 1")]
+        sources = [row[0] for row in self._conn.execute("SELECT DISTINCT source FROM records ORDER BY 1")]
+        return institutions, sources

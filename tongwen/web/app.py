@@ -58,6 +58,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    from tongwen.web import registry_api, registry_pages  # the cooperation registry's API and pages
+
+    app.include_router(registry_api.router)
+    app.include_router(registry_pages.router)
+    from tongwen.web import export as export_routes, iiif, oai, sru  # protocol endpoints and exports
+
+    app.include_router(oai.router)
+    app.include_router(sru.router)
+    app.include_router(iiif.router)
+    app.include_router(export_routes.router)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):

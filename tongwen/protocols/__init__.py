@@ -1,0 +1,1 @@
+"""Protocol endpoints over the store and the index: OAI-PMH provider, SRU with CQL, IIIF Presentation 3."""
