@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from oai_peers import PyoaiRepository  # noqa: E402
-from tongwen.harvest import Fetcher, RetryPolicy  # noqa: E402
-from tongwen.store import Store  # noqa: E402
+from oai_peers import PyoaiRepository
+
+from tongwen.harvest import Fetcher, RetryPolicy
+from tongwen.store import Store
 
 # Short waits so that retries do not slow the suite; Retry-After is still honoured as sent.
 QUICK_RETRIES = RetryPolicy(attempts=4, backoff=0.01, max_backoff=0.05, timeout=10)

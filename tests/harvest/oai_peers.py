@@ -19,7 +19,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -32,6 +32,11 @@ oaipmh.server.cgi = types.SimpleNamespace(parse_qs=urllib.parse.parse_qs)
 
 WSGIApp = Callable[[dict, Callable], Any]
 AOZORA_CSV = "aozora-bunko-person-list/list_person_all_utf8.csv"
+
+
+def _utc_now() -> datetime:
+    """Naive UTC to the second, as pyoai wants its datestamps."""
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass
@@ -69,7 +74,9 @@ class PyoaiRepository:
                         "date": [row["入力に使用した版"]] if row["入力に使用した版"] else [],
                         "source": [row["底本名"]] if row["底本名"] else [],
                         "language": ["jpn"],
-                        "identifier": [f"https://www.aozora.gr.jp/cards/{row['人物ID']}/card{int(work)}.html"],
+                        "identifier": [
+                            f"https://www.aozora.gr.jp/cards/{row['人物ID']}/card{int(work)}.html"
+                        ],
                     },
                 )
                 if limit and len(items) >= limit:
@@ -81,13 +88,13 @@ class PyoaiRepository:
     def touch(self, identifier: str, **fields: list[str]) -> None:
         item = self._find(identifier)
         item.fields.update(fields)
-        item.datestamp = datetime.utcnow().replace(microsecond=0)
+        item.datestamp = _utc_now()
         self._move_to_end(item)
 
     def delete(self, identifier: str) -> None:
         item = self._find(identifier)
         item.deleted = True
-        item.datestamp = datetime.utcnow().replace(microsecond=0)
+        item.datestamp = _utc_now()
         self._move_to_end(item)
 
     def _find(self, identifier: str) -> Item:
@@ -101,45 +108,84 @@ class PyoaiRepository:
 
     def identify(self) -> common.Identify:
         return common.Identify(
-            repositoryName="Aozora Bunko (test peer)", baseURL="http://127.0.0.1/oai", protocolVersion="2.0",
-            adminEmails=["nobody@example.org"], earliestDatestamp=datetime(1990, 1, 1),
-            deletedRecord="persistent", granularity=self.granularity, compression=["identity"],
+            repositoryName="Aozora Bunko (test peer)",
+            baseURL="http://127.0.0.1/oai",
+            protocolVersion="2.0",
+            adminEmails=["nobody@example.org"],
+            earliestDatestamp=datetime(1990, 1, 1),
+            deletedRecord="persistent",
+            granularity=self.granularity,
+            compression=["identity"],
         )
 
-    def listMetadataFormats(self, identifier: str | None = None) -> list[tuple[str, str, str]]:  # noqa: N802
-        return [("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", "http://www.openarchives.org/OAI/2.0/oai_dc/")]
+    def listMetadataFormats(self, identifier: str | None = None) -> list[tuple[str, str, str]]:
+        return [
+            (
+                "oai_dc",
+                "http://www.openarchives.org/OAI/2.0/oai_dc.xsd",
+                "http://www.openarchives.org/OAI/2.0/oai_dc/",
+            )
+        ]
 
-    def listSets(self, cursor: int = 0, batch_size: int = 10) -> list:  # noqa: N802
+    def listSets(self, cursor: int = 0, batch_size: int = 10) -> list:
         raise error.NoSetHierarchyError("this repository has no sets")
 
-    def _select(self, metadataPrefix: str, set: str | None, from_: datetime | None, until: datetime | None) -> list[Item]:  # noqa: N803, A002
+    def _select(
+        self, metadataPrefix: str, set: str | None, from_: datetime | None, until: datetime | None
+    ) -> list[Item]:
         if metadataPrefix != "oai_dc":
             raise error.CannotDisseminateFormatError(f"{metadataPrefix} is not offered")
         if set:
             raise error.NoSetHierarchyError("this repository has no sets")
-        chosen = [i for i in self.items if (not from_ or i.datestamp >= from_) and (not until or i.datestamp <= until)]
+        chosen = [
+            i
+            for i in self.items
+            if (not from_ or i.datestamp >= from_) and (not until or i.datestamp <= until)
+        ]
         if not chosen:
             raise error.NoRecordsMatchError("no records in that range")
         return chosen
 
-    def listRecords(self, metadataPrefix: str, set: str | None = None, from_: datetime | None = None,  # noqa: N802, N803, A002
-                    until: datetime | None = None, cursor: int = 0, batch_size: int = 10) -> list:
+    def listRecords(
+        self,
+        metadataPrefix: str,
+        set: str | None = None,
+        from_: datetime | None = None,
+        until: datetime | None = None,
+        cursor: int = 0,
+        batch_size: int = 10,
+    ) -> list:
         chosen = self._select(metadataPrefix, set, from_, until)[cursor : cursor + batch_size]
         return [
-            (common.Header(None, i.identifier, i.datestamp, [], i.deleted), common.Metadata(None, i.fields), None)
+            (
+                common.Header(None, i.identifier, i.datestamp, [], i.deleted),
+                common.Metadata(None, i.fields),
+                None,
+            )
             for i in chosen
         ]
 
-    def listIdentifiers(self, metadataPrefix: str, set: str | None = None, from_: datetime | None = None,  # noqa: N802, N803, A002
-                        until: datetime | None = None, cursor: int = 0, batch_size: int = 10) -> list:
+    def listIdentifiers(
+        self,
+        metadataPrefix: str,
+        set: str | None = None,
+        from_: datetime | None = None,
+        until: datetime | None = None,
+        cursor: int = 0,
+        batch_size: int = 10,
+    ) -> list:
         chosen = self._select(metadataPrefix, set, from_, until)[cursor : cursor + batch_size]
         return [common.Header(None, i.identifier, i.datestamp, [], i.deleted) for i in chosen]
 
-    def getRecord(self, metadataPrefix: str, identifier: str) -> tuple:  # noqa: N802, N803
+    def getRecord(self, metadataPrefix: str, identifier: str) -> tuple:
         item = next((i for i in self.items if i.identifier == identifier), None)
         if item is None:
             raise error.IdDoesNotExistError(identifier)
-        return common.Header(None, item.identifier, item.datestamp, [], item.deleted), common.Metadata(None, item.fields), None
+        return (
+            common.Header(None, item.identifier, item.datestamp, [], item.deleted),
+            common.Metadata(None, item.fields),
+            None,
+        )
 
 
 def pyoai_app(repository: PyoaiRepository, page_size: int = 100) -> WSGIApp:
@@ -151,7 +197,9 @@ def pyoai_app(repository: PyoaiRepository, page_size: int = 100) -> WSGIApp:
     def app(environ: dict, start_response: Callable) -> list[bytes]:
         query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         body = server.handleRequest({key: values[0] for key, values in query.items()})
-        start_response("200 OK", [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(len(body)))])
+        start_response(
+            "200 OK", [("Content-Type", "text/xml; charset=utf-8"), ("Content-Length", str(len(body)))]
+        )
         return [body]
 
     return app
@@ -166,9 +214,17 @@ def recorded_app(folder: Path) -> WSGIApp:
         if verb == "Identify":
             name = "Identify.xml"
         elif verb == "ListRecords" and token:
-            name = token if (folder / token).is_file() and token.startswith("ListRecords") else "badResumptionToken.xml"
+            name = (
+                token
+                if (folder / token).is_file() and token.startswith("ListRecords")
+                else "badResumptionToken.xml"
+            )
         elif verb == "ListRecords":
-            name = "ListRecords.xml" if query.get("metadataPrefix") == "oai_dc" else "cannotDisseminateFormat.xml"
+            name = (
+                "ListRecords.xml"
+                if query.get("metadataPrefix") == "oai_dc"
+                else "cannotDisseminateFormat.xml"
+            )
         else:
             name = "badArgument.xml"
         body = (folder / name).read_bytes()
@@ -187,9 +243,11 @@ class Fault:
     release: threading.Event = field(default_factory=threading.Event)  # for "hang"
 
 
-BAD_TOKEN = (b'<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-             b"<responseDate>2024-01-01T00:00:00Z</responseDate><request>http://127.0.0.1/oai</request>"
-             b'<error code="badResumptionToken">expired</error></OAI-PMH>')
+BAD_TOKEN = (
+    b'<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+    b"<responseDate>2024-01-01T00:00:00Z</responseDate><request>http://127.0.0.1/oai</request>"
+    b'<error code="badResumptionToken">expired</error></OAI-PMH>'
+)
 
 
 class Faults:
@@ -211,7 +269,9 @@ class Faults:
         fault.times -= 1
         self.injected.append(fault.kind)
         if fault.kind == "503":
-            start_response("503 Service Unavailable", [("Retry-After", fault.retry_after), ("Content-Length", "0")])
+            start_response(
+                "503 Service Unavailable", [("Retry-After", fault.retry_after), ("Content-Length", "0")]
+            )
             return [b""]
         if fault.kind == "badResumptionToken":
             start_response("200 OK", [("Content-Type", "text/xml"), ("Content-Length", str(len(BAD_TOKEN)))])
@@ -236,7 +296,7 @@ class Faults:
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

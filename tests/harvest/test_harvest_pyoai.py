@@ -88,11 +88,14 @@ def test_day_granularity_repositories_get_a_day_in_from(store: Store, fetcher: F
 def test_dropped_connection_503_and_malformed_page_are_retried_and_nothing_is_lost(
     store: Store, fetcher: Fetcher, aozora
 ) -> None:
-    faults = Faults(pyoai_app(aozora, PAGE), [
-        Fault(_page_request(3), "drop"),
-        Fault(_page_request(5), "503", retry_after="1"),
-        Fault(_page_request(8), "malformed"),
-    ])
+    faults = Faults(
+        pyoai_app(aozora, PAGE),
+        [
+            Fault(_page_request(3), "drop"),
+            Fault(_page_request(5), "503", retry_after="1"),
+            Fault(_page_request(8), "malformed"),
+        ],
+    )
     with serve(faults) as url:
         started = time.monotonic()
         summary = harvest(store, _source(url), fetcher=fetcher)
@@ -101,13 +104,17 @@ def test_dropped_connection_503_and_malformed_page_are_retried_and_nothing_is_lo
     assert summary.status == "ok" and summary.pages == 10
     _assert_each_record_once(store, aozora)
     warnings = [p.message for p in store.problems(summary.run_id)]
-    assert any("connection failed" in w and "aozora page 3" in p.position
-               for w, p in zip(warnings, store.problems(summary.run_id), strict=True))
+    assert any(
+        "connection failed" in w and "aozora page 3" in p.position
+        for w, p in zip(warnings, store.problems(summary.run_id), strict=True)
+    )
     assert any("HTTP 503" in w and "retry 1 after 1 s" in w for w in warnings)
     assert any("not well-formed XML" in w for w in warnings)
 
 
-def test_expired_resumption_token_restarts_the_list_without_duplicates(store: Store, fetcher: Fetcher, aozora) -> None:
+def test_expired_resumption_token_restarts_the_list_without_duplicates(
+    store: Store, fetcher: Fetcher, aozora
+) -> None:
     faults = Faults(pyoai_app(aozora, PAGE), [Fault(_page_request(6), "badResumptionToken")])
     with serve(faults) as url:
         summary = harvest(store, _source(url), fetcher=fetcher)
@@ -145,7 +152,7 @@ def test_a_page_that_stays_broken_stops_the_run_and_the_next_harvest_resumes_the
     with serve(faults) as url:
         stopped = harvest(store, _source(url), fetcher=fetcher)
         assert stopped.status == "problems" and stopped.records_read == 6 * PAGE
-        error = [p for p in store.problems(stopped.run_id) if p.severity == "error"][0]
+        error = next(p for p in store.problems(stopped.run_id) if p.severity == "error")
         assert error.position == "aozora page 7" and "resumes from this page" in error.message
         assert HarvestState(store, "aozora").last() is None  # not complete: no new `from` yet
         finished = harvest(store, _source(url), fetcher=fetcher)
@@ -153,7 +160,9 @@ def test_a_page_that_stays_broken_stops_the_run_and_the_next_harvest_resumes_the
     _assert_each_record_once(store, aozora)
 
 
-def test_a_format_the_repository_does_not_offer_fails_with_the_protocol_error(store: Store, fetcher: Fetcher, aozora) -> None:
+def test_a_format_the_repository_does_not_offer_fails_with_the_protocol_error(
+    store: Store, fetcher: Fetcher, aozora
+) -> None:
     with serve(pyoai_app(aozora, PAGE)) as url:
         summary = harvest(store, Source("aozora", url=url, metadata_prefix="mods"), fetcher=fetcher)
     assert summary.status == "failed" and store.count("aozora") == 0

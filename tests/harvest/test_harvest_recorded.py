@@ -21,7 +21,12 @@ def _sample(shared_data: Path, name: str) -> bytes:
 
 def test_a_list_page_gives_records_token_and_list_size(shared_data: Path) -> None:
     page = parse_list_page(_sample(shared_data, "ListRecords.xml"), number=1)
-    assert (page.token, page.complete_list_size, page.cursor, len(page.records)) == ("ListRecords2.xml", 8, 0, 2)
+    assert (page.token, page.complete_list_size, page.cursor, len(page.records)) == (
+        "ListRecords2.xml",
+        8,
+        0,
+        2,
+    )
     assert page.response_date == "2013-02-27T09:10:56Z"
     assert parse_list_page(_sample(shared_data, "ListRecords4.xml"), number=4).token is None
 
@@ -31,7 +36,9 @@ def test_no_records_match_is_an_empty_complete_list(shared_data: Path) -> None:
     assert (page.records, page.token) == ([], None)
 
 
-@pytest.mark.parametrize("name", ["badResumptionToken", "cannotDisseminateFormat", "badArgument", "noSetHierarchy"])
+@pytest.mark.parametrize(
+    "name", ["badResumptionToken", "cannotDisseminateFormat", "badArgument", "noSetHierarchy"]
+)
 def test_protocol_errors_carry_their_code(shared_data: Path, name: str) -> None:
     with pytest.raises(OAIError) as raised:
         parse_list_page(_sample(shared_data, f"{name}.xml"), number=1)
@@ -56,7 +63,10 @@ def test_harvesting_the_recorded_list_follows_four_pages_and_applies_deletions(
     with serve(faults) as url:
         summary = harvest(store, Source("sickle", url=url), fetcher=fetcher)
     assert [q.get("resumptionToken") for q in faults.requests] == [
-        None, "ListRecords2.xml", "ListRecords3.xml", "ListRecords4.xml"
+        None,
+        "ListRecords2.xml",
+        "ListRecords3.xml",
+        "ListRecords4.xml",
     ]
     assert summary.pages == 4 and summary.records_read == 8
     assert store.get("sickle:oai:test.example.com:1585322").titles[0].text == "Sample Title"
@@ -64,7 +74,10 @@ def test_harvesting_the_recorded_list_follows_four_pages_and_applies_deletions(
     # page 4's deleted header has neither identifier nor datestamp: reported, and the run goes on
     (problem,) = store.problems(summary.run_id)
     assert problem.position == "sickle page 4 record 1" and "without an identifier" in problem.message
-    assert summary.status == "problems" and HarvestState(store, "sickle").last()["started"] == "2013-02-27T09:10:56Z"
+    assert (
+        summary.status == "problems"
+        and HarvestState(store, "sickle").last()["started"] == "2013-02-27T09:10:56Z"
+    )
 
 
 def test_the_recorded_broken_page_is_asked_again_then_reported(
@@ -87,8 +100,12 @@ def test_the_recorded_broken_page_is_asked_again_then_reported(
     assert "after 4 attempts; the harvest stopped here" in messages[-1]
 
 
-def test_a_token_the_repository_rejects_twice_stops_the_run(shared_data: Path, store: Store, fetcher: Fetcher) -> None:
-    bad_after_first = Fault(lambda q: q.get("resumptionToken") == "ListRecords2.xml", "badResumptionToken", times=2)
+def test_a_token_the_repository_rejects_twice_stops_the_run(
+    shared_data: Path, store: Store, fetcher: Fetcher
+) -> None:
+    bad_after_first = Fault(
+        lambda q: q.get("resumptionToken") == "ListRecords2.xml", "badResumptionToken", times=2
+    )
     with serve(Faults(recorded_app(shared_data / SAMPLES), [bad_after_first])) as url:
         summary = harvest(store, Source("sickle", url=url), fetcher=fetcher)
     messages = [p.message for p in store.problems(summary.run_id)]

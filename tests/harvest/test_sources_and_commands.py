@@ -18,7 +18,9 @@ from tongwen.harvest.sources import add_source, remove_source
 def test_sources_file_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "sources.toml"
     assert load_sources(path) == {}
-    nlk = Source("nlk", "https://example.org/oai", "NLK", metadata_prefix="marcxml", set="kolis", schedule="daily")
+    nlk = Source(
+        "nlk", "https://example.org/oai", "NLK", metadata_prefix="marcxml", set="kolis", schedule="daily"
+    )
     iiif = Source("nichibun", "https://example.org/collection.json", "NICHIBUN", kind="iiif")
     save_sources(path, add_source(add_source({}, nlk), iiif))
     assert 'metadata_prefix = "marcxml"' in path.read_text() and "[sources.nichibun]" in path.read_text()
@@ -56,7 +58,9 @@ def test_add_harvest_list_runs_and_remove_from_the_command_line(tmp_path: Path, 
     settings = Settings.load(tmp_path / "data")
     runner = CliRunner()
     with serve(pyoai_app(aozora, 100)) as url:
-        added = runner.invoke(sources, ["add", "aozora", url, "--institution", "AOZORA", "--schedule", "daily"], obj=settings)
+        added = runner.invoke(
+            sources, ["add", "aozora", url, "--institution", "AOZORA", "--schedule", "daily"], obj=settings
+        )
         assert added.exit_code == 0, added.output
         assert runner.invoke(sources, ["add", "aozora", url], obj=settings).exit_code == 1
 
@@ -68,7 +72,12 @@ def test_add_harvest_list_runs_and_remove_from_the_command_line(tmp_path: Path, 
         assert "No source is due" in not_due.output
 
     listed = runner.invoke(sources, ["list"], obj=settings, terminal_width=200)
-    assert listed.exit_code == 0 and "aozora" in listed.output and "400" in listed.output and "daily" in listed.output
+    assert (
+        listed.exit_code == 0
+        and "aozora" in listed.output
+        and "400" in listed.output
+        and "daily" in listed.output
+    )
     runs = runner.invoke(main, ["--data", str(settings.data_dir), "runs"], terminal_width=200)
     assert "aozora" in runs.output and "400 added" in runs.output
 

@@ -18,12 +18,21 @@ from tongwen.store import Store
 IIIF = "iiif-japan-collections"
 NIJL = f"{IIIF}/nijl-kokusho/100376839_manifest.json"
 # manifests per collection file, as counted in the folder's PROVENANCE.md
-COUNTS = {"toyo": 245, "koyasan": 76, "nichibun": 591, "u_ryukyus": 194, "kinki": 497, "ninjal": 658,
-          "okayama": 18, "tsukuba": 8}
+COUNTS = {
+    "toyo": 245,
+    "koyasan": 76,
+    "nichibun": 591,
+    "u_ryukyus": 194,
+    "kinki": 497,
+    "ninjal": 658,
+    "okayama": 18,
+    "tsukuba": 8,
+}
 
 
 def _records(path: Path, **options):
-    raws = list(read(open(path, "rb"), path.name, options))
+    with open(path, "rb") as stream:
+        raws = list(read(stream, path.name, options))
     return raws, [map(raw, MapContext("test", "TEST"))[0] for raw in raws if not raw.error]
 
 
@@ -40,7 +49,10 @@ def test_every_manifest_of_a_collection_becomes_a_record(shared_data: Path, name
 def test_collection_entries_keep_label_licence_and_thumbnail(shared_data: Path) -> None:
     _, records = _records(shared_data / IIIF / "nakamura196-iiif-discovery" / "nichibun.json")
     first = records[0]
-    assert first.titles[0].text == "旭川市を中心とせる名所交通鳥瞰圖" and first.titles[0].forms[0].script == "Jpan"
+    assert (
+        first.titles[0].text == "旭川市を中心とせる名所交通鳥瞰圖"
+        and first.titles[0].forms[0].script == "Jpan"
+    )
     assert first.license == "https://creativecommons.org/publicdomain/mark/1.0/"
     assert [link.kind for link in first.links] == ["iiif_manifest", "thumbnail"]
     licences = [r.license for r in records]
@@ -49,7 +61,11 @@ def test_collection_entries_keep_label_licence_and_thumbnail(shared_data: Path) 
 
 def test_era_dates_in_labels_give_the_years(shared_data: Path) -> None:
     folder = shared_data / IIIF / "nakamura196-iiif-discovery"
-    years = {r.titles[0].text: r.year_from for name in ("okayama", "ninjal") for r in _records(folder / f"{name}.json")[1]}
+    years = {
+        r.titles[0].text: r.year_from
+        for name in ("okayama", "ninjal")
+        for r in _records(folder / f"{name}.json")[1]
+    }
     assert years["岡山県鳥瞰図（昭和5年）"] == 1930
     assert years["岡山県市町村制区域三国全図（明治22年）"] == 1889
     assert years["国民之友 第47号 1889[明治22]年4月"] == 1889
@@ -73,18 +89,26 @@ def _v3_manifest(v2: dict) -> dict:
     canvases = v2["sequences"][0]["canvases"]
     return {
         "@context": "http://iiif.io/api/presentation/3/context.json",
-        "id": v2["@id"], "type": "Manifest",
-        "label": {"ja": [v2["label"]], "ja-Latn": ["Gagakufu"]},
+        "id": v2["@id"],
+        "type": "Manifest",
+        "label": {"ja": [v2["label"]], "ja-Latn": ["Gagakufu"], "en": ["Gagaku scores"]},
         "metadata": [{"label": {"en": [m["label"]]}, "value": {"none": [m["value"]]}} for m in v2["metadata"]]
         + [{"label": {"ja": ["言語"]}, "value": {"ja": ["日本語"]}}],
         "summary": {"ja": ["<p>雅楽の<b>楽譜</b></p>"]},
         "requiredStatement": {"label": {"en": ["Attribution"]}, "value": {"ja": [v2["attribution"]]}},
         "rights": "http://creativecommons.org/licenses/by-sa/4.0/",
-        "homepage": [{"id": "https://kokusho.nijl.ac.jp/biblio/100376839", "type": "Text",
-                      "label": {"ja": ["国書データベース"]}}],
+        "homepage": [
+            {
+                "id": "https://kokusho.nijl.ac.jp/biblio/100376839",
+                "type": "Text",
+                "label": {"ja": ["国書データベース"]},
+            }
+        ],
         "seeAlso": [{"id": "https://doi.org/10.20730/100376839", "type": "Dataset"}],
         "thumbnail": [{"id": canvases[0]["images"][0]["resource"]["@id"], "type": "Image"}],
-        "items": [{"id": c["@id"], "type": "Canvas", "height": c["height"], "width": c["width"]} for c in canvases],
+        "items": [
+            {"id": c["@id"], "type": "Canvas", "height": c["height"], "width": c["width"]} for c in canvases
+        ],
     }
 
 
@@ -94,29 +118,58 @@ def test_presentation_3_manifest(shared_data: Path) -> None:
     (raw,) = list(read(io.BytesIO(json.dumps(v3, ensure_ascii=False).encode()), "v3.json", {}))
     record, _ = map(raw, MapContext("test"))
     assert "items" not in raw.payload
-    assert [(f.text, f.lang) for f in record.titles[0].forms] == [("雅楽譜", "ja")]
-    assert (record.titles[1].text, record.titles[1].role) == ("Gagakufu", "parallel")
+    assert [(f.text, f.script, f.lang) for f in record.titles[0].forms] == [
+        ("雅楽譜", "Hani", "jpn"),
+        ("Gagakufu", "Latn", "jpn"),
+    ]
+    assert [(t.text, t.role, t.forms[0].lang) for t in record.titles[1:]] == [
+        ("Gagaku scores", "parallel", "eng"),
+        ("明治撰定譜", "variant", "jpn"),
+    ]
     assert record.languages == ["jpn"] and record.notes == ["雅楽の楽譜"]
     assert record.rights == "Attribution: 東京藝術大学附属図書館 国文学研究資料館"
     assert record.license == "http://creativecommons.org/licenses/by-sa/4.0/"
     assert [(link.kind, link.label) for link in record.links] == [
-        ("iiif_manifest", None), ("thumbnail", None), ("landing", "国書データベース"), ("other", None)
+        ("iiif_manifest", None),
+        ("thumbnail", None),
+        ("landing", "国書データベース"),
+        ("other", None),
     ]
 
 
 def test_presentation_3_collection_with_an_embedded_and_a_referenced_collection(shared_data: Path) -> None:
-    tsukuba = json.loads((shared_data / IIIF / "nakamura196-iiif-discovery" / "tsukuba.json").read_text("utf-8"))
-    entries = [{"id": m["@id"], "type": "Manifest", "label": {"ja": [m["label"]]},
-                "thumbnail": [{"id": m["thumbnail"], "type": "Image"}]} for m in tsukuba["manifests"]]
+    tsukuba = json.loads(
+        (shared_data / IIIF / "nakamura196-iiif-discovery" / "tsukuba.json").read_text("utf-8")
+    )
+    entries = [
+        {
+            "id": m["@id"],
+            "type": "Manifest",
+            "label": {"ja": [m["label"]]},
+            "thumbnail": [{"id": m["thumbnail"], "type": "Image"}],
+        }
+        for m in tsukuba["manifests"]
+    ]
     collection = {
-        "@context": "http://iiif.io/api/presentation/3/context.json", "id": "https://example.org/top",
-        "type": "Collection", "label": {"en": ["Top"]},
-        "items": [{"id": "https://example.org/tsukuba", "type": "Collection", "items": entries},
-                  {"id": "https://example.org/elsewhere.json", "type": "Collection", "label": {"en": ["Elsewhere"]}}],
+        "@context": "http://iiif.io/api/presentation/3/context.json",
+        "id": "https://example.org/top",
+        "type": "Collection",
+        "label": {"en": ["Top"]},
+        "items": [
+            {"id": "https://example.org/tsukuba", "type": "Collection", "items": entries},
+            {
+                "id": "https://example.org/elsewhere.json",
+                "type": "Collection",
+                "label": {"en": ["Elsewhere"]},
+            },
+        ],
     }
     referenced: list[str] = []
-    raws, records = _records_from_bytes(json.dumps(collection).encode(), on_collection=referenced.append)
-    assert [r.titles[0].text for r in records][:2] == ["繪入智慧の環 初編上 詞の巻", "繪入智慧の環 初編下 詞の巻"]
+    _, records = _records_from_bytes(json.dumps(collection).encode(), on_collection=referenced.append)
+    assert [r.titles[0].text for r in records][:2] == [
+        "繪入智慧の環 初編上 詞の巻",
+        "繪入智慧の環 初編下 詞の巻",
+    ]
     assert len(records) == 8 and referenced == ["https://example.org/elsewhere.json"]
 
 
@@ -127,8 +180,9 @@ def _records_from_bytes(data: bytes, **options):
 
 def test_top_collection_only_refers_to_its_30_sub_collections(shared_data: Path) -> None:
     referenced: list[str] = []
-    raws, _ = _records(shared_data / IIIF / "nakamura196-iiif-discovery" / "collection.json",
-                       on_collection=referenced.append)
+    raws, _ = _records(
+        shared_data / IIIF / "nakamura196-iiif-discovery" / "collection.json", on_collection=referenced.append
+    )
     assert raws == [] and len(referenced) == 30 and referenced[0].endswith("/akita.json")
 
 

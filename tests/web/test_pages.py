@@ -24,7 +24,7 @@ def test_interface_language_from_accept_language_and_remembered(client):
 
 def test_results_show_original_script_with_romanization_and_removable_filters(client):
     page = client.get("/search", params={"q": "춘향전", "filter": "institution:NLK"}).text
-    assert re.search(r'<span lang="ko">[^<]*춘향', page)
+    assert re.search(r'<span lang="ko">[^<]*春香', page)  # hangul query, hanja title
     chips = re.search(r'<ul class="chips">(.*?)</ul>', page, re.S).group(1)
     remove_link = re.search(r'href="([^"]*)"', chips).group(1)
     assert "institution" not in remove_link and "q=" in remove_link

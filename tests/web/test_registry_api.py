@@ -45,7 +45,9 @@ def tokens(registry_settings: Settings) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def api(registry_settings: Settings):
-    with TestClient(create_app(registry_settings)) as client:
+    app = create_app(registry_settings)
+    app.state.password_hasher = FAST_HASHER
+    with TestClient(app) as client:
         yield client
 
 
@@ -75,6 +77,7 @@ def test_every_kind_of_fact_can_be_read_by_anyone(api):
     with_nlb = api.get("/api/registry/activities", params={"institution": "NLB"}).json()
     assert with_nlb and all("NLB" in {a["host"], *(p["code"] for p in a["parties"])} for a in with_nlb)
     assert api.get("/api/registry/castles").status_code == 404
+    assert "/api/registry/{kind}/{key}" in api.get("/openapi.json").json()["paths"]  # documented at /docs
     missing = api.get("/api/registry/activities/nowhere")
     assert missing.status_code == 404 and "nowhere" in missing.json()["error"]["message"]
 
@@ -199,3 +202,22 @@ def test_exports_and_csv_import_with_line_and_column_messages(api, tokens):
     refused = api.post("/api/registry/import.csv", params={"kind": "activities"}, content=rows.encode(),
                        headers={**bearer(tokens["vera"]), "Content-Type": "text/csv"})
     assert refused.status_code == 403
+
+
+def test_staff_create_and_revoke_their_own_api_tokens(api):
+    api.cookies.clear()
+    assert api.get("/staff/tokens", follow_redirects=False).status_code == 303  # sign in first
+    assert api.post("/staff/tokens", data={"csrf_token": "", "label": "x"}).status_code == 401
+    csrf = sign_in(api, "eddie")
+    assert api.post("/staff/tokens", data={"csrf_token": "wrong", "label": "x"}).status_code == 403
+    page = api.post("/staff/tokens", data={"csrf_token": csrf, "label": "nightly import"}).text
+    token = page.split('<code class="token">', 1)[1].split("<", 1)[0]
+    api.cookies.clear()
+    fact = dict(NEW_VISIT, id="nlc-ndl-2016-token-visit")
+    url = f"/api/registry/activities/{fact['id']}"
+    assert api.put(url, json=fact, headers=bearer(token)).status_code == 201
+    csrf = sign_in(api, "eddie")
+    revoked = api.post("/staff/tokens", data={"csrf_token": csrf, "action": "revoke", "token": token})
+    assert revoked.status_code == 200
+    api.cookies.clear()
+    assert api.delete(url, headers=bearer(token)).status_code == 401

@@ -38,6 +38,7 @@ def registry_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="module")
 def site(registry_settings: Settings):
     app = create_app(registry_settings)
+    app.state.password_hasher = FAST_HASHER
 
     # The portal's /institution/{code} page renders institution_cooperation.html once pages.py passes it the
     # cooperation context; this route does exactly that, so the join is tested before that one-line change.
@@ -131,7 +132,7 @@ def test_network_is_an_accessible_svg_with_a_table_alternative(site):
 def test_pages_are_usable_without_script_style_or_skipped_headings(site):
     sign_in(site, "eddie")
     for path in ("/cooperation", "/cooperation/timeline", "/cooperation/network", "/cooperation/pair/NLC/NDL",
-                 "/cooperation/institutions/NLC", "/cooperation/activities/new", "/staff/audit", "/staff/login"):
+                 "/cooperation/institutions/NLC", "/cooperation/activities/new", "/staff/audit", "/staff/tokens", "/staff/login"):
         page = site.get(path).text
         tree = html.fromstring(page)
         assert not tree.xpath("//*[@style]") and not tree.xpath("//script"), path

@@ -133,7 +133,6 @@ def pride_label(record: Record) -> str | None:
     title = PP_TRANSLATIONS.get(title, title)
     if uniform in ("Novels", "Works") or uniform and uniform.startswith("Works. ") or _COLLECTED.match(title):
         title = "collected novels"  # the conventional collective title (AACR2 25.10): one collective work
-    if title.startswith("the "):
-        title = title[4:]
+    title = title.removeprefix("the ")
     family = creators[0].split(",")[0].casefold().replace("austin", "austen")
     return f"{title}|{family}|{_FAMILY.get(record.content_type or '', record.content_type)}"

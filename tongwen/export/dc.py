@@ -18,6 +18,8 @@ extent → dc:format; rights and licence → dc:rights; the holding institution 
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from tongwen.export.common import display_date, form_tag, publication_forms, text_tag
@@ -29,6 +31,7 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 _NSMAP = {"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS}
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _URN_SCHEMES = {"isbn": "urn:isbn:", "issn": "urn:issn:", "nbn": "urn:nbn:", "doi": "info:doi/", "lccn": "info:lccn/"}
 
 
@@ -89,10 +92,7 @@ def _clean(text: str | None) -> str | None:
     """Text XML 1.0 can carry: control characters (which some catalogues contain) are dropped."""
     if text is None:
         return None
-    text = text.strip()
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
-        text = "".join(ch for ch in text if ord(ch) >= 32 or ch in "\t\n\r")
-    return text
+    return _CONTROL.sub("", text.strip())
 
 
 xml_text = _clean

@@ -74,16 +74,27 @@ def sources(ctx: click.Context) -> None:
 @click.option("--institution", metavar="CODE", help="Holding institution, e.g. NLC, NDL, NLK, NLB.")
 @click.option("--kind", type=click.Choice(KINDS), default="oai-pmh", show_default=True)
 @click.option(
-    "--prefix", "metadata_prefix", type=click.Choice(sorted(METADATA_PREFIXES)), default="oai_dc",
-    show_default=True, help="OAI-PMH metadataPrefix.",
+    "--prefix",
+    "metadata_prefix",
+    type=click.Choice(sorted(METADATA_PREFIXES)),
+    default="oai_dc",
+    show_default=True,
+    help="OAI-PMH metadataPrefix.",
 )
 @click.option("--set", "set_spec", metavar="SETSPEC", help="Harvest only this OAI-PMH set.")
 @click.option("--schedule", type=click.Choice(list(SCHEDULES)), help="How often `harvest --due` harvests it.")
 @click.option("--replace", is_flag=True, help="Replace a source of the same name.")
 @click.pass_obj
 def add_command(
-    settings: Settings, name: str, url: str, institution: str | None, kind: str, metadata_prefix: str,
-    set_spec: str | None, schedule: str | None, replace: bool,
+    settings: Settings,
+    name: str,
+    url: str,
+    institution: str | None,
+    kind: str,
+    metadata_prefix: str,
+    set_spec: str | None,
+    schedule: str | None,
+    replace: bool,
 ) -> None:
     """Add a source to the sources file (URL: the OAI-PMH base URL, or a IIIF collection/manifest URL)."""
     try:
@@ -91,8 +102,10 @@ def add_command(
         save_sources(settings.sources_path, add_source(_load(settings), source, replace=replace))
     except SourcesFileError as exc:
         raise click.ClickException(str(exc)) from None
-    console.print(f"Added [bold]{escape(name)}[/] to {escape(str(settings.sources_path))}; "
-                  f"run `tongwen harvest {escape(name)}` to fetch its records.")
+    console.print(
+        f"Added [bold]{escape(name)}[/] to {escape(str(settings.sources_path))}; "
+        f"run `tongwen harvest {escape(name)}` to fetch its records."
+    )
 
 
 @sources.command("remove")
@@ -123,18 +136,28 @@ def list_sources(settings: Settings) -> None:
             stored = {info.name: info for info in store.sources()}
             last = {name: HarvestState(store, name).last() for name in configured}
     if not configured and not stored:
-        console.print(f"No sources yet: add one with `tongwen sources add NAME URL` ({settings.sources_path}).")
+        console.print(
+            f"No sources yet: add one with `tongwen sources add NAME URL` ({settings.sources_path})."
+        )
         return
     table = Table("source", "institution", "from", "format", "schedule", "records", "last harvest")
     for name in sorted(set(configured) | set(stored)):
         source, info = configured.get(name), stored.get(name)
-        where = f"{source.kind} {source.url}" + (f" set={source.set}" if source.set else "") if source else "import"
+        where = (
+            f"{source.kind} {source.url}" + (f" set={source.set}" if source.set else "")
+            if source
+            else "import"
+        )
         fmt = source.format_name if source else (info.format if info else "")
         institution = (source.institution if source else None) or (info.institution if info else None) or ""
         finished = (last.get(name) or {}).get("finished", "")
         table.add_row(
-            escape(name), escape(institution), escape(where), escape(fmt or ""),
-            escape(source.schedule or "") if source else "", f"{info.records:,}" if info else "0",
+            escape(name),
+            escape(institution),
+            escape(where),
+            escape(fmt or ""),
+            escape(source.schedule or "") if source else "",
+            f"{info.records:,}" if info else "0",
             finished.replace("T", " ").rstrip("Z"),
         )
     console.print(table)
@@ -143,7 +166,7 @@ def list_sources(settings: Settings) -> None:
 def _due(source: Source, last: dict | None, now: datetime) -> bool:
     if source.interval is None or not last or not last.get("finished"):
         return source.interval is not None
-    finished = datetime.fromisoformat(last["finished"].replace("Z", "+00:00"))
+    finished = datetime.fromisoformat(last["finished"])
     return now - finished >= source.interval
 
 
@@ -153,7 +176,9 @@ def _due(source: Source, last: dict | None, now: datetime) -> bool:
 @click.option("--due", is_flag=True, help="Only the sources whose schedule says they are due.")
 @click.option("--no-index", is_flag=True, help="Do not update the search index afterwards.")
 @click.pass_obj
-def harvest_command(settings: Settings, names: tuple[str, ...], full: bool, due: bool, no_index: bool) -> None:
+def harvest_command(
+    settings: Settings, names: tuple[str, ...], full: bool, due: bool, no_index: bool
+) -> None:
     """Harvest sources from the sources file (all of them when none is named).
 
     Incremental: only records changed since the last complete harvest are fetched; deleted records are
@@ -199,15 +224,21 @@ def harvest_command(settings: Settings, names: tuple[str, ...], full: bool, due:
 
 def _harvest_with_progress(store: Store, source: Source, full: bool) -> HarvestSummary:
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=status_console, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=status_console,
+        transient=True,
     ) as bar:
         task = bar.add_task(escape(source.name), total=None)
 
         def show(state: HarvestProgress) -> None:
             bar.update(
-                task, description=escape(f"{state.source} page {state.page}"),
-                completed=state.records, total=state.complete_list_size,
+                task,
+                description=escape(f"{state.source} page {state.page}"),
+                completed=state.records,
+                total=state.complete_list_size,
             )
 
         return harvest(store, source, full=full, progress=show)
@@ -231,7 +262,11 @@ def _print_summary(summary: HarvestSummary) -> None:
 def _sync_index(settings: Settings, store: Store) -> None:
     from tongwen.index import SearchIndex
 
-    index = SearchIndex.open(settings.index_dir)
+    try:
+        index = SearchIndex.open(settings.index_dir)
+    except RuntimeError as exc:  # an index written by another version: the store is fine, say what to do
+        status_console.print(f"[yellow]Search index not updated: {escape(str(exc))}[/]")
+        return
     try:
         report = index.sync(store)
     finally:

@@ -31,6 +31,7 @@ import io
 import json
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,7 +147,9 @@ def raw_records(page: list[etree._Element], fmt: Format, label: str) -> Iterator
     for number, element in enumerate(page, start=1):
         position = f"{label} record {number}"
         header = element.find(f"{_OAI}header")
-        identifier = " ".join(((header.findtext(f"{_OAI}identifier") or "") if header is not None else "").split())
+        identifier = " ".join(
+            ((header.findtext(f"{_OAI}identifier") or "") if header is not None else "").split()
+        )
         if not identifier:
             yield RawRecord(position, error=f"{position}: the OAI header has no identifier; record skipped")
             continue
@@ -154,14 +157,19 @@ def raw_records(page: list[etree._Element], fmt: Format, label: str) -> Iterator
             yield RawRecord(position, local_id=identifier, deleted=True)
             continue
         metadata = element.find(f"{_OAI}metadata")
-        inner = next((child for child in metadata if isinstance(child.tag, str)), None) if metadata is not None else None
+        inner = (
+            next((child for child in metadata if isinstance(child.tag, str)), None)
+            if metadata is not None
+            else None
+        )
         if inner is None:
             yield RawRecord(position, local_id=identifier, error=f"{position}: the record has no metadata")
             continue
         found = list(fmt.read(io.BytesIO(etree.tostring(inner, encoding="utf-8")), position, {}))
         if not found:
             yield RawRecord(
-                position, local_id=identifier,
+                position,
+                local_id=identifier,
                 error=f"{position}: the metadata ({etree.QName(inner).localname}) holds no {fmt.name} record",
             )
             continue
@@ -231,6 +239,7 @@ class _OAIHarvest:
         run_id = store.begin_run("harvest", source.name, [source.url], self.fmt.name)
         run = _Run(_LatestWins(store), run_id, MapContext(source.name, source.institution, {}))  # type: ignore[arg-type]
         status, from_, resumed = "interrupted", None, False
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"harvest-{source.name}")
         try:
             from_, resumed, ended = self._harvest_list(run)
             if ended == "complete":  # an incremental harvest may rightly find nothing new: still "ok"
@@ -238,12 +247,36 @@ class _OAIHarvest:
             else:
                 status = "problems" if ended == "stopped" and run.records_read else "failed"
         finally:
+            self._pool.shutdown(wait=False, cancel_futures=True)
             store.finish_run(run_id, run.counts, status)
         return HarvestSummary(
-            run_id=run_id, source=source.name, status=status, counts=dict(run.counts), pages=self.pages,
-            records_read=run.records_read, problem_count=run.problem_count, from_=from_, resumed=resumed,
-            first_problems=run.first_problems[:FIRST_PROBLEMS], seconds=time.monotonic() - started_clock,
+            run_id=run_id,
+            source=source.name,
+            status=status,
+            counts=dict(run.counts),
+            pages=self.pages,
+            records_read=run.records_read,
+            problem_count=run.problem_count,
+            from_=from_,
+            resumed=resumed,
+            first_problems=run.first_problems[:FIRST_PROBLEMS],
+            seconds=time.monotonic() - started_clock,
         )
+
+    def _request(self, state: dict[str, Any], number: int) -> tuple[Future[ListPage], list]:
+        """Fetch a page in the background thread; its retries are collected to be reported here."""
+        retries: list[tuple[int, str, float]] = []
+        future = self._pool.submit(
+            self.client.list_records,
+            number=number,
+            metadata_prefix=state["prefix"],
+            set_spec=state["set"],
+            from_=state["from"],
+            until=state["until"],
+            token=state["token"],
+            on_retry=lambda *retry: retries.append(retry),
+        )
+        return future, retries
 
     def _on_retry(self, run: _Run, where: str) -> Callable[[int, str, float], None]:
         def report(number: int, problem: str, wait: float) -> None:
@@ -263,8 +296,13 @@ class _OAIHarvest:
             identity = self.client.identify(on_retry=self._on_retry(run, f"{source.name} Identify"))
             from_ = format_datestamp(last["started"], identity.granularity)
         list_state = {
-            "token": None, "prefix": source.metadata_prefix, "set": source.set, "from": from_,
-            "until": self.until, "started": None, "page": 0,
+            "token": None,
+            "prefix": source.metadata_prefix,
+            "set": source.set,
+            "from": from_,
+            "until": self.until,
+            "started": None,
+            "page": 0,
         }
         return list_state, False
 
@@ -277,30 +315,51 @@ class _OAIHarvest:
             run.problem(f"{name} Identify", None, None, "error", f"cannot ask the repository: {exc}")
             return None, False, "failed"
         restarted = False
+        pending: tuple[Future[ListPage], list] | None = None
         while True:
             number = state["page"] + 1
             where = f"{name} page {number}"
+            future, retries = pending or self._request(state, number)
+            pending = None
             try:
-                page = self.client.list_records(
-                    number=number, metadata_prefix=state["prefix"], set_spec=state["set"],
-                    from_=state["from"], until=state["until"], token=state["token"],
-                    on_retry=self._on_retry(run, where),
-                )
+                try:
+                    page = future.result()
+                finally:  # retries happened in the fetching thread; the store is written from this one
+                    for retry_number, problem, wait in retries:
+                        run.problem(
+                            where, None, None, "warning", f"{problem}; retry {retry_number} after {wait:g} s"
+                        )
             except OAIError as exc:
                 if exc.code == "badResumptionToken" and state["token"] and not restarted:
                     restarted = True
-                    run.problem(where, None, None, "warning",
-                                f"{exc}; the list is harvested again from the start"
-                                f" (from={state['from'] or 'the beginning'})")
+                    run.problem(
+                        where,
+                        None,
+                        None,
+                        "warning",
+                        f"{exc}; the list is harvested again from the start"
+                        f" (from={state['from'] or 'the beginning'})",
+                    )
                     state.update(token=None, page=0)
                     continue
-                hint = " (check metadata_prefix and set in the sources file)" if exc.code in FATAL_OAI_ERRORS else ""
+                hint = (
+                    " (check metadata_prefix and set in the sources file)"
+                    if exc.code in FATAL_OAI_ERRORS
+                    else ""
+                )
                 run.problem(where, None, None, "error", f"{exc}{hint}")
                 return state["from"], resumed, "failed" if run.records_read == 0 else "stopped"
             except (FetchFailed, MalformedResponse) as exc:
-                run.problem(where, None, None, "error",
-                            f"{exc}; the harvest stopped here and resumes from this page next time")
+                run.problem(
+                    where,
+                    None,
+                    None,
+                    "error",
+                    f"{exc}; the harvest stopped here and resumes from this page next time",
+                )
                 return state["from"], resumed, "stopped"
+            if page.token:  # ask for the next page while this one is stored (a token may be used again)
+                pending = self._request({**state, "token": page.token}, number + 1)
             self.pages += 1
             state["started"] = state["started"] or page.response_date or utc_now()
             state.update(token=page.token, page=number)
@@ -311,7 +370,9 @@ class _OAIHarvest:
                     self.state.save_resume(state)
                 else:
                     self.state.save_resume(None)
-                    self.state.save_last({"started": state["started"], "finished": utc_now(), "run_id": run.run_id})
+                    self.state.save_last(
+                        {"started": state["started"], "finished": utc_now(), "run_id": run.run_id}
+                    )
             if self.progress is not None:
                 self.progress(HarvestProgress(name, number, run.records_read, page.complete_list_size))
             if not page.token:

@@ -89,7 +89,7 @@ class Fetcher:
         if self._own_client:
             self.client.close()
 
-    def __enter__(self) -> Fetcher:
+    def __enter__(self) -> Fetcher:  # noqa: PYI034 - Fetcher is not subclassed
         return self
 
     def __exit__(self, *exc: object) -> None:

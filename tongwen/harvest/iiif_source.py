@@ -76,11 +76,19 @@ def harvest_iiif(
         else:
             status = "problems" if run.error_count else "ok"
         if status != "failed":
-            HarvestState(store, source.name).save_last({"started": utc_now(), "finished": utc_now(), "run_id": run_id})
+            HarvestState(store, source.name).save_last(
+                {"started": utc_now(), "finished": utc_now(), "run_id": run_id}
+            )
     finally:
         store.finish_run(run_id, run.counts, status)
     return HarvestSummary(
-        run_id=run_id, source=source.name, status=status, counts=dict(run.counts), pages=documents,
-        records_read=run.records_read, problem_count=run.problem_count,
-        first_problems=run.first_problems[:FIRST_PROBLEMS], seconds=time.monotonic() - started,
+        run_id=run_id,
+        source=source.name,
+        status=status,
+        counts=dict(run.counts),
+        pages=documents,
+        records_read=run.records_read,
+        problem_count=run.problem_count,
+        first_problems=run.first_problems[:FIRST_PROBLEMS],
+        seconds=time.monotonic() - started,
     )

@@ -119,7 +119,7 @@ def format_datestamp(moment: str | datetime, granularity: str) -> str:
     '2024-05-01T12:30:00Z'
     """
     if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     moment = moment.astimezone(UTC)
@@ -140,7 +140,9 @@ class OAIClient:
         self.fetcher = fetcher or Fetcher()
 
     def identify(self, on_retry: Retrying | None = None) -> Identity:
-        _, root = self.fetcher.get(self.base_url, {"verb": "Identify"}, check=parse_response, on_retry=on_retry)
+        _, root = self.fetcher.get(
+            self.base_url, {"verb": "Identify"}, check=parse_response, on_retry=on_retry
+        )
         identify = root.find(f"{_OAI}Identify")
         if identify is None:
             raise MalformedResponse("the Identify answer has no Identify element")

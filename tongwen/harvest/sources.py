@@ -121,7 +121,9 @@ def source_from_table(name: str, table: Mapping[str, Any], path: Path | None = N
     if "url" not in table:
         raise SourcesFileError(f"{where}[sources.{name}] has no url")
     try:
-        return Source(name=name, **{key: (str(value) if value is not None else None) for key, value in table.items()})
+        return Source(
+            name=name, **{key: (str(value) if value is not None else None) for key, value in table.items()}
+        )
     except SourcesFileError as exc:
         raise SourcesFileError(f"{where}{exc}") from None
 

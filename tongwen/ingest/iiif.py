@@ -23,7 +23,8 @@ local id.
 
 from __future__ import annotations
 
-import io
+import contextlib
+import io  # noqa: F401 - the examples above use it
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -37,13 +38,18 @@ from tongwen.ingest import common_rules as rules
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
 from tongwen.model import Agent, Form, Link, Provenance, Publication, PublicationForm, Record, Subject, Title
 
-SAMPLE = json.dumps({
-    "@context": "http://iiif.io/api/presentation/2/context.json",
-    "@id": "https://example.org/iiif/1/manifest", "@type": "sc:Manifest", "label": "雅楽譜",
-    "metadata": [{"label": "Date", "value": "1889[明治22]年"}],
-    "thumbnail": {"@id": "https://example.org/iiif/1/thumb.jpg"},
-    "sequences": [{"canvases": []}],
-}, ensure_ascii=False).encode()
+SAMPLE = json.dumps(
+    {
+        "@context": "http://iiif.io/api/presentation/2/context.json",
+        "@id": "https://example.org/iiif/1/manifest",
+        "@type": "sc:Manifest",
+        "label": "雅楽譜",
+        "metadata": [{"label": "Date", "value": "1889[明治22]年"}],
+        "thumbnail": {"@id": "https://example.org/iiif/1/thumb.jpg"},
+        "sequences": [{"canvases": []}],
+    },
+    ensure_ascii=False,
+).encode()
 
 MANIFEST_TYPES = {"sc:Manifest", "Manifest"}
 COLLECTION_TYPES = {"sc:Collection", "Collection"}
@@ -115,7 +121,9 @@ class _Reader:
                 error=f"{self.label}: not a IIIF manifest or collection (type {kind or 'missing'!r})",
             )
 
-    def _entries(self, events: Iterator[tuple[str, str, Any]], key: str, top: dict[str, Any]) -> Iterator[RawRecord]:
+    def _entries(
+        self, events: Iterator[tuple[str, str, Any]], key: str, top: dict[str, Any]
+    ) -> Iterator[RawRecord]:
         _, event, _ = next(events)
         if event != "start_array":  # a malformed list: consume the value and go on
             _skip_after(events, event)
@@ -188,10 +196,10 @@ def _skip_after(events: Iterator[tuple[str, str, Any]], event: str) -> None:
     if event not in ("start_map", "start_array"):
         return
     depth = 1
-    for _, event, _ in events:
-        if event in ("start_map", "start_array"):
+    for _, inner, _ in events:
+        if inner in ("start_map", "start_array"):
             depth += 1
-        elif event in ("end_map", "end_array"):
+        elif inner in ("end_map", "end_array"):
             depth -= 1
             if depth == 0:
                 return
@@ -233,10 +241,8 @@ def language_values(value: Any) -> list[tuple[str | None, str]]:
 def _plain(text: str) -> str:
     text = text.strip()
     if "<" in text and ">" in text:  # IIIF allows a little HTML in values; lxml reads it, tags dropped
-        try:
+        with contextlib.suppress(Exception):  # text that only looks like markup is kept as written
             text = lxml_html.fragment_fromstring(text, create_parent="div").text_content()
-        except Exception:  # noqa: BLE001 - text that only looks like markup is kept as written
-            pass
     return " ".join(text.split())
 
 
@@ -262,16 +268,57 @@ def _urls(value: Any) -> list[tuple[str, str | None]]:
 # metadata labels (casefolded) → what they are; librarians' labels in the languages our members use
 _LABELS: dict[str, set[str]] = {
     "title": {"title", "タイトル", "書名", "標題", "表題", "题名", "題名", "서명", "資料名", "name"},
-    "agent": {"author", "creator", "contributor", "著者", "作者", "著者名", "作成者", "責任表示", "责任者",
-              "著者・編者", "저자", "편자", "artist", "編者"},
-    "date": {"date", "published", "date of publication", "出版年", "刊行年", "年代", "日付", "出版日", "制作年",
-             "成立年", "書写年", "出版年月日", "발행년", "出版时间", "issued", "created"},
+    "agent": {
+        "author",
+        "creator",
+        "contributor",
+        "著者",
+        "作者",
+        "著者名",
+        "作成者",
+        "責任表示",
+        "责任者",
+        "著者・編者",
+        "저자",
+        "편자",
+        "artist",
+        "編者",
+    },
+    "date": {
+        "date",
+        "published",
+        "date of publication",
+        "出版年",
+        "刊行年",
+        "年代",
+        "日付",
+        "出版日",
+        "制作年",
+        "成立年",
+        "書写年",
+        "出版年月日",
+        "발행년",
+        "出版时间",
+        "issued",
+        "created",
+    },
     "publisher": {"publisher", "出版者", "出版社", "発行者", "版元", "出版者・書写者", "发行者", "발행처"},
     "place": {"place", "出版地", "place of publication"},
     "language": {"language", "言語", "语言", "언어"},
     "subject": {"subject", "subjects", "主題", "件名", "キーワード", "keywords", "keyword", "주제", "分類"},
-    "identifier": {"identifier", "識別子", "doi", "isbn", "issn", "ncid", "id", "call number", "請求記号",
-                   "資料番号", "書誌id"},
+    "identifier": {
+        "identifier",
+        "識別子",
+        "doi",
+        "isbn",
+        "issn",
+        "ncid",
+        "id",
+        "call number",
+        "請求記号",
+        "資料番号",
+        "書誌id",
+    },
     "type": {"type", "資料種別", "material type", "資料形態", "genre"},
     "extent": {"extent", "数量", "形態", "physical description", "size", "大きさ", "員数"},
     "description": {"description", "note", "notes", "注記", "解題", "summary", "abstract", "内容"},
@@ -280,7 +327,7 @@ _LABEL_KIND = {label: kind for kind, labels in _LABELS.items() for label in labe
 _IDENTIFIER_HINTS = {"doi": "doi", "isbn": "isbn", "issn": "issn", "ncid": "ncid"}
 
 
-def map(raw: RawRecord, ctx: MapContext) -> tuple[Record, list[Diagnostic]]:  # noqa: A001 - the Format seam's name
+def map(raw: RawRecord, ctx: MapContext) -> tuple[Record, list[Diagnostic]]:
     """Map one IIIF manifest `RawRecord` (payload: the manifest dict) to a `Record`."""
     if raw.error:
         raise RecordRejected(raw.error)
@@ -321,7 +368,9 @@ def metadata_pairs(manifest: dict[str, Any], diagnostics: list[Diagnostic]) -> l
     pairs: list[tuple[str, str, str]] = []
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
-            diagnostics.append(Diagnostic("entry is not a label/value object; ignored", f"metadata[{number}]"))
+            diagnostics.append(
+                Diagnostic("entry is not a label/value object; ignored", f"metadata[{number}]")
+            )
             continue
         labels = _texts(entry.get("label"))
         label = labels[0] if labels else ""
@@ -338,17 +387,22 @@ def _form(text: str, lang: str | None, default_lang: str | None) -> Form:
 
 
 def titles_from_label(label: Any, main_lang: str | None) -> list[Title]:
-    """The first label value is the main title; values in other languages are parallel titles, further
-    values in the same language variant titles."""
+    """The first label value is the main title; the same language in another script (``ja`` then
+    ``ja-Latn``) is another form of it; other languages are parallel titles, further values variants."""
     titles: list[Title] = []
-    first_lang: str | None = None
     for lang, text in language_values(label):
+        form = _form(text, lang, main_lang)
         if not titles:
-            first_lang = lang
-            titles.append(Title([_form(text, lang, main_lang)], "main"))
-        elif all(_loose(text) != _loose(t.text) for t in titles):
-            role = "parallel" if lang and first_lang and lang != first_lang else "variant"
-            titles.append(Title([_form(text, lang, main_lang)], role))
+            titles.append(Title([form], "main"))
+            continue
+        if any(_loose(text) == _loose(f.text) for t in titles for f in t.forms):
+            continue
+        first = titles[0].forms[0]
+        if lang and form.lang == first.lang and form.script != first.script and len(titles[0].forms) == 1:
+            titles[0].forms.append(form)
+        else:
+            role = "parallel" if lang and form.lang and form.lang != first.lang else "variant"
+            titles.append(Title([form], role))
     return titles
 
 
@@ -447,8 +501,13 @@ def rights_from_manifest(manifest: dict[str, Any]) -> tuple[str | None, str | No
 
 def links_from_manifest(manifest: dict[str, Any], manifest_url: str) -> list[Link]:
     links = [Link(manifest_url, "iiif_manifest")]
-    for key, kind in (("thumbnail", "thumbnail"), ("homepage", "landing"), ("related", "landing"),
-                      ("seeAlso", "other"), ("rendering", "fulltext")):
+    for key, kind in (
+        ("thumbnail", "thumbnail"),
+        ("homepage", "landing"),
+        ("related", "landing"),
+        ("seeAlso", "other"),
+        ("rendering", "fulltext"),
+    ):
         for url, label in _urls(manifest.get(key)):
             if all(link.url != url for link in links):
                 links.append(Link(url, kind, label))

@@ -52,6 +52,7 @@ _TRAILING_ISBD = re.compile(r"(?:\s*[/:;=,]|\s+\.)+\s*$")
 # or any non-Latin letter (no abbreviations in Han, kana, hangul...).
 _TRAILING_PERIOD = re.compile(r"(\w{3}|[)\]\d]|[^\x00-\u024f\u1e00-\u1eff\s])\.\s*$")
 _SPACES = re.compile(r"\s+")
+_ISBD_ENDINGS = frozenset("/:;=,.")
 
 # $6 script identification codes (MARC 21 880 linkage) → ISO 15924, used when the text itself says nothing.
 _SCRIPT_CODES = {
@@ -79,8 +80,9 @@ def strip_isbd(text: str | None) -> str:
         return ""
     # NFC: UTF-8 records often carry decomposed diacritics where MARC-8 ones come out composed.
     text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
-    text = _TRAILING_ISBD.sub("", text)
-    text = _TRAILING_PERIOD.sub(r"\1", text)
+    if text and text[-1] in _ISBD_ENDINGS:  # the regexes only when there is something to strip: hot path
+        text = _TRAILING_ISBD.sub("", text)
+        text = _TRAILING_PERIOD.sub(r"\1", text)
     return text.strip()
 
 
@@ -158,6 +160,20 @@ class MarcContext:
     map_context: MapContext
     fixed: str = ""  # 008, padded to 40 so positions can be read safely
     lang: str | None = None  # 008/35-37 when it is a real code
+    by_tag: dict[str, list[pymarc.Field]] = field(default_factory=dict)  # built once: rules ask by tag
+    order: dict[int, int] = field(default_factory=dict)  # id(field) → its position in the record
+
+    def __post_init__(self) -> None:
+        for position, fld in enumerate(self.marc.fields):
+            self.by_tag.setdefault(fld.tag, []).append(fld)
+            self.order[id(fld)] = position
+
+    def fields(self, *tags: str) -> list[pymarc.Field]:
+        """The fields of these tags in record order (like pymarc's get_fields, without rescanning)."""
+        found = [fld for tag in tags for fld in self.by_tag.get(tag, ())]
+        if len(tags) > 1 and found:
+            found.sort(key=lambda fld: self.order[id(fld)])
+        return found
 
     def warn(self, message: str, where: str) -> None:
         self.diagnostics.append(Diagnostic(message, where))
@@ -167,7 +183,7 @@ class MarcContext:
         tied to it by $8 right after it, then the 880s linked to them; unpaired 880s come last, one each."""
         current: list[pymarc.Field] | None = None
         current_tag, seen_8 = "", set()
-        for fld in self.marc.get_fields(*tags):
+        for fld in self.fields(*tags):
             link8 = fld.get("8")
             if current is not None and link8 and fld.tag == current_tag and seen_8 and link8 not in seen_8:
                 current.append(fld)
@@ -178,9 +194,10 @@ class MarcContext:
             current, current_tag, seen_8 = [fld], fld.tag, {link8} if link8 else set()
         if current is not None:
             yield current_tag, self._with_partners(current)
-        for tag in tags:
-            for vernacular in self.linkage.standalone.get(tag, ()):
-                yield tag, [vernacular]
+        if self.linkage.standalone:
+            for tag in tags:
+                for vernacular in self.linkage.standalone.get(tag, ()):
+                    yield tag, [vernacular]
 
     def _with_partners(self, fields: list[pymarc.Field]) -> list[pymarc.Field]:
         partners = [p for f in fields for p in self.linkage.partners.get(id(f), ())]
@@ -219,7 +236,7 @@ def local_id_from_001(m: MarcContext) -> None:
     control = m.marc.get("001")
     value = control.data.strip() if control is not None and control.data else ""
     if not value:
-        for fld in m.marc.get_fields("035"):
+        for fld in m.fields("035"):
             if fld.get("a"):
                 value = fld.get("a").strip()
                 m.warn(f"no 001; local id taken from 035 $a {value!r}", "001")
@@ -281,7 +298,7 @@ def identifiers_from_020_022_010_035_016(m: MarcContext) -> None:
     """020 $a ISBN, 022 $a ISSN, 010 $a LCCN, 035 $a OCLC/NCID/other system numbers, 015/016 national
     bibliography numbers, 024 $a DOI (ind1 7, $2 doi)."""
     ids: list[Identifier] = []
-    for fld in m.marc.get_fields("020"):
+    for fld in m.fields("020"):
         for raw in fld.get_subfields("a"):
             isbn, qualifier = normalize_isbn(raw)
             qualifier = qualifier or (fld.get("q") or "").strip("() ") or None
@@ -291,7 +308,7 @@ def identifiers_from_020_022_010_035_016(m: MarcContext) -> None:
                 ids.append(Identifier("isbn", isbn, qualifier))
             else:
                 m.warn(f"{raw!r} is not a valid ISBN; dropped", where(fld, "a"))
-    for fld in m.marc.get_fields("022"):
+    for fld in m.fields("022"):
         for raw in fld.get_subfields("a"):
             match = _ISSN.search(raw)
             if match:
@@ -301,19 +318,19 @@ def identifiers_from_020_022_010_035_016(m: MarcContext) -> None:
                 ids.append(Identifier("issn", issn))
             else:
                 m.warn(f"{raw!r} is not an ISSN; dropped", where(fld, "a"))
-    for fld in m.marc.get_fields("010"):
+    for fld in m.fields("010"):
         for raw in fld.get_subfields("a"):
             if lccn := normalize_lccn(raw):
                 ids.append(Identifier("lccn", lccn))
-    for fld in m.marc.get_fields("035"):
+    for fld in m.fields("035"):
         for raw in fld.get_subfields("a"):
             ids.extend(_system_number(m, fld, raw.strip()))
-    for fld in m.marc.get_fields("015", "016"):
+    for fld in m.fields("015", "016"):
         agency = fld.get("2") or ("CaOONL" if fld.tag == "016" and fld.indicator1 == " " else None)
         for raw in fld.get_subfields("a"):
             if raw.strip():
                 ids.append(Identifier("nbn", raw.strip(), agency))
-    for fld in m.marc.get_fields("024"):
+    for fld in m.fields("024"):
         if fld.indicator1 == "7" and (fld.get("2") or "").lower() == "doi" and fld.get("a"):
             ids.append(Identifier("doi", fld.get("a").strip()))
     seen: set[tuple[str, str]] = set()
@@ -539,7 +556,7 @@ _LANGUAGE_CODE = re.compile(r"^[a-z]{3}$")
 def languages_from_008_041(m: MarcContext) -> None:
     """008/35-37, then 041 $a (language of the text; MARC codes only, not ind2 7 other schemes)."""
     codes: list[str] = [m.lang] if m.lang else []
-    for fld in m.marc.get_fields("041"):
+    for fld in m.fields("041"):
         if fld.indicator2 == "7":
             continue
         for raw in fld.get_subfields("a"):
@@ -653,16 +670,22 @@ def content_type_from_leader(m: MarcContext) -> None:
 
 def extent_from_300(m: MarcContext) -> None:
     """300 $a $b $c $e → extent ('2 v. : ill. ; 22 cm'), repeated 300s joined by '; '."""
-    parts = [strip_isbd(subfield_text(fld, "abce")) for fld in m.marc.get_fields("300")]
+    parts = [strip_isbd(subfield_text(fld, "abce")) for fld in m.fields("300")]
     m.out.extent = "; ".join(filter(None, parts)) or None
 
 
-_NOTE_TAGS = tuple(f"5{n:02d}" for n in range(100) if n not in (6, 40))
+_NOT_NOTES = frozenset(("506", "540"))  # rights, see rights_from_506_540
 
 
 def notes_from_5xx(m: MarcContext) -> None:
     """5xx notes (all but 506 / 540, which are rights), vernacular 880 notes too, as catalogued."""
-    for _tag, fields in m.groups(*_NOTE_TAGS):
+    tags = [tag for tag in m.by_tag if tag.startswith("5") and tag not in _NOT_NOTES]
+    tags += [
+        tag
+        for tag in m.linkage.standalone
+        if tag.startswith("5") and tag not in _NOT_NOTES and tag not in tags
+    ]
+    for _tag, fields in m.groups(*tags):
         for fld in fields:
             text = unicodedata.normalize(
                 "NFC",
@@ -674,7 +697,7 @@ def notes_from_5xx(m: MarcContext) -> None:
 
 def links_from_856(m: MarcContext) -> None:
     """856 $u → links (ind2 0/1 resource or version = full text, 2 = related); label from $y, $3 or $z."""
-    for fld in m.marc.get_fields("856"):
+    for fld in m.fields("856"):
         label = (fld.get("y") or fld.get("3") or fld.get("z") or "").strip() or None
         for url in fld.get_subfields("u"):
             url = url.strip()
@@ -689,9 +712,9 @@ def links_from_856(m: MarcContext) -> None:
 
 def rights_from_506_540(m: MarcContext) -> None:
     """506 (access) and 540 (use and reproduction) $a $f → rights; 540 $u (a URI) → license."""
-    statements = [strip_isbd(subfield_text(fld, "abcf")) for fld in m.marc.get_fields("506", "540")]
+    statements = [strip_isbd(subfield_text(fld, "abcf")) for fld in m.fields("506", "540")]
     m.out.rights = "; ".join(filter(None, statements)) or None
-    for fld in m.marc.get_fields("540"):
+    for fld in m.fields("540"):
         uri = (fld.get("u") or "").strip()
         if uri.startswith(("http://", "https://")):
             m.out.license = uri

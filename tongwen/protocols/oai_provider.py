@@ -45,7 +45,7 @@ from urllib.parse import quote, unquote
 from lxml import etree
 
 from tongwen.export.dc import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA, dc_element
-from tongwen.export.marcxml import MARC_NS, MARC_SCHEMA, marcxml_bytes
+from tongwen.export.marcxml import MARC_NS, MARC_SCHEMA, marcxml_element
 from tongwen.model import Record
 from tongwen.store.api import Change
 
@@ -83,15 +83,11 @@ class MetadataFormat:
     element: Callable[[Record], etree._Element]
 
 
-def _marcxml_element(record: Record) -> etree._Element:
-    return etree.fromstring(marcxml_bytes(record))
-
-
 METADATA_FORMATS: dict[str, MetadataFormat] = {
     f.prefix: f
     for f in (
         MetadataFormat("oai_dc", OAI_DC_SCHEMA, OAI_DC_NS, dc_element),
-        MetadataFormat("marcxml", MARC_SCHEMA, MARC_NS, _marcxml_element),
+        MetadataFormat("marcxml", MARC_SCHEMA, MARC_NS, marcxml_element),
     )
 }
 

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from tongwen.export.dc import dc_element
-from tongwen.export.marcxml import marcxml_bytes
+from tongwen.export.marcxml import marcxml_element
 from tongwen.index.search_index import SearchRequest, SearchResult
 from tongwen.model import Record
 from tongwen.protocols.cql import INDEXES, CqlError, SearchClause, parse_cql, to_query_string
@@ -46,7 +46,7 @@ ENGINE_PAGE = 100  # the search index's largest page
 SCHEMAS = {
     # identifier: (short names, element builder)
     "info:srw/schema/1/dc-v1.1": (("dc", "oai_dc", "dc-v1.1"), lambda r: dc_element(r, with_schema_location=False)),
-    "info:srw/schema/1/marcxml-v1.1": (("marcxml", "marc21", "marcxml-v1.1"), lambda r: etree.fromstring(marcxml_bytes(r))),
+    "info:srw/schema/1/marcxml-v1.1": (("marcxml", "marc21", "marcxml-v1.1"), marcxml_element),
 }
 SCHEMA_TITLES = {"info:srw/schema/1/dc-v1.1": "Dublin Core", "info:srw/schema/1/marcxml-v1.1": "MARC 21 in MARCXML"}
 _PARAMETERS_12 = {

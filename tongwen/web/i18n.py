@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
 from babel.messages.pofile import read_po
 
 LOCALES_DIR = Path(__file__).parent / "locales"
@@ -59,28 +58,42 @@ def negotiate(query_lang: str | None, cookie_lang: str | None, accept_language: 
         if explicit in BY_CODE:
             return BY_CODE[explicit]
     if accept_language:
-        preferred = []
-        for part in accept_language.split(","):
-            tag, _, q = part.strip().partition(";q=")
-            try:
-                weight = float(q) if q else 1.0
-            except ValueError:
-                weight = 0.0
-            if tag:
-                preferred.append((weight, tag.strip()))
-        preferred.sort(key=lambda item: -item[0])
-        available = [lang.babel for lang in LANGUAGES]
-        chosen = Locale.negotiate([tag.replace("-", "_") for _, tag in preferred], available, sep="_",
-                                  aliases={"zh": "zh_Hans", "zh_CN": "zh_Hans", "zh_SG": "zh_Hans",
-                                           "zh_TW": "zh_Hant", "zh_HK": "zh_Hant", "zh_MO": "zh_Hant"})
-        if chosen:
-            for lang in LANGUAGES:
-                if lang.babel == str(chosen):
-                    return lang
+        for tag in _preferred_tags(accept_language):
+            language = _match(tag)
+            if language is not None:
+                return language
     return DEFAULT
 
 
 _current_language: ContextVar[UILanguage] = ContextVar("ui_language", default=DEFAULT)
+
+
+_HANT_REGIONS = ("tw", "hk", "mo")
+
+
+def _preferred_tags(header: str) -> list[str]:
+    """Accept-Language tags, most preferred first (q=0 means "not this one")."""
+    weighted = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        if tag and weight > 0:
+            weighted.append((-weight, position, tag.strip().lower()))
+    return [tag for _, _, tag in sorted(weighted)]
+
+
+def _match(tag: str) -> UILanguage | None:
+    """Map a BCP 47 tag onto our five languages. Chinese needs care: the script subtag decides when present
+    (zh-Hant-HK), else the region (TW, HK, MO read traditional characters), else simplified."""
+    parts = tag.replace("_", "-").split("-")
+    if parts[0] == "zh":
+        if "hant" in parts[1:] or any(region in parts[1:] for region in _HANT_REGIONS):
+            return BY_CODE["zh-Hant"]
+        return BY_CODE["zh-Hans"]
+    return BY_CODE.get(parts[0])
 
 
 def activate(language: UILanguage) -> None:

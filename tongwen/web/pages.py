@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tongwen.cjk.scripts import detect_script, lang_tag
+from tongwen.web import registry_pages
 from tongwen.web.catalog import Catalog
 from tongwen.web.i18n import gettext as _
 from tongwen.web.labels import content_type_label, country_label, language_label, script_label
@@ -219,8 +220,11 @@ def institution_page(request: Request, code: str):
         raise HTTPException(404, _("There is no institution with the code %(code)s.") % {"code": code})
     result = catalog.search(SearchParams("", (("institution", code),), "relevance", 1, 1).request(("language",)))
     languages = [{"label": language_label(value), "count": n} for value, n in result.facets.get("language", [])]
-    return render(request, "institution.html", {"inst": institution_summary(catalog, code, count),
-                                                "languages": languages})
+    return render(request, "registry/institution_cooperation.html", {
+        "inst": institution_summary(catalog, code, count),
+        "languages": languages,
+        **registry_pages.institution_cooperation(request, code),
+    })
 
 
 @router.get("/docs", response_class=HTMLResponse, name="api_docs")

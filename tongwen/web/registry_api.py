@@ -40,12 +40,15 @@ _local = threading.local()
 
 def registry_of(request: Request) -> Registry:
     """This thread's `Registry` on the portal's database (FastAPI runs plain handlers in a thread pool, and a
-    SQLite connection must stay in the thread that opened it). Opened once per thread and database."""
+    SQLite connection must stay in the thread that opened it). Opened once per thread and database.
+
+    Passwords use argon2-cffi's recommended parameters unless ``app.state.password_hasher`` holds another
+    `argon2.PasswordHasher` (the tests set cheap ones: a login then takes milliseconds, not half a second)."""
     path = str(request.app.state.catalog.settings.database_path)
     opened: dict[str, Registry] = getattr(_local, "registries", None) or {}
     _local.registries = opened
     if path not in opened:
-        opened[path] = Registry.open(path)
+        opened[path] = Registry.open(path, password_hasher=getattr(request.app.state, "password_hasher", None))
     return opened[path]
 
 

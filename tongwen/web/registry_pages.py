@@ -777,3 +777,31 @@ def _show(value: Any) -> str:
     if isinstance(value, (list, dict)):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
+
+
+@router.get("/staff/tokens", response_class=HTMLResponse, name="staff_tokens")
+def staff_tokens(request: Request):
+    """API tokens for scripts: a signed-in staff member creates one for themselves (shown once) or revokes one."""
+    choose_language(request)
+    if signed_in_user(request).is_anonymous:
+        target = request.url_for("staff_login").path + "?" + urlencode({"next": str(request.url.path)})
+        return RedirectResponse(target, status_code=303)
+    return page(request, "tokens.html", {"token": None, "message": None})
+
+
+@router.post("/staff/tokens", response_class=HTMLResponse, name="staff_tokens_submit")
+def staff_tokens_submit(request: Request, csrf_token: str = Form(""), action: str = Form("create"),
+                        label: str = Form(""), token: str = Form("")):
+    choose_language(request)
+    user = form_user(request, csrf_token)
+    accounts = registry_of(request).accounts
+    if action == "revoke":
+        try:
+            revoked = accounts.revoke_token(user, token.strip())
+        except PermissionDenied as error:
+            raise HTTPException(403, str(error)) from error
+        message = _("The token was revoked.") if revoked else _("There is no such token.")
+        return page(request, "tokens.html", {"token": None, "message": message},
+                    status_code=200 if revoked else 404)
+    created = accounts.create_token(user, user.username, label.strip() or _("script"))
+    return page(request, "tokens.html", {"token": created, "message": None})

@@ -45,6 +45,12 @@ def forms_table(forms: list[Form], record_lang: str | None) -> dict[str, list[di
     return {"vernacular": vernacular, "roman": roman, "other": other}
 
 
+def publication_line(place: str | None, publisher: str | None, date: str | None) -> str:
+    """ISBD-like: "Place : Publisher, date", leaving out what is missing."""
+    line = " : ".join(part for part in (place, publisher) if part)
+    return f"{line}, {date}" if line and date else (line or date or "")
+
+
 def primary_language(record: Record) -> str | None:
     return record.languages[0] if record.languages else None
 
@@ -74,7 +80,7 @@ def record_view(record: Record, *, institution_name: str | None = None,
 
     for publication in record.publications:
         add(_("Publication"), [
-            {"text": " : ".join(p for p in (f.place, f.publisher) if p) + (f", {f.date}" if f.date else ""),
+            {"text": publication_line(f.place, f.publisher, f.date),
              "lang": lang_tag(f.script, lang, f.publisher or f.place or "") if f.script else None}
             for f in publication.forms
         ])

@@ -105,9 +105,9 @@ def work_score(a: Features, b: Features) -> float:
     creators_agree = creator_agreement(a, b)
     if creators_agree is not None:
         score += CREATOR_AGREE if creators_agree else CREATOR_DISAGREE
-    if kinds == {"r"} and a.languages and b.languages and not set(a.languages) & set(b.languages):
-        if not creators_agree and not latin_evidence:
-            return float("-inf")
+    cross_language = bool(a.languages and b.languages and not set(a.languages) & set(b.languages))
+    if kinds == {"r"} and cross_language and not creators_agree and not latin_evidence:
+        return float("-inf")
     return score
 
 

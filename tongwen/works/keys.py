@@ -30,9 +30,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tongwen.cjk.korean import hanja_to_hangul, is_hangul_syllable
+from tongwen.cjk.korean import hanja_to_hangul
 from tongwen.cjk.romanize import roman_key, romanizations
-from tongwen.cjk.scripts import char_script
 from tongwen.cjk.text import clean, fold
 from tongwen.cjk.variants import fold_variants
 from tongwen.ingest.common_rules import normalize_isbn
@@ -52,7 +51,6 @@ FORMAT_FAMILIES = {
     "dataset": "dataset", "software": "software",
 }
 
-_CJK = {"Hani", "Hira", "Kana"}
 _NOT_WORD = re.compile(r"[\W_]+")
 # ISBD: " : " subtitle, " = " parallel title, " / " statement of responsibility. Not " ; ": it joins the titles
 # of a compilation ("Pride and prejudice ; Sense and sensibility"), which must not key as its first work.
@@ -64,12 +62,21 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|an?)\s+", re.IGNORECASE)
 _NAME_DATES = re.compile(r",?\s*(?:\d{3,4}\??-?(?:\d{3,4})?\??|b\.\s*\d+|d\.\s*\d+|fl\.\s*\d+.*)\.?$")
 
 
+# Character classes as regexes: one C-level scan instead of a Python loop per character (the hot path of a
+# rebuild). The ranges are those `char_script` reports as Hani/Hira/Kana, and the hangul syllable block.
+_CJK_CHARS = re.compile(
+    "[\u3005-\u3007\u3040-\u30fa\u30fc-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U000323af]"
+)
+_HANGUL_CHARS = re.compile("[\uac00-\ud7a3]")
+
+
 def _is_cjk(text: str) -> bool:
-    return any(char_script(ch) in _CJK for ch in text)
+    return _CJK_CHARS.search(text) is not None
 
 
 def _has_hangul(text: str) -> bool:
-    return any(is_hangul_syllable(ch) for ch in text)
+    return _HANGUL_CHARS.search(text) is not None
 
 
 @lru_cache(maxsize=65536)

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 from tongwen.store import Store, StoreError
 from tongwen.works.cluster import GuardedUnionFind, link_editions, link_works
@@ -124,7 +125,7 @@ class Works:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> Works:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
