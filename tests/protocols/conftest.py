@@ -11,9 +11,9 @@ import pytest
 from tongwen.cjk.scripts import detect_script
 from tongwen.config import Settings
 from tongwen.demo import read_manifest
+from tongwen.index import SearchIndex
 from tongwen.ingest.csv_table import load_column_mapping
 from tongwen.ingest.pipeline import import_files
-from tongwen.index import SearchIndex
 from tongwen.model import Form, Link, Provenance, Record, Title
 from tongwen.store import Store
 from tongwen.web.app import create_app

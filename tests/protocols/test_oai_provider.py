@@ -13,7 +13,13 @@ import uvicorn
 from lxml import etree
 from sickle import Sickle
 
-from tongwen.protocols.oai_provider import OaiConfig, OaiProvider, oai_identifier, record_id_of, set_spec_value
+from tongwen.protocols.oai_provider import (
+    OaiConfig,
+    OaiProvider,
+    oai_identifier,
+    record_id_of,
+    set_spec_value,
+)
 from tongwen.store import Store
 from tongwen.web.app import create_app
 

@@ -19,7 +19,7 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def run(command, args: list[str], settings: Settings, stdin: str | None = None):
-    return CliRunner().invoke(command, args, obj={"settings": settings}, input=stdin, catch_exceptions=False)
+    return CliRunner().invoke(command, args, obj=settings, input=stdin, catch_exceptions=False)
 
 
 def test_users_add_with_password_from_stdin(settings: Settings) -> None:

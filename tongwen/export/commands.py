@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from contextlib import nullcontext
 
 import click
 
@@ -81,7 +82,6 @@ def export_command(ctx: click.Context, query: str, format_name: str, output: str
             records: Iterator[Record] = searched_records(settings, store, query, limit)
         else:
             records = _limited(store.iter_records(source), limit)
-        stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
         count = 0
 
         def counted() -> Iterator[Record]:
@@ -90,12 +90,10 @@ def export_command(ctx: click.Context, query: str, format_name: str, output: str
                 count += 1
                 yield record
 
-        try:
+        target = open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)  # noqa: SIM115
+        with target as stream:
             for chunk in export_chunks(format_name, counted(), base_url=base_url):
                 stream.write(chunk)
-        finally:
-            if output:
-                stream.close()
     finally:
         store.close()
     if output:

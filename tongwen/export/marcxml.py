@@ -22,9 +22,8 @@ import pymarc
 from lxml import etree
 from pymarc import Field, Indicators, Subfield
 
-from tongwen.export.dc import xml_text
-
 from tongwen.export.common import roman_first
+from tongwen.export.dc import xml_text
 from tongwen.model import Form, Record
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"

@@ -1,5 +1,5 @@
 """Click commands for the registry, attached by the main CLI: ``users`` (``users add``) and ``registry``
-(``load-seed``, ``export``, ``import``, ``stats``). Both read `Settings` from ``ctx.obj["settings"]``.
+(``load-seed``, ``export``, ``import``, ``stats``). Both read `Settings` from ``ctx.obj``.
 
 Commands act as the local operator (`system_user`, named after the OS account, with the admin role):
 whoever can run them can open the database file anyway. The audit log records that name.
@@ -32,9 +32,9 @@ from tongwen.registry.seeding import load_seed
 
 
 def _settings(ctx: click.Context) -> Settings:
-    obj = ctx.find_root().obj or {}
-    settings = obj.get("settings") if isinstance(obj, dict) else None
-    return settings or Settings.load()
+    """The Settings the main `tongwen` group put in ``ctx.obj`` (from --data / $TONGWEN_DATA)."""
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Settings) else Settings.load()
 
 
 def _open(ctx: click.Context) -> Registry:
