@@ -123,13 +123,14 @@ def aozora(data: Path) -> Iterator[Sample]:
             yield Sample(_record("aozora", work_id, row["作品名"], "jpn", [author], institution="NDL"))
 
 
-def douban(data: Path, files: tuple[str, ...] = ("Books_2.csv", "Books_3.csv")) -> Iterator[Sample]:
-    """Douban book titles (editions of the same work repeat; HTML entities unescaped)."""
+def douban(data: Path, files: tuple[str, ...] = ("Books_2.csv", "Books_3.csv"), every: int = 1) -> Iterator[Sample]:
+    """Douban book titles (editions of the same work repeat; HTML entities unescaped); ``every``: keep one
+    row in that many."""
     seen = set()
     for name in files:
         with (data / "douban-books-2020-titles" / name).open(encoding="utf-8-sig", newline="") as handle:
-            for row in csv.DictReader(handle):
-                if row["ID"] in seen or not row["Title"].strip():
+            for position, row in enumerate(csv.DictReader(handle)):
+                if position % every or row["ID"] in seen or not row["Title"].strip():
                     continue
                 seen.add(row["ID"])
                 title = html.unescape(row["Title"]).strip()
@@ -166,12 +167,12 @@ def ndl(data: Path) -> Iterator[Sample]:
                          romanized=[romaji], readings=[reading])
 
 
-def all_samples(data: Path) -> dict[str, list[Sample]]:
+def all_samples(data: Path, douban_every: int = 1) -> dict[str, list[Sample]]:
     return {
         "ndl": list(ndl(data)),
         "princeton": list(princeton(data)),
         "kanripo": list(kanripo(data)),
         "mediclassics": list(mediclassics(data)),
         "aozora": list(aozora(data)),
-        "douban": list(douban(data)),
+        "douban": list(douban(data, every=douban_every)),
     }

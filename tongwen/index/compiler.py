@@ -228,8 +228,9 @@ class QueryCompiler:
         if key:
             cjk = is_cjk_script(detect_script(text))
             boosts.append(Boost(Term("title_key", key), EXACT_VERNACULAR_BOOST if cjk else EXACT_ROMAN_BOOST))
-        for roman_key in self.analysis.roman_keys(text, None, ()):
-            boosts.append(Boost(Term("title_key", roman_title_key(roman_key) or ""), EXACT_ROMAN_BOOST))
+        if detect_script(text) != "Hani":  # bare ideographs are not romanized at query time (see _hangul_reading)
+            for roman_key in self.analysis.roman_keys(text, None, ()):
+                boosts.append(Boost(Term("title_key", roman_title_key(roman_key) or ""), EXACT_ROMAN_BOOST))
         if len(words) > 1 and len(tokens) > 1:
             boosts.append(Boost(Phrase("title", tuple(tokens)), PHRASE_BOOST))
         return boosts

@@ -52,7 +52,7 @@ def normalise_identifier(value: str) -> str:
     """ISBNs and other numbers as matched: no hyphens or spaces, lower case; ISBN-10 becomes ISBN-13.
 
     >>> normalise_identifier("4-00-000001-X")
-    '9784000000012'
+    '9784000000017'
     """
     compact = re.sub(r"[\s\-]", "", value).lower()
     if re.fullmatch(r"\d{9}[\dx]", compact):

@@ -172,7 +172,13 @@ class TantivyEngine:
         for spec in facets:
             if spec.interval:
                 aggregations[spec.name] = {
-                    "histogram": {"field": spec.field, "interval": spec.interval, "min_doc_count": 1}
+                    "histogram": {
+                        "field": spec.field,
+                        "interval": spec.interval,
+                        "min_doc_count": 1,
+                        # Undated records (NO_YEAR) are outside: no run of empty buckets down to them.
+                        "hard_bounds": {"min": -3000, "max": 3000},
+                    }
                 }
             else:
                 aggregations[spec.name] = {"terms": {"field": spec.field, "size": spec.size}}

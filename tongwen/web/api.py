@@ -36,6 +36,9 @@ def api_search(
         raise HTTPException(400, result.query_error)
     body = result.to_dict()
     body.pop("query_error", None)
+    clusters = catalog_of(request).clusters_for([hit["id"] for hit in body["hits"]])
+    for hit in body["hits"]:
+        hit["work"] = work_summary(clusters.get(hit["id"]))
     body["query"] = params.query
     body["filters"] = [f"{name}:{value}" for name, value in params.filters]
     body["sort"] = params.sort
@@ -48,7 +51,34 @@ def api_record(request: Request, record_id: str, original: bool = Query(
     record = catalog_of(request).record(record_id)
     if record is None:
         raise HTTPException(404, f"There is no record with the id {record_id!r}.")
-    return record.to_dict(with_original=original)
+    body = record.to_dict(with_original=original)
+    body["work"] = work_summary(catalog_of(request).cluster_of(record_id))
+    return body
+
+
+@router.get("/works/{work_id:path}", summary="A work: every library's record of it, in every script")
+def api_work(request: Request, work_id: str) -> dict[str, Any]:
+    catalog = catalog_of(request)
+    members = catalog.works.work_members(work_id)
+    if not members:
+        raise HTTPException(404, f"There is no work with the id {work_id!r}.")
+    clusters = catalog.clusters_for(members)
+    return {
+        "id": work_id,
+        "records": [
+            {"id": record.id, "institution": record.institution, "edition": clusters[record.id].edition_id,
+             "titles": [t.text for t in record.titles], "year": record.year_from}
+            for record in catalog.records(members)
+        ],
+    }
+
+
+def work_summary(cluster) -> dict[str, Any] | None:
+    """How a record's work appears in API answers: the work, its edition, and who holds copies."""
+    if cluster is None:
+        return None
+    return {"id": cluster.work_id, "edition": cluster.edition_id, "copies": len(cluster.members),
+            "institutions": cluster.institutions, "held_by": cluster.held_by, "members": cluster.members}
 
 
 @router.get("/institutions", summary="Holding institutions with their record counts")

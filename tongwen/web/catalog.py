@@ -53,6 +53,23 @@ class Catalog:
                     "years": {"from": None, "to": None, "records_with_year": 0}, "last_seq": 0}
         return self.store.stats()
 
+    # -- works and editions ---------------------------------------------------------------------------------
+    @property
+    def works(self):
+        works = getattr(self._local, "works", None)
+        if works is None:
+            from tongwen.works import Works
+
+            works = Works.open(self.settings.database_path)
+            self._local.works = works
+        return works
+
+    def clusters_for(self, record_ids: list[str]) -> dict[str, Any]:
+        return self.works.clusters_for(record_ids) if record_ids and self.has_data() else {}
+
+    def cluster_of(self, record_id: str):
+        return self.works.cluster_of(record_id) if self.has_data() else None
+
     # -- search index --------------------------------------------------------------------------------------
     @property
     def index(self):

@@ -16,7 +16,7 @@ from tongwen.web.labels import content_type_label, country_label, language_label
 from tongwen.web.rendering import choose_language, render
 from tongwen.web.searching import BadSearch, SearchParams, parse_params
 from tongwen.web.suggest import other_script_suggestions
-from tongwen.web.views import record_view
+from tongwen.web.views import display_title, record_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -111,6 +111,36 @@ def hit_view(hit) -> dict[str, Any]:
     }
 
 
+MAX_HOLDINGS_SHOWN = 12
+
+
+def holding_view(record) -> dict[str, Any]:
+    title, _others = display_title(record)
+    return {"id": record.id, "title": title["text"], "lang": title["lang"], "institution": record.institution,
+            "year": record.date_display or record.year_from}
+
+
+def works_on_page(hits, catalog: Catalog) -> list[dict[str, Any]]:
+    """One entry per work: hits of the same work on this page fold into the first (best-ranked) one, which
+    lists every library's copy ("held by NLC, NDL, NLK (4 copies)")."""
+    clusters = catalog.clusters_for([hit.id for hit in hits])
+    entries: list[dict[str, Any]] = []
+    seen_works: set[str] = set()
+    for hit in hits:
+        view = hit_view(hit)
+        cluster = clusters.get(hit.id)
+        if cluster is not None and len(cluster.members) > 1:
+            if cluster.work_id in seen_works:
+                continue
+            seen_works.add(cluster.work_id)
+            members = catalog.records(cluster.members[:MAX_HOLDINGS_SHOWN])
+            view["holdings"] = [holding_view(record) for record in members]
+            view["holding_institutions"] = ", ".join(sorted(cluster.institutions))
+            view["copies"] = len(cluster.members)
+        entries.append(view)
+    return entries
+
+
 def _plain(snippet_html: str) -> str:
     return html.unescape(snippet_html.replace("<mark>", "").replace("</mark>", ""))
 
@@ -174,7 +204,7 @@ def results_context(params: SearchParams, result, catalog: Catalog, base: str) -
     return {
         "query": params.query,
         "error": result.query_error,
-        "hits": [hit_view(hit) for hit in result.hits],
+        "hits": works_on_page(result.hits, catalog),
         "total": result.total,
         "facets": facets,
         "filters": active,
@@ -185,6 +215,22 @@ def results_context(params: SearchParams, result, catalog: Catalog, base: str) -
         "first_position": (params.page - 1) * params.page_size + 1,
         "suggestions": suggestions,
     }
+
+
+def other_copies(record_id: str, catalog: Catalog) -> list[dict[str, Any]]:
+    """The other records of this record's work: same edition first, then other editions and translations."""
+    cluster = catalog.cluster_of(record_id)
+    if cluster is None or len(cluster.members) < 2:
+        return []
+    same_edition = set(cluster.edition_members)
+    others = [rid for rid in cluster.members if rid != record_id]
+    others.sort(key=lambda rid: rid not in same_edition)
+    views = []
+    for record in catalog.records(others[:50]):
+        view = holding_view(record)
+        view["level"] = _("same edition") if record.id in same_edition else _("other edition or translation")
+        views.append(view)
+    return views
 
 
 @router.get("/record/{record_id:path}/original", name="original_record")
@@ -206,7 +252,8 @@ def record_page(request: Request, record_id: str):
     if record is None:
         raise HTTPException(404, _("There is no record with the id %(id)s.") % {"id": record_id})
     info = catalog.directory.get(record.institution or "")
-    view = record_view(record, institution_name=info.name_en if info else None)
+    view = record_view(record, institution_name=info.name_en if info else None,
+                       cluster=other_copies(record.id, catalog))
     return render(request, "record.html", {"view": view})
 
 
