@@ -1,0 +1,158 @@
+"""Portal and API under concurrent load on loopback: requests/s and p50/p95 latency. Prints a table.
+
+    .venv/bin/python bench/serve.py                       # 1,000,000 records (building them takes a while)
+    .venv/bin/python bench/serve.py --records 100000 --seconds 20
+    .venv/bin/python bench/serve.py --data /tmp/tw-bench  # reuse a data dir built by an earlier run
+
+The data dir is filled with synthetic records made from real catalogue patterns (the generator of
+bench/search.py), indexed, then served by `tongwen serve --workers 2` in its own process. A load generator
+(httpx, asyncio) keeps `--concurrency` requests in flight against 127.0.0.1 only, for a bounded time and count.
+Goal on a 2-core machine: /api/search ≥ 300 requests/s with p95 ≤ 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from search import generate, make_queries, percentile  # noqa: E402
+
+from tongwen.config import Settings  # noqa: E402
+from tongwen.index import SearchIndex  # noqa: E402
+from tongwen.store import Store  # noqa: E402
+
+MAX_REQUESTS = 200_000  # a hard bound, whatever --seconds says
+
+
+def build(settings: Settings, count: int) -> list:
+    """Fill the store and the index; return the sample records queries are drawn from."""
+    settings.ensure()
+    bases = []
+    started = time.perf_counter()
+    with Store.open(settings.database_path) as store, store.batch(every=5_000):
+        for number, (record, base) in enumerate(generate(count)):
+            store.upsert(record)
+            if number % 997 == 0:
+                bases.append(base)
+    stored = time.perf_counter()
+    index = SearchIndex.open(settings.index_dir)
+    with Store.open(settings.database_path, read_only=True) as store:
+        index.rebuild(store)
+    index.close()
+    print(f"built {count:,} records: store {stored - started:.0f} s, index {time.perf_counter() - stored:.0f} s",
+          file=sys.stderr)
+    return bases
+
+
+def sample_bases(count: int) -> list:
+    return [base for number, (_, base) in enumerate(generate(min(count, 50_000))) if number % 97 == 0]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(settings: Settings, port: int, workers: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tongwen.cli", "--data", str(settings.data_dir), "serve",
+         "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/stats", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("the server did not start within 60 s")
+
+
+async def load(base_url: str, paths: list[str], seconds: float, concurrency: int) -> tuple[list[float], int, float]:
+    import httpx
+
+    latencies: list[float] = []
+    errors = 0
+    stop_at = time.monotonic() + seconds
+    rng = random.Random(3)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while time.monotonic() < stop_at and len(latencies) + errors < MAX_REQUESTS:
+            path = rng.choice(paths)
+            started = time.perf_counter()
+            response = await client.get(path)
+            elapsed = time.perf_counter() - started
+            if response.status_code == 200:
+                latencies.append(elapsed)
+            else:
+                errors += 1
+
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as client:
+        await client.get(paths[0])  # warm caches
+        began = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+        wall = time.perf_counter() - began
+    return latencies, errors, wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--data", type=Path, help="data dir to build in (or reuse, when it has records)")
+    parser.add_argument("--seconds", type=float, default=30, help="load time per endpoint")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+
+    data_dir = args.data or Path(tempfile.mkdtemp(prefix="tongwen-serve-bench-"))
+    settings = Settings(data_dir=data_dir.resolve())
+    existing = 0
+    if settings.database_path.exists():
+        with Store.open(settings.database_path, read_only=True) as store:
+            existing = store.count()
+    bases = build(settings, args.records) if existing == 0 else sample_bases(existing)
+    queries = make_queries(bases, random.Random(11), args.queries)
+
+    port = free_port()
+    server = start_server(settings, port, args.workers)
+    rows = []
+    try:
+        for label, template in (("/api/search", "/api/search?q={}"), ("/search (HTML page)", "/search?q={}")):
+            paths = [template.format(quote(q)) for q in queries]
+            latencies, errors, wall = asyncio.run(load(f"http://127.0.0.1:{port}", paths, args.seconds,
+                                                       args.concurrency))
+            rows.append((label, len(latencies), errors, len(latencies) / wall,
+                         percentile(latencies, 0.50) * 1000, percentile(latencies, 0.95) * 1000))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    records = existing or args.records
+    print(f"\nTongwen serving {records:,} records; {args.workers} workers, {args.concurrency} concurrent clients, "
+          f"{len(queries)} distinct queries, {args.seconds:.0f} s per endpoint")
+    print(f"{'endpoint':<22} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, count, errors, rate, p50, p95 in rows:
+        print(f"{label:<22} {count:>9,} {errors:>7} {rate:>8.0f} {p50:>8.1f} {p95:>8.1f}")
+
+
+if __name__ == "__main__":
+    main()
