@@ -25,18 +25,38 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "index"))  # the real-data record builders shared with the tests
 
-from realdata_records import all_samples  # noqa: E402
+from realdata_records import all_samples
 
-from tongwen.index import SearchIndex, SearchRequest  # noqa: E402
-from tongwen.index.facets import DEFAULT_FACETS  # noqa: E402
-from tongwen.model import Agent, Form, Record, Subject, Title  # noqa: E402
-from tongwen.store import Store  # noqa: E402
+from tongwen.index import SearchIndex, SearchRequest
+from tongwen.index.facets import DEFAULT_FACETS
+from tongwen.model import Agent, Form, Record, Subject, Title
+from tongwen.store import Store
 
 SHARED_DATA = ROOT.parent / "shared" / "data"
 INSTITUTIONS = {"chi": ["NLC", "NLC", "NLB", "NLT"], "jpn": ["NDL"], "kor": ["NLK"], "eng": ["NLB", "NLV"]}
 COUNTRIES = {"NLC": "CN", "NDL": "JP", "NLK": "KR", "NLB": "SG", "NLV": "VN", "NLT": "TH"}
-SUBJECTS = ["History", "Fiction", "Poetry", "Buddhism", "Medicine", "Philosophy", "Law", "Economics",
-            "易類", "史部", "醫學", "小説", "漢詩", "역사", "의학", "한국문학", "仏教", "日本文学", "哲学", "地理"]
+SUBJECTS = [
+    "History",
+    "Fiction",
+    "Poetry",
+    "Buddhism",
+    "Medicine",
+    "Philosophy",
+    "Law",
+    "Economics",
+    "易類",
+    "史部",
+    "醫學",
+    "小説",
+    "漢詩",
+    "역사",
+    "의학",
+    "한국문학",
+    "仏教",
+    "日本文学",
+    "哲学",
+    "地理",
+]
 
 
 def generate(count: int, seed: int = 7):
@@ -45,7 +65,9 @@ def generate(count: int, seed: int = 7):
     samples = [s for group in all_samples(SHARED_DATA).values() for s in group]
     by_lang: dict[str, list[str]] = {}
     for sample in samples:
-        by_lang.setdefault(sample.record.languages[0] if sample.record.languages else "chi", []).append(sample.title)
+        by_lang.setdefault(sample.record.languages[0] if sample.record.languages else "chi", []).append(
+            sample.title
+        )
     names = [agent.forms[0].text for s in samples for agent in s.record.agents if agent.forms]
     for number in range(count):
         base = samples[rng.randrange(len(samples))]
@@ -58,18 +80,21 @@ def generate(count: int, seed: int = 7):
             title = f"{title} {part}" if lang in ("eng",) else f"{title}：{part}"
         year = int(rng.triangular(1500, 2023, 1990))
         institution = rng.choice(INSTITUTIONS.get(lang, ["NLB"]))
-        yield Record(
-            source="bench",
-            local_id=f"{number:07d}",
-            institution=institution,
-            languages=[lang],
-            titles=[Title([Form(title)])],
-            agents=[Agent([Form(rng.choice(names))])] if names and rng.random() < 0.8 else [],
-            subjects=[Subject(rng.choice(SUBJECTS))] if rng.random() < 0.6 else [],
-            year_from=year,
-            year_to=year,
-            content_type="book" if rng.random() < 0.9 else rng.choice(["serial", "manuscript", "map"]),
-        ), base
+        yield (
+            Record(
+                source="bench",
+                local_id=f"{number:07d}",
+                institution=institution,
+                languages=[lang],
+                titles=[Title([Form(title)])],
+                agents=[Agent([Form(rng.choice(names))])] if names and rng.random() < 0.8 else [],
+                subjects=[Subject(rng.choice(SUBJECTS))] if rng.random() < 0.6 else [],
+                year_from=year,
+                year_to=year,
+                content_type="book" if rng.random() < 0.9 else rng.choice(["serial", "manuscript", "map"]),
+            ),
+            base,
+        )
 
 
 def make_queries(bases, rng: random.Random, wanted: int) -> list[str]:
@@ -114,6 +139,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--workdir", type=Path, default=None, help="keep the store and index here")
+    parser.add_argument("--reuse-index", action="store_true", help="query the index already in --workdir")
     args = parser.parse_args()
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="tongwen-bench-"))
@@ -128,16 +154,21 @@ def main() -> None:
                 store.upsert(record)
                 if rng.random() < 2000 / args.records:
                     kept.append(base)
+        print(
+            f"store: {args.records:,} records written in {time.perf_counter() - started:.0f} s (setup)",
+            flush=True,
+        )
     else:
         kept = [base for _, base in generate(min(args.records, 20_000))][::10]
-    store_seconds = time.perf_counter() - started
-    print(f"store: {args.records:,} records written in {store_seconds:.0f} s (setup, not timed below)", flush=True)
+        print(f"store: reusing {store_path}", flush=True)
 
     index_dir = workdir / "index"
-    shutil.rmtree(index_dir, ignore_errors=True)
     index = SearchIndex.open(index_dir, countries=COUNTRIES)
-    with Store.open(store_path, read_only=True) as store:
-        report = index.rebuild(store, progress=None)
+    if args.reuse_index and index.count():
+        report = None
+    else:
+        with Store.open(store_path, read_only=True) as store:
+            report = index.rebuild(store, progress=None)
     size = sum(path.stat().st_size for path in index_dir.rglob("*") if path.is_file())
 
     queries = make_queries(kept, rng, args.queries)
@@ -155,13 +186,26 @@ def main() -> None:
     errors = sum(1 for q in queries if index.search(SearchRequest(q, facets=())).query_error)
 
     rows = [
-        ("records", f"{report.added:,}"),
-        ("indexing from the store", f"{report.added / report.seconds:,.0f} records/s ({report.seconds:.0f} s)"),
+        ("records", f"{index.count():,}"),
+        (
+            "indexing from the store",
+            f"{report.added / report.seconds:,.0f} records/s ({report.seconds:.0f} s)"
+            if report
+            else "(reused)",
+        ),
         ("index size", f"{size / 1e6:,.0f} MB"),
-        ("queries", f"{len(queries)} (median hits {statistics.median(totals):,.0f}, max {max(totals):,}; "
-                    f"{errors} unparsable)"),
-        ("top-20 latency p50 / p95", f"{percentile(plain, .5):.2f} / {percentile(plain, .95):.2f} ms"),
-        ("top-20 + 5 facets p50 / p95", f"{percentile(faceted, .5):.2f} / {percentile(faceted, .95):.2f} ms"),
+        (
+            "queries",
+            (
+                f"{len(queries)} (median hits {statistics.median(totals):,.0f}, max {max(totals):,}; "
+                f"{errors} unparsable)"
+            ),
+        ),
+        ("top-20 latency p50 / p95", f"{percentile(plain, 0.5):.2f} / {percentile(plain, 0.95):.2f} ms"),
+        (
+            "top-20 + 5 facets p50 / p95",
+            f"{percentile(faceted, 0.5):.2f} / {percentile(faceted, 0.95):.2f} ms",
+        ),
     ]
     width = max(len(name) for name, _ in rows)
     print()

@@ -65,7 +65,11 @@ def princeton(data: Path) -> Iterator[Sample]:
             vernacular_authors = [name for name in authors if detect_script(name) not in (None, "Latn")]
             year_match = re.search(r"\b(1[5-9]\d\d|20\d\d)\b", row["pub_created_display"])
             record = _record(
-                "princeton", row["id"], row["title_vern_display"], lang, vernacular_authors,
+                "princeton",
+                row["id"],
+                row["title_vern_display"],
+                lang,
+                vernacular_authors,
                 year=int(year_match.group(1)) if year_match else None,
             )
             yield Sample(record, romanized=[row["title_display"]])
@@ -123,7 +127,9 @@ def aozora(data: Path) -> Iterator[Sample]:
             yield Sample(_record("aozora", work_id, row["作品名"], "jpn", [author], institution="NDL"))
 
 
-def douban(data: Path, files: tuple[str, ...] = ("Books_2.csv", "Books_3.csv"), every: int = 1) -> Iterator[Sample]:
+def douban(
+    data: Path, files: tuple[str, ...] = ("Books_2.csv", "Books_3.csv"), every: int = 1
+) -> Iterator[Sample]:
     """Douban book titles (editions of the same work repeat; HTML entities unescaped); ``every``: keep one
     row in that many."""
     seen = set()
@@ -148,7 +154,7 @@ def ndl(data: Path) -> Iterator[Sample]:
         r"<dcndl:transcription>([^<]*)</dcndl:transcription>|"
         r"<item>(?:(?!</item>).)*?<title>([^<]*)</title>(?:(?!</item>).)*?"
         r"<dcndl:titleTranscription>([^<]*)</dcndl:titleTranscription>",
-        re.S,
+        re.DOTALL,
     )
     seen = set()
     for path in sorted((data / "enju-ndl-cinii-loc-api-responses").glob("*/*.xml")):
@@ -158,13 +164,20 @@ def ndl(data: Path) -> Iterator[Sample]:
         for match in title_with_reading.finditer(text):
             title = html.unescape(match.group(1) or match.group(3)).strip()
             reading = html.unescape(match.group(2) or match.group(4)).strip()
-            if title in seen or detect_script(title) not in ("Hani", "Jpan") or not re.search(r"[\u4e00-\u9fff]", title):
+            if (
+                title in seen
+                or detect_script(title) not in ("Hani", "Jpan")
+                or not re.search(r"[\u4e00-\u9fff]", title)
+            ):
                 continue
             seen.add(title)
             hiragana = jaconv.kata2hira(reading)
             romaji = jaconv.kana2alphabet(hiragana).replace("-", "")
-            yield Sample(_record("ndl", f"{len(seen):04d}", title, "jpn", institution="NDL"),
-                         romanized=[romaji], readings=[reading])
+            yield Sample(
+                _record("ndl", f"{len(seen):04d}", title, "jpn", institution="NDL"),
+                romanized=[romaji],
+                readings=[reading],
+            )
 
 
 def all_samples(data: Path, douban_every: int = 1) -> dict[str, list[Sample]]:

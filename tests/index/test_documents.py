@@ -17,8 +17,16 @@ def build(record, countries=None):
 
 
 GENJI = Record(
-    "demo", "genji", institution="NDL", languages=["jpn"], year_from=1008, content_type="book",
-    titles=[Title([Form("源氏物語"), Form("Genji monogatari", "Latn")]), Title([Form("Tale of Genji")], "series")],
+    "demo",
+    "genji",
+    institution="NDL",
+    languages=["jpn"],
+    year_from=1008,
+    content_type="book",
+    titles=[
+        Title([Form("源氏物語"), Form("Genji monogatari", "Latn")]),
+        Title([Form("Tale of Genji")], "series"),
+    ],
     agents=[Agent([Form("紫式部")])],
     subjects=[Subject("Court life -- Japan."), Subject("物語")],
     identifiers=[Identifier("isbn", "4-00-000001-X")],

@@ -29,12 +29,12 @@ import opencc
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from realdata_records import Sample, all_samples  # noqa: E402
+from realdata_records import Sample, all_samples
 
 pytest.importorskip("tongwen.cjk.analysis", reason="the CJK analysis module has not landed yet")
 
-from tongwen.index import SearchIndex, SearchRequest  # noqa: E402
-from tongwen.index.analysis import default_analysis  # noqa: E402
+from tongwen.index import SearchIndex, SearchRequest
+from tongwen.index.analysis import default_analysis
 
 THRESHOLDS = {
     "catalogued": 0.95,
@@ -140,7 +140,9 @@ def recall(index, corpus, same_title) -> dict[str, tuple[float, int, dict[str, t
         )
     print("\nrecall@10 by query form:")
     for form, (value, count, by_source) in results.items():
-        detail = ", ".join(f"{source} {found}/{asked}" for source, (found, asked) in sorted(by_source.items()))
+        detail = ", ".join(
+            f"{source} {found}/{asked}" for source, (found, asked) in sorted(by_source.items())
+        )
         print(f"  {form:<11} {value:.3f} over {count} queries ({detail})")
     return results
 

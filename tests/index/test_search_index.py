@@ -9,16 +9,18 @@ from click.testing import CliRunner
 
 pytest.importorskip("tongwen.cjk.analysis", reason="the CJK analysis module has not landed yet")
 
-from tongwen.config import Settings  # noqa: E402
-from tongwen.index import SearchIndex, SearchRequest  # noqa: E402
-from tongwen.index.commands import index_command, search_command  # noqa: E402
-from tongwen.model import Agent, Form, Identifier, Record, Subject, Title  # noqa: E402
-from tongwen.store import Store  # noqa: E402
+from tongwen.config import Settings
+from tongwen.index import SearchIndex, SearchRequest
+from tongwen.index.commands import index_command, search_command
+from tongwen.model import Agent, Form, Identifier, Record, Subject, Title
+from tongwen.store import Store
 
 COUNTRIES = {"NLC": "CN", "NDL": "JP", "NLK": "KR", "NLB": "SG"}
 
 
-def record(local_id, forms, *, institution, lang, year=None, creators=(), subjects=(), isbn=None, source="demo"):
+def record(
+    local_id, forms, *, institution, lang, year=None, creators=(), subjects=(), isbn=None, source="demo"
+):
     return Record(
         source=source,
         local_id=local_id,
@@ -35,12 +37,41 @@ def record(local_id, forms, *, institution, lang, year=None, creators=(), subjec
 
 
 RECORDS = [
-    record("hlm-nlc", ["紅樓夢"], institution="NLC", lang="chi", year=1792, creators=[["曹雪芹"]],
-           subjects=["Chinese fiction"], isbn="978-7-02-000220-7"),
-    record("hlm-nlb", ["红楼梦", "Hong lou meng"], institution="NLB", lang="chi", year=1982, creators=[["曹雪芹", "Cao Xueqin"]]),
+    record(
+        "hlm-nlc",
+        ["紅樓夢"],
+        institution="NLC",
+        lang="chi",
+        year=1792,
+        creators=[["曹雪芹"]],
+        subjects=["Chinese fiction"],
+        isbn="978-7-02-000220-7",
+    ),
+    record(
+        "hlm-nlb",
+        ["红楼梦", "Hong lou meng"],
+        institution="NLB",
+        lang="chi",
+        year=1982,
+        creators=[["曹雪芹", "Cao Xueqin"]],
+    ),
     record("hlm-study", ["红楼梦研究"], institution="NLC", lang="chi", year=1952, creators=[["俞平伯"]]),
-    record("genji", ["源氏物語", "げんじものがたり"], institution="NDL", lang="jpn", year=1008, creators=[["紫式部"]]),
-    record("genji-en", ["The tale of Genji"], institution="NLB", lang="eng", year=1976, creators=[["Murasaki Shikibu"]]),
+    record(
+        "genji",
+        ["源氏物語", "げんじものがたり"],
+        institution="NDL",
+        lang="jpn",
+        year=1008,
+        creators=[["紫式部"]],
+    ),
+    record(
+        "genji-en",
+        ["The tale of Genji"],
+        institution="NLB",
+        lang="eng",
+        year=1976,
+        creators=[["Murasaki Shikibu"]],
+    ),
     record("chunhyang", ["春香傳"], institution="NLK", lang="kor", year=1935),
     record("chunhyang-hangul", ["춘향전"], institution="NLK", lang="kor", year=1999),
     record("cao-bio", ["曹雪芹"], institution="NLC", lang="chi", year=1980, creators=[["周汝昌"]]),
@@ -136,7 +167,11 @@ def test_fields_booleans_and_years(index):
     assert ids(search(index, "creator:曹雪芹 year:1900-2000")) == ["demo:hlm-nlb"]
     assert set(ids(search(index, "红楼梦 NOT 研究"))) == {"demo:hlm-nlc", "demo:hlm-nlb"}
     # 春香傳 read in Korean also finds the hangul-only 춘향전.
-    assert set(ids(search(index, "title:(源氏物語 OR 春香傳)"))) == {"demo:genji", "demo:chunhyang", "demo:chunhyang-hangul"}
+    assert set(ids(search(index, "title:(源氏物語 OR 春香傳)"))) == {
+        "demo:genji",
+        "demo:chunhyang",
+        "demo:chunhyang-hangul",
+    }
     assert ids(search(index, "subject:fiction")) == ["demo:hlm-nlc"]
     assert ids(search(index, "isbn:9787020002207")) == ["demo:hlm-nlc"]
     assert ids(search(index, "isbn:7-02-000220-X")) == ["demo:hlm-nlc"]  # the same book's ISBN-10
@@ -170,7 +205,10 @@ def test_facets_filters_sorting_and_paging(index):
 
 def test_hits_carry_titles_in_every_script_and_a_snippet(index):
     hit = search(index, "Hong lou meng").hits[0]
-    assert [(t["text"], t["lang"]) for t in hit.titles] == [("红楼梦", "zh-Hans"), ("Hong lou meng", "zh-Latn")]
+    assert [(t["text"], t["lang"]) for t in hit.titles] == [
+        ("红楼梦", "zh-Hans"),
+        ("Hong lou meng", "zh-Latn"),
+    ]
     assert hit.creators[0]["name"] == "曹雪芹" and hit.year == 1982 and hit.institution == "NLB"
     assert hit.snippet == "<mark>红楼梦</mark>"  # a romanized query marks the vernacular title
     assert hit.snippet_lang == "zh-Hans"
@@ -201,7 +239,8 @@ def test_cli_index_and_search(tmp_path, store):
     assert f"{len(RECORDS)} added" in indexed.output
 
     found = runner.invoke(
-        search_command, ["Hong lou meng", "--facet", "institution", "--filter", "country=CN", "--json"],
+        search_command,
+        ["Hong lou meng", "--facet", "institution", "--filter", "country=CN", "--json"],
         obj={"settings": settings},
     )
     assert found.exit_code == 0, found.output

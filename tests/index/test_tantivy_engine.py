@@ -24,7 +24,9 @@ def engine(tmp_path):
     engine.upsert(
         [
             document("a", ["红 楼 梦 红楼 楼梦"], year=1792, sort_title="hong lou meng"),
-            document("b", ["红 楼 梦 研 究"], year=1954, institution="NDL", sort_title="hong lou meng yan jiu"),
+            document(
+                "b", ["红 楼 梦 研 究"], year=1954, institution="NDL", sort_title="hong lou meng yan jiu"
+            ),
             document("c", ["x y", "z w"], institution="NLK", script="Hang", sort_title="a"),
             document("d", ["yuan shi"], sort_title="yuan shi"),
         ]

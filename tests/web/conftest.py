@@ -38,8 +38,9 @@ def app(demo_settings: Settings):
     return create_app(demo_settings)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture()
 def client(app):
+    """A fresh client per test, so a language cookie set by one test never leaks into the next."""
     from fastapi.testclient import TestClient
 
     with TestClient(app) as test_client:

@@ -1,9 +1,9 @@
 """Search: a tantivy index derived from the store, our query language, facets and highlighted hits.
 
-    >>> from tongwen.index import SearchIndex, SearchRequest
-    >>> index = SearchIndex.open(settings.index_dir)          # doctest: +SKIP
-    >>> index.sync(store)                                     # doctest: +SKIP
-    >>> index.search(SearchRequest("源氏物語", facets=["institution"], sort="-year"))  # doctest: +SKIP
+>>> from tongwen.index import SearchIndex, SearchRequest
+>>> index = SearchIndex.open(settings.index_dir)          # doctest: +SKIP
+>>> index.sync(store)                                     # doctest: +SKIP
+>>> index.search(SearchRequest("源氏物語", facets=["institution"], sort="-year"))  # doctest: +SKIP
 """
 
 from tongwen.index.facets import DEFAULT_FACETS, FACETS

@@ -37,7 +37,9 @@ def cached(analysis: TextAnalysis, size: int = 100_000) -> TextAnalysis:
     roman = lru_cache(maxsize=size)(
         lambda text, lang, readings: tuple(analysis.roman_tokens(text, lang, readings))
     )
-    keys = lru_cache(maxsize=size)(lambda text, lang, readings: tuple(analysis.roman_keys(text, lang, readings)))
+    keys = lru_cache(maxsize=size)(
+        lambda text, lang, readings: tuple(analysis.roman_keys(text, lang, readings))
+    )
     query_roman = lru_cache(maxsize=4096)(
         lambda text, lang: tuple(tuple(grams) for grams in analysis.query_roman_tokens(text, lang))
     )

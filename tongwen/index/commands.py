@@ -1,8 +1,8 @@
 """`tongwen search` and `tongwen index`: click commands the main CLI group attaches.
 
-    tongwen index                 # apply the store's changes since the last sync
-    tongwen index --rebuild       # rebuild the index from the store alone
-    tongwen search "紅樓夢" --facet institution --filter year=1700-1800 --sort -year --json
+tongwen index                 # apply the store's changes since the last sync
+tongwen index --rebuild       # rebuild the index from the store alone
+tongwen search "紅樓夢" --facet institution --filter year=1700-1800 --sort -year --json
 """
 
 from __future__ import annotations
@@ -58,7 +58,9 @@ def index_command(ctx: click.Context, rebuild: bool) -> None:
 
 @click.command("search")
 @click.argument("query", default="")
-@click.option("--facet", "facets", multiple=True, type=click.Choice(list(FACETS)), help="Facet to count (repeatable).")
+@click.option(
+    "--facet", "facets", multiple=True, type=click.Choice(list(FACETS)), help="Facet to count (repeatable)."
+)
 @click.option("--filter", "filters", multiple=True, metavar="FACET=VALUE", help="Keep only matching records.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
@@ -99,7 +101,9 @@ def search_command(
     if result.query_error:
         raise click.UsageError(f"cannot read the query: {result.query_error}")
     first = (page - 1) * page_size + 1
-    click.echo(f"{result.total} records" + (f", {first}–{first + len(result.hits) - 1}:" if result.hits else ""))
+    click.echo(
+        f"{result.total} records" + (f", {first}–{first + len(result.hits) - 1}:" if result.hits else "")
+    )
     for hit in result.hits:
         forms = " / ".join(title["text"] for title in hit.titles if title.get("role") == "main") or hit.id
         creators = "; ".join(creator["name"] for creator in hit.creators)

@@ -4,14 +4,15 @@ Two ways for words to match, either is enough:
 
 - **word by word** in the full-text fields (title, creator, subject, publisher, other): each word must match
   somewhere — except that in a run of four or more words side by side three quarters are enough (Solr's
-  "minimum should match"; a written AND stays strict). A CJK word matches a field when enough of its
-  characters are there (all for up to three characters, three quarters for longer words, so one character
-  catalogued in an unfolded form does not lose a long title); its bigrams decide the score;
+  "minimum should match"; a written AND stays strict). A CJK word matches a field when its characters
+  are there (for words over three characters, all but one segment of them: one character catalogued in an
+  unfolded form does not lose a long title, see `_tolerant_all`); its bigrams decide the score;
 - **as one romanized string** in the romanized fields: the whole run of words is romanized (a Latin query is
   its own romanization, kana and hangul are read) and matched by roman-key trigrams, so "Honglou meng",
   "hong lou meng" and こうろうむ meet the record 紅樓夢 (ideographs alone take the hangul reading instead, see
   `QueryCompiler._hangul_reading`). Short keys need every trigram; longer
-  ones 80 % of them, so one letter spelt another way (MR "Yi" for 이) does not lose a long title.
+  ones all but one segment of them, so one letter spelt another way (MR "Yi" for 이) does not lose a long
+  title.
 
 Ranking, strongest first: the **known-item** boost (the query is exactly a title once folded; typed in the
 vernacular it weighs most), then the whole query as a **phrase** in one title form, then the **field**
@@ -59,11 +60,10 @@ ROMAN_FIELDS: dict[str | None, tuple[str, ...]] = {
 EXACT_VERNACULAR_BOOST = 24.0  # the known-item boost: the title typed in its own script
 EXACT_ROMAN_BOOST = 10.0
 PHRASE_BOOST = 3.0
-MIN_CHARACTER_SHARE = 0.75
 LOOSE_RUN_LENGTH = 4  # runs of this many words or more need only MIN_WORD_SHARE of them
 MIN_WORD_SHARE = 0.75
-STRICT_GRAMS = 6  # romanized keys with up to this many trigrams need all of them
-MIN_GRAM_SHARE = 0.8
+STRICT_CHARACTERS = 4  # CJK words with up to this many characters need all of them
+STRICT_GRAMS = 6  # romanized keys with up to this many trigrams need all of them (see _tolerant_all)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
@@ -188,12 +188,11 @@ class QueryCompiler:
                 if not unique:
                     continue
                 terms = tuple(Term(target, gram) for gram in unique)
-                if len(terms) == 1:
-                    match: Plan = terms[0]
-                elif strict or len(terms) <= STRICT_GRAMS:
-                    match = Bool(must=terms)
-                else:
-                    match = Bool(should=terms, min_should=math.ceil(len(terms) * MIN_GRAM_SHARE))
+                match = (
+                    terms[0]
+                    if len(terms) == 1
+                    else _tolerant_all(terms, strict or len(terms) <= STRICT_GRAMS)
+                )
                 options.append(Boost(match, FIELD_BOOSTS[target]))
         if not options:
             return None
@@ -228,7 +227,9 @@ class QueryCompiler:
         if key:
             cjk = is_cjk_script(detect_script(text))
             boosts.append(Boost(Term("title_key", key), EXACT_VERNACULAR_BOOST if cjk else EXACT_ROMAN_BOOST))
-        if detect_script(text) != "Hani":  # bare ideographs are not romanized at query time (see _hangul_reading)
+        if (
+            detect_script(text) != "Hani"
+        ):  # bare ideographs are not romanized at query time (see _hangul_reading)
             for roman_key in self.analysis.roman_keys(text, None, ()):
                 boosts.append(Boost(Term("title_key", roman_title_key(roman_key) or ""), EXACT_ROMAN_BOOST))
         if len(words) > 1 and len(tokens) > 1:
@@ -246,16 +247,32 @@ def _full_text_match(field: str, tokens: list[str], phrase: bool, cjk: bool) -> 
     unique = list(dict.fromkeys(tokens))
     if not cjk:
         return Bool(must=tuple(Term(field, token) for token in unique))
-    characters = [token for token in unique if len(token) == 1]
+    characters = tuple(Term(field, token) for token in unique if len(token) == 1)
     grams = tuple(Term(field, token) for token in unique if len(token) > 1)
-    if len(characters) <= 3:
-        required = tuple(Term(field, token) for token in characters)
-        return Bool(must=required, should=grams) if required else Bool(should=grams, min_should=1)
-    needed = math.ceil(len(characters) * MIN_CHARACTER_SHARE)
-    return Bool(
-        must=(Bool(should=tuple(Term(field, token) for token in characters), min_should=needed),),
-        should=grams,
+    if not characters:
+        return Bool(should=grams, min_should=1)
+    return Bool(must=(_tolerant_all(characters, len(characters) <= STRICT_CHARACTERS),), should=grams)
+
+
+def _tolerant_all(terms: tuple[Term, ...], strict: bool) -> Plan:
+    """All the terms, or — for long words — all of every segment but one: the terms are cut into three
+    segments (four beyond 12 terms) and all but one segment must match in full. One character or letter
+    that differs (an unfolded variant, a romanization spelt another way) spoils only its own segment.
+
+    A union of conjunctions rather than "any 80 % of the terms": conjunctions are posting-list
+    intersections, while a minimum-should-match over many terms walks every posting list, which for common
+    characters (の, 의) and trigrams (ang, ari) is most of the index."""
+    if strict:
+        return Bool(must=terms)
+    count = 3 if len(terms) <= 12 else 4
+    size = math.ceil(len(terms) / count)
+    segments = [terms[i : i + size] for i in range(0, len(terms), size)]
+    # Each option leaves one segment out.
+    options = tuple(
+        Bool(must=tuple(term for j, segment in enumerate(segments) if j != skipped for term in segment))
+        for skipped in range(len(segments))
     )
+    return Bool(should=options, min_should=1)
 
 
 def _positive_texts(node: Node) -> list[Text]:
@@ -270,6 +287,8 @@ def _plain_words(node: Node) -> list[str]:
     """The words of a query made only of unfielded (or title:) words side by side, else []."""
     if isinstance(node, Text):
         return [node.value] if node.field in (None, "title") else []
-    if isinstance(node, And) and all(isinstance(c, Text) and c.field in (None, "title") for c in node.children):
+    if isinstance(node, And) and all(
+        isinstance(c, Text) and c.field in (None, "title") for c in node.children
+    ):
         return [child.value for child in node.children]  # type: ignore[union-attr]
     return []

@@ -75,7 +75,9 @@ def country_lookup_from_registry() -> Mapping[str, str]:
     """Institution code → ISO country code from `tongwen.registry`."""
     from tongwen.registry import institution_directory
 
-    return {code: info.country for code, info in institution_directory().items() if getattr(info, "country", None)}
+    return {
+        code: info.country for code, info in institution_directory().items() if getattr(info, "country", None)
+    }
 
 
 class DocumentBuilder:
@@ -102,8 +104,15 @@ class DocumentBuilder:
     def build(self, record: Record) -> IndexDocument:
         lang = record.languages[0] if record.languages else None
         texts: dict[str, list[str]] = {
-            "title": [], "title_roman": [], "title_key": [], "creator": [], "creator_roman": [],
-            "subject": [], "publisher": [], "other": [], "isbn": [],
+            "title": [],
+            "title_roman": [],
+            "title_key": [],
+            "creator": [],
+            "creator_roman": [],
+            "subject": [],
+            "publisher": [],
+            "other": [],
+            "isbn": [],
         }
         analyze = self.analysis.analyze
         roman = self.analysis.roman_tokens
@@ -121,7 +130,9 @@ class DocumentBuilder:
             for form in title.forms:
                 form_lang = form.lang or lang
                 readings = tuple(
-                    other.text for other in title.forms if other is not form and _script(other) in READING_SCRIPTS
+                    other.text
+                    for other in title.forms
+                    if other is not form and _script(other) in READING_SCRIPTS
                 )
                 vernacular = analyze(form.text, form_lang)
                 add("title", vernacular)

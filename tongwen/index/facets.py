@@ -70,7 +70,9 @@ def filters_plan(filters: Mapping[str, Iterable[str]]) -> Plan | None:
     groups: list[Plan] = []
     for name, values in filters.items():
         if name not in FACETS:
-            raise QuerySyntaxError(f"there is no facet {name!r} to filter on; the facets are {', '.join(FACETS)}")
+            raise QuerySyntaxError(
+                f"there is no facet {name!r} to filter on; the facets are {', '.join(FACETS)}"
+            )
         values = [value for value in values if value]
         if not values:
             continue

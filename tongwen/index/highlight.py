@@ -32,13 +32,18 @@ def _pieces(text: str) -> list[str]:
 
 
 def _marks(
-    pieces: Sequence[str], tokens: frozenset[str], roman_keys: Sequence[str], analysis: TextAnalysis,
+    pieces: Sequence[str],
+    tokens: frozenset[str],
+    roman_keys: Sequence[str],
+    analysis: TextAnalysis,
     lang: str | None,
 ) -> list[bool]:
     """Which pieces to mark: those whose full-text tokens the query has; failing any, those whose
     romanization is part of the query's (a romanized query marks the characters it reads)."""
     wordlike = [not piece.isspace() and any(char_script(ch) for ch in piece) for piece in pieces]
-    marks = [ok and bool(tokens.intersection(analysis.analyze(piece, lang))) for piece, ok in zip(pieces, wordlike)]
+    marks = [
+        ok and bool(tokens.intersection(analysis.analyze(piece, lang))) for piece, ok in zip(pieces, wordlike)
+    ]
     if any(marks) or not roman_keys:
         return marks
     for index, (piece, ok) in enumerate(zip(pieces, wordlike)):

@@ -116,8 +116,10 @@ def _tokenize(query: str) -> list[_Token]:
                 raise QuerySyntaxError(f"the quotation mark {ch} is never closed", query, i)
             tokens.append(_Token("phrase", query[i + 1 : end], i))
             i = end + 1
-        elif ch == "-" and (i + 1 < n and not query[i + 1].isspace() and not query[i + 1].isdigit()) and (
-            not tokens or tokens[-1].kind != "field"
+        elif (
+            ch == "-"
+            and (i + 1 < n and not query[i + 1].isspace() and not query[i + 1].isdigit())
+            and (not tokens or tokens[-1].kind != "field")
         ):
             # "-word" negates, like NOT; "-1950" after "year:" is a value, and a lone "-" is text.
             tokens.append(_Token("not", ch, i))
@@ -258,7 +260,9 @@ class _Parser:
         low = int(match.group(1)) if match.group(1) else None
         high = int(match.group(2)) if match.group(2) else None
         if low is not None and high is not None and low > high:
-            raise self.error(f"year:{value} starts after it ends; write the earlier year first", token.position)
+            raise self.error(
+                f"year:{value} starts after it ends; write the earlier year first", token.position
+            )
         return YearRange(low, high)
 
 

@@ -79,9 +79,16 @@ class Hit:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "score": round(self.score, 4), "titles": self.titles, "creators": self.creators,
-            "year": self.year, "date": self.date, "institution": self.institution, "type": self.type,
-            "snippet": self.snippet, "snippet_lang": self.snippet_lang,
+            "id": self.id,
+            "score": round(self.score, 4),
+            "titles": self.titles,
+            "creators": self.creators,
+            "year": self.year,
+            "date": self.date,
+            "institution": self.institution,
+            "type": self.type,
+            "snippet": self.snippet,
+            "snippet_lang": self.snippet_lang,
         }
 
 
@@ -100,7 +107,9 @@ class SearchResult:
             "page": self.page,
             "page_size": self.page_size,
             "hits": [hit.to_dict() for hit in self.hits],
-            "facets": {name: [{"value": v, "count": c} for v, c in pairs] for name, pairs in self.facets.items()},
+            "facets": {
+                name: [{"value": v, "count": c} for v, c in pairs] for name, pairs in self.facets.items()
+            },
             "query_error": self.query_error,
         }
 

@@ -36,7 +36,9 @@ from tongwen.index.plan import (
 )
 
 TOKENIZER = "tongwen_ws"
-NO_YEAR = -100_000  # below any real year: undated records sort last in "year descending" and never match ranges
+NO_YEAR = (
+    -100_000
+)  # below any real year: undated records sort last in "year descending" and never match ranges
 DISPLAY_FIELD = "display"
 SCHEMA_VERSION = 1
 
@@ -65,7 +67,9 @@ class TantivyEngine:
         self.path = path
         self.schema = build_schema()
         self.index = tantivy.Index(self.schema, path=str(path))
-        self.index.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+        self.index.register_tokenizer(
+            TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+        )
         self._writer: tantivy.IndexWriter | None = None
         self._writer_heap = writer_heap
         self._writer_threads = writer_threads
@@ -155,7 +159,9 @@ class TantivyEngine:
                 "-year": (YEAR_FIELD, tantivy.Order.Desc),
                 "title": (SORT_TITLE_FIELD, tantivy.Order.Asc),
             }[sort]
-            result = searcher.search(query, limit=limit, offset=offset, count=True, order_by_field=field, order=order)
+            result = searcher.search(
+                query, limit=limit, offset=offset, count=True, order_by_field=field, order=order
+            )
         hits = []
         for key, address in result.hits:
             stored = searcher.doc(address)
@@ -229,5 +235,9 @@ class TantivyEngine:
             minimum = plan.min_should if plan.min_should > 1 else None
             if minimum is not None and minimum > len(plan.should):
                 return tantivy.Query.empty_query()
-            return tantivy.Query.boolean_query(clauses, minimum) if minimum else tantivy.Query.boolean_query(clauses)
+            return (
+                tantivy.Query.boolean_query(clauses, minimum)
+                if minimum
+                else tantivy.Query.boolean_query(clauses)
+            )
         raise TypeError(f"not a query plan: {plan!r}")
