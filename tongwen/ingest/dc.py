@@ -30,7 +30,7 @@ from lxml import etree
 from tongwen.cjk.scripts import detect_script
 from tongwen.ingest import common_rules as rules
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
-from tongwen.ingest.xmlsafe import UnsafeXML, iter_elements, local_name, parse_fragment
+from tongwen.ingest.xmlsafe import UnsafeXML, iter_elements, local_name, parse_fragment, split_tag
 from tongwen.model import Agent, Form, Link, Provenance, Publication, PublicationForm, Record, Subject, Title
 
 SAMPLE = b"""<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords><record>
@@ -117,7 +117,7 @@ class _RecordBuilder:
         return f"{self.label} record {self.count + 1}"
 
     def feed(self, element: etree._Element) -> Iterator[RawRecord]:
-        namespace = etree.QName(element).namespace or ""
+        namespace = split_tag(element.tag)[0] or ""
         name = local_name(element.tag)
         if name == "error":
             if namespace == OAI_NS and element.get("code") != "noRecordsMatch":
@@ -215,11 +215,11 @@ def dc_values(carrier: etree._Element) -> list[DCValue]:
     for child in carrier:
         if not isinstance(child.tag, str):
             continue
-        qname = etree.QName(child)
-        prefix = NS.get(qname.namespace or "")
+        namespace, name = split_tag(child.tag)
+        prefix = NS.get(namespace or "")
         if prefix is None:
             continue
-        element = f"{prefix}:{qname.localname}"
+        element = f"{prefix}:{name}"
         lang = child.get(XML_LANG)
         scheme = child.get(XSI_TYPE) or child.get(f"{{{RDF}}}datatype")
         resource = child.get(f"{{{RDF}}}resource")

@@ -23,7 +23,7 @@ from lxml import etree
 
 from tongwen.ingest import common_rules as rules
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
-from tongwen.ingest.xmlsafe import UnsafeXML, iter_elements, local_name
+from tongwen.ingest.xmlsafe import UnsafeXML, iter_elements, local_name, split_tag
 from tongwen.model import Agent, Form, Link, Provenance, Publication, PublicationForm, Record, Subject, Title
 
 MODS_NS = "http://www.loc.gov/mods/v3"
@@ -50,7 +50,7 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any] | None = None) ->
     count = 0
     try:
         for element in iter_elements(stream, ("mods",)):
-            if etree.QName(element).namespace not in (MODS_NS, None):
+            if split_tag(element.tag)[0] not in (MODS_NS, None):
                 continue
             count += 1
             local_id = _first_text(element, "recordInfo/recordIdentifier")

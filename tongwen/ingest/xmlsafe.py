@@ -31,6 +31,17 @@ def local_name(tag: object) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def split_tag(tag: object) -> tuple[str | None, str]:
+    """'{ns}name' -> ('ns', 'name'). Never raises: damaged input can leave an undeclared 'dc:title' as a
+    tag, which lxml's QName refuses; that comes back as (None, 'dc:title')."""
+    if not isinstance(tag, str):
+        return None, ""
+    if tag.startswith("{"):
+        namespace, _, name = tag[1:].partition("}")
+        return namespace, name
+    return None, tag
+
+
 def _parser_options() -> dict:
     return dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
 

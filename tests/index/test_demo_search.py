@@ -1,0 +1,88 @@
+"""Hand-written cross-script cases over the demo collection (demo/), imported by the real pipeline into a
+temp store and indexed. The records that should be found come from the ``work`` keys in demo/facts.py."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tongwen.index import SearchIndex, SearchRequest
+from tongwen.ingest.pipeline import import_files
+from tongwen.store import Store
+
+DEMO = Path(__file__).resolve().parents[2] / "demo"
+
+
+def demo_facts():
+    spec = importlib.util.spec_from_file_location("demo_facts", DEMO / "facts.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["demo_facts"] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """(index, {work key: set of record local ids})."""
+    base = tmp_path_factory.mktemp("demo")
+    manifest = tomllib.loads((DEMO / "manifest.toml").read_text(encoding="utf-8"))
+    with Store.open(base / "tongwen.sqlite") as store:
+        for collection in manifest["collection"]:
+            options = {}
+            if "columns" in collection:
+                options["columns"] = tomllib.loads((DEMO / collection["columns"]).read_text(encoding="utf-8"))
+            import_files(
+                store, [DEMO / collection["file"]], source=collection["source"],
+                institution=collection["institution"], format=collection["format"], options=options or None,
+            )
+        index = SearchIndex.open(base / "index")
+        index.sync(store)
+    facts = demo_facts()
+    works: dict[str, set[str]] = {}
+    for name in dir(facts):
+        value = getattr(facts, name)
+        if isinstance(value, list) and value and isinstance(value[0], facts.Fact):
+            for fact in value:
+                if fact.work:
+                    works.setdefault(fact.work, set()).add(fact.id)
+    return index, works
+
+
+def found(index, query, size=20):
+    return {hit.id.split(":", 1)[1] for hit in index.search(SearchRequest(query, facets=(), page_size=size)).hits}
+
+
+@pytest.mark.parametrize(
+    ("work", "queries"),
+    [
+        ("hongloumeng", ["紅樓夢", "红楼梦", "Hong lou meng", "Honglou meng", "Kōrōmu"]),
+        ("genji", ["源氏物語", "源氏物语", "Genji monogatari", "げんじものがたり"]),
+        ("chunhyang", ["춘향전", "春香傳", "春香传", "Ch'unhyang chŏn", "Chunhyangjeon"]),
+    ],
+)
+def test_one_work_in_every_script(demo, work, queries):
+    index, works = demo
+    expected = works[work]
+    assert len(expected) >= 3
+    for query in queries:
+        hits = found(index, query)
+        share = len(hits & expected) / len(expected)
+        assert share >= 0.6, f"{query}: {sorted(hits & expected)} of {sorted(expected)}"
+
+
+def test_variant_forms_give_the_same_results(demo):
+    index, _ = demo
+    for first, second in [("紅樓夢", "红楼梦"), ("源氏物語", "源氏物语"), ("春香傳", "春香传")]:
+        a = index.search(SearchRequest(first, facets=(), page_size=50))
+        b = index.search(SearchRequest(second, facets=(), page_size=50))
+        assert a.total == b.total and {h.id for h in a.hits} == {h.id for h in b.hits}, (first, second)
+
+
+def test_work_is_found_across_institutions(demo):
+    index, _ = demo
+    result = index.search(SearchRequest("紅樓夢", facets=("institution",)))
+    assert len(result.facets["institution"]) >= 3
