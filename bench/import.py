@@ -122,6 +122,7 @@ def main() -> None:
             path.unlink()
     header = (
         f"{'records':>9} {'file MB':>8} {'seconds':>8} {'records/s':>10} {'peak RSS MB':>12} {'db MB':>7}"
+        f" {'stats() s':>10} {'records/CPU-s':>14}"
     )
     if args.reimport:
         header += f" {'re-import/s':>12} {'unchanged':>10}"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tongwen.cli import main
+from tongwen.cli import DEMO_MANIFEST, main
 
 NIHON_NO_CHASHO = "openlibrary-marc-880/bin_input/880_Nihon_no_chasho.mrc"  # 001 3835178, 日本 の 茶書
 PRIDE = "marc4j-test-resources/pride-and-prejudice-fixed.mrc"
@@ -142,3 +143,11 @@ columns = {{ id = "seq", title = "hanja_title", title_reading = "hangul_reading"
     assert stats["sources"]["columbia"] == 1 and stats["sources"]["kiom"] > 7000
     again = tongwen("demo", "--manifest", str(manifest)).output
     assert "0 added" in again and "not available yet" in again
+
+
+def test_demo_loads_the_projects_own_demo_collection(tongwen) -> None:
+    listed = tomllib.loads(DEMO_MANIFEST.read_text(encoding="utf-8"))["collection"]
+    tongwen("demo", "--no-serve")
+    stats = json.loads(tongwen("stats", "--json").output)
+    assert set(stats["sources"]) == {entry["source"] for entry in listed}
+    assert all(count > 0 for count in stats["sources"].values())

@@ -157,6 +157,7 @@ def _import_with_progress(store: Store, files: list[Path], **how: Any) -> RunSum
         TimeElapsedColumn(),
         console=status_console,
         transient=True,
+        disable=not status_console.is_terminal,  # no bar in logs and pipes, only the summary
     ) as bar:
         task = bar.add_task("starting", total=None, records=0)
 
@@ -411,7 +412,7 @@ def demo(settings: Settings, no_serve: bool, manifest: str) -> None:
     collections = _read_manifest(Path(manifest))
     with open_store(settings) as store:
         for entry in collections:
-            options = {"columns": entry["columns"]} if entry.get("columns") else {}
+            options = _manifest_columns(entry.get("columns"), Path(manifest).parent)
             summary = _import_with_progress(
                 store,
                 [entry["file"]],
@@ -451,6 +452,15 @@ def _read_manifest(path: Path) -> list[dict[str, Any]]:
     if not entries:
         raise click.ClickException(f"{path} lists no [[collection]] entries")
     return entries
+
+
+def _manifest_columns(columns: str | dict[str, Any] | None, base: Path) -> dict[str, Any]:
+    """A collection's `columns`: the name of a mapping file (as for `import --columns`) or an inline table."""
+    if not columns:
+        return {}
+    if isinstance(columns, str):
+        return _column_options(base / columns)
+    return {"columns": dict(columns)}
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ def test_interface_language_from_accept_language_and_remembered(client):
     assert '<html lang="zh-Hans">' in client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).text
     switched = client.get("/", params={"lang": "ko"})
     assert '<html lang="ko">' in switched.text and switched.cookies.get("tongwen_lang") == "ko"
-    assert '<html lang="ko">' in client.get("/search", params={"q": "論語"}, cookies={"tongwen_lang": "ko"}).text
+    client.cookies.clear()
+    client.cookies.set("tongwen_lang", "ko")
+    assert '<html lang="ko">' in client.get("/search", params={"q": "論語"}).text
 
 
 def test_results_show_original_script_with_romanization_and_removable_filters(client):

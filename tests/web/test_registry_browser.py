@@ -3,9 +3,6 @@ signs in, adds an activity through the form, and sees the per-year statistics an
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from argon2 import PasswordHasher
 
@@ -13,25 +10,8 @@ from tongwen.registry import AuthError, Registry, system_user
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 EDITOR, PASSWORD = "browser-editor", "a long enough password"
 TITLE = "NLB delegation studies the NLC's digital library"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        if os.environ.get("TONGWEN_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required for the browser tests but is not installed (apt-get install chromium)")
-        pytest.skip("chromium is not installed; .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -39,15 +39,6 @@ def registry_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def site(registry_settings: Settings):
     app = create_app(registry_settings)
     app.state.password_hasher = FAST_HASHER
-
-    # The portal's /institution/{code} page renders institution_cooperation.html once pages.py passes it the
-    # cooperation context; this route does exactly that, so the join is tested before that one-line change.
-    @app.get("/test-join/{code}")
-    def joined(request: Request, code: str):
-        context = {"inst": institution_summary(request.app.state.catalog, code, 0), "languages": []}
-        return render(request, "registry/institution_cooperation.html",
-                      {**context, **institution_cooperation(request, code)})
-
     with TestClient(app) as client:
         yield client
 
@@ -97,7 +88,7 @@ def test_overview_and_institution_page_show_who_the_nlc_worked_with(site):
 
 
 def test_the_institution_page_joins_collections_and_cooperation(site):
-    page = site.get("/test-join/NDL").text
+    page = site.get("/institution/NDL").text
     tree = html.fromstring(page)
     assert tree.xpath("//h1")[0].text_content().strip() == "国立国会図書館"
     assert "Records in Tongwen" in page  # the collections half, from institution.html

@@ -88,18 +88,20 @@ MIGRATIONS: tuple[Migration, ...] = (
             name TEXT PRIMARY KEY, institution TEXT, format TEXT, created TEXT NOT NULL
         );
         CREATE TABLE records (
+            -- Small, often-read columns first: SQLite reads a row from its start, so the lookups an
+            -- import makes (hash, deleted) never walk the overflow pages of the large text at the end.
             id TEXT PRIMARY KEY,          -- "source:local_id"
             source TEXT NOT NULL,
             local_id TEXT NOT NULL,
             institution TEXT,
-            content TEXT NOT NULL,        -- Record JSON without provenance original/run_id/position
-            original TEXT,                -- provenance.original: the source record verbatim
-            run_id INTEGER,               -- the run that last changed the record
-            position TEXT,                -- where that run found it
             hash TEXT NOT NULL,           -- of content + original: unchanged re-imports are skipped
             deleted INTEGER NOT NULL DEFAULT 0,
             datestamp TEXT NOT NULL,      -- UTC, changes only when the content does
-            seq INTEGER NOT NULL          -- store-wide change number
+            seq INTEGER NOT NULL,         -- store-wide change number
+            run_id INTEGER,               -- the run that last changed the record
+            position TEXT,                -- where that run found it
+            content TEXT NOT NULL,        -- Record JSON without provenance original/run_id/position
+            original TEXT                 -- provenance.original: the source record verbatim
         );
         CREATE UNIQUE INDEX records_seq ON records (seq);
         CREATE INDEX records_source ON records (source, deleted, id);
@@ -128,6 +130,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE records ADD COLUMN scripts TEXT NOT NULL DEFAULT '[]';
         ALTER TABLE records ADD COLUMN year_from INTEGER;
         ALTER TABLE records ADD COLUMN year_to INTEGER;
+        -- Added columns land after the large text, so this covering index lets stats() read them (and
+        -- count() its rows) without touching the records themselves.
+        CREATE INDEX records_facets ON records (deleted, source, institution, year_from, year_to, languages,
+            scripts);
         """,
         _backfill_facets,
     ),
@@ -164,7 +170,7 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
 
 
 def _statements(script: str) -> Iterator[str]:
-    # executescript() would commit our transaction; split on ';' instead (no ';' inside our literals).
+    # executescript() would commit our transaction: split on ';' instead (so no ';' in literals or comments).
     for statement in script.split(";"):
         if statement.strip():
             yield statement
@@ -614,8 +620,12 @@ class Store:
         """
         where = ["seq > ?", "institution IS NOT NULL"] if any_institution else ["seq > ?"]
         params: list[Any] = [after_seq]
-        for clause, value in (("datestamp >= ?", from_datestamp), ("datestamp <= ?", until_datestamp),
-                              ("source = ?", source), ("institution = ?", institution)):
+        for clause, value in (
+            ("datestamp >= ?", from_datestamp),
+            ("datestamp <= ?", until_datestamp),
+            ("source = ?", source),
+            ("institution = ?", institution),
+        ):
             if value is not None:
                 where.append(clause)
                 params.append(value)
@@ -627,8 +637,13 @@ class Store:
         ).fetchall()
         return [
             (
-                Change(row[0], row[1], bool(row[2]), row[3],
-                       decode(*row[6:]) if with_records and not row[2] else None),
+                Change(
+                    row[0],
+                    row[1],
+                    bool(row[2]),
+                    row[3],
+                    decode(*row[6:]) if with_records and not row[2] else None,
+                ),
                 row[4],
                 row[5],
             )
@@ -647,12 +662,18 @@ class Store:
         """How many records and tombstones `oai_page` would list in all (OAI-PMH ``completeListSize``)."""
         where = ["institution IS NOT NULL"] if any_institution else ["1 = 1"]
         params: list[Any] = []
-        for clause, value in (("datestamp >= ?", from_datestamp), ("datestamp <= ?", until_datestamp),
-                              ("source = ?", source), ("institution = ?", institution)):
+        for clause, value in (
+            ("datestamp >= ?", from_datestamp),
+            ("datestamp <= ?", until_datestamp),
+            ("source = ?", source),
+            ("institution = ?", institution),
+        ):
             if value is not None:
                 where.append(clause)
                 params.append(value)
-        return self._conn.execute(f"SELECT COUNT(*) FROM records WHERE {' AND '.join(where)}", params).fetchone()[0]
+        return self._conn.execute(
+            f"SELECT COUNT(*) FROM records WHERE {' AND '.join(where)}", params
+        ).fetchone()[0]
 
     def oai_record(self, record_id: str) -> tuple[Change, str, str | None] | None:
         """One record or tombstone with its datestamp, source and institution (OAI-PMH GetRecord)."""
@@ -663,14 +684,22 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        return Change(row[0], row[1], bool(row[2]), row[3], None if row[2] else decode(*row[6:])), row[4], row[5]
+        return (
+            Change(row[0], row[1], bool(row[2]), row[3], None if row[2] else decode(*row[6:])),
+            row[4],
+            row[5],
+        )
 
     def oai_earliest_datestamp(self) -> str | None:
         return self._conn.execute("SELECT MIN(datestamp) FROM records").fetchone()[0]
 
     def oai_set_values(self) -> tuple[list[str], list[str]]:
         """The institutions and the sources that have records or tombstones: the OAI-PMH sets."""
-        institutions = [row[0] for row in self._conn.execute(
-            "SELECT DISTINCT institution FROM records WHERE institution IS NOT NULL ORDER BY 1")]
+        institutions = [
+            row[0]
+            for row in self._conn.execute(
+                "SELECT DISTINCT institution FROM records WHERE institution IS NOT NULL ORDER BY 1"
+            )
+        ]
         sources = [row[0] for row in self._conn.execute("SELECT DISTINCT source FROM records ORDER BY 1")]
         return institutions, sources

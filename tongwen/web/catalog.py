@@ -26,6 +26,10 @@ class Catalog:
         self._index_lock = threading.Lock()
         self._index = None
         self._refreshed = 0.0
+        if self.has_data():
+            # Bring an older database (or one holding only the registry) to this version's schema once, so the
+            # read-only connections below can serve it.
+            Store.open(settings.database_path).close()
 
     # -- store ---------------------------------------------------------------------------------------------
     @property
