@@ -138,11 +138,11 @@ columns = {{ id = "seq", title = "hanja_title", title_reading = "hangul_reading"
     )
     output = tongwen("demo", "--no-serve", "--manifest", str(manifest)).output
     assert "880_Nihon_no_chasho.mrc: 1 added" in output and "title_pairs.tsv:" in output
-    assert "portal" not in output
+    assert "Search index: " in output and "Works: " in output
     stats = json.loads(tongwen("stats", "--json").output)
     assert stats["sources"]["columbia"] == 1 and stats["sources"]["kiom"] > 7000
-    again = tongwen("demo", "--manifest", str(manifest)).output
-    assert "0 added" in again and "not available yet" in again
+    again = tongwen("demo", "--no-serve", "--manifest", str(manifest)).output
+    assert "880_Nihon_no_chasho.mrc: 0 added" in again and "Search index: 0 records updated" in again
 
 
 def test_demo_loads_the_projects_own_demo_collection(tongwen) -> None:

@@ -28,6 +28,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tongwen.config import DEFAULT_DATA_DIR, Settings
+from tongwen.demo import DEMO_MANIFEST, DemoError, load_demo
 from tongwen.ingest import FORMATS
 from tongwen.ingest.pipeline import ImportProgress, RunSummary, import_files
 from tongwen.model import Record
@@ -35,7 +36,6 @@ from tongwen.store import Store
 
 console = Console(highlight=False)
 status_console = Console(stderr=True, highlight=False)  # progress bars go to stderr, results to stdout
-DEMO_MANIFEST = Path(__file__).resolve().parent.parent / "demo" / "manifest.toml"
 SHOWN_PROBLEMS = 10
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -208,26 +208,6 @@ def _print_problems(problems: list, title: str) -> None:
 
 
 @main.command()
-@click.pass_obj
-def sources(settings: Settings) -> None:
-    """List the sources imported so far.
-
-    One line per source (collection) with its institution, format and record count.
-
-    \b
-    Example:
-      tongwen sources
-    """
-    with open_store(settings, must_exist=True) as store:
-        table = Table("source", "institution", "format", "records", "since")
-        for s in store.sources():
-            table.add_row(
-                *map(escape, (s.name, s.institution or "", s.format or "")), f"{s.records:,}", s.created
-            )
-        console.print(table)
-
-
-@main.command()
 @click.argument("record_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON (the common record model).")
 @click.pass_obj
@@ -390,6 +370,7 @@ def runs(settings: Settings, problems_of: int | None, limit: int) -> None:
 
 @main.command()
 @click.option("--no-serve", is_flag=True, help="Only load the demo collection; do not start the portal.")
+@click.option("--port", default=8000, show_default=True, help="Port for the portal.")
 @click.option(
     "--manifest",
     type=click.Path(exists=True, dir_okay=False),
@@ -398,69 +379,58 @@ def runs(settings: Settings, problems_of: int | None, limit: int) -> None:
     help="The demo collection's list of files.",
 )
 @click.pass_obj
-def demo(settings: Settings, no_serve: bool, manifest: str) -> None:
-    """Load the demo collection into the data directory.
+def demo(settings: Settings, no_serve: bool, port: int, manifest: str) -> None:
+    """Load the demo collection and the cooperation registry, then serve the portal.
 
-    The files are those listed in demo/manifest.toml.
-
-    Loading again is safe: unchanged records are left alone.
+    Imports every file listed in demo/manifest.toml, loads the registry's seed facts, groups records of the
+    same work, brings the search index up to date, and serves http://127.0.0.1:8000. Loading again is safe:
+    unchanged records are left alone.
 
     \b
     Example:
       tongwen --data /tmp/tongwen-demo demo --no-serve
     """
-    collections = _read_manifest(Path(manifest))
-    with open_store(settings) as store:
-        for entry in collections:
-            options = _manifest_columns(entry.get("columns"), Path(manifest).parent)
-            summary = _import_with_progress(
-                store,
-                [entry["file"]],
-                source=entry["source"],
-                institution=entry.get("institution"),
-                format=entry.get("format"),
-                options=options,
-            )
-            counts = summary.counts
-            console.print(
-                f"{entry['file'].name}: {counts['added']:,} added, {counts['updated']:,} updated, "
-                f"{counts['unchanged']:,} unchanged, {counts['rejected']:,} rejected "
-                f"→ source [bold]{escape(entry['source'])}[/] (run {summary.run_id})"
-            )
-        numbers = store.stats()
-    _print_stats(numbers)
-    if not no_serve:
+    with status_console.status("Loading the demo collection…"):
+        try:
+            report = load_demo(settings, manifest=Path(manifest))
+        except DemoError as error:
+            raise click.ClickException(str(error)) from None
+    for summary in report.imports:
+        counts = summary.counts
         console.print(
-            "The portal is not available yet; the records are loaded in "
-            f"{settings.data_dir} (see `tongwen stats`, `tongwen show ID`)."
+            f"{Path(summary.files[0]).name}: {counts['added']:,} added, {counts['updated']:,} updated, "
+            f"{counts['unchanged']:,} unchanged, {counts['rejected']:,} rejected "
+            f"→ source [bold]{escape(summary.source)}[/] (run {summary.run_id})"
         )
+    facts = sum(report.registry.values())
+    console.print(f"Cooperation registry: {facts:,} seed facts written ({'none changed' if not facts else 'new'}).")
+    clusters = report.clusters
+    console.print(f"Works: {clusters.works:,} works, {clusters.multi_record_works:,} held by several records.")
+    console.print(f"Search index: {report.indexed:,} records updated.")
+    with open_store(settings) as store:
+        _print_stats(store.stats())
+    console.print('Try: tongwen search "紅樓夢"   ·   tongwen show ndl-demo:ndl0019')
+    if not no_serve:
+        from tongwen.web.commands import serve
+
+        click.get_current_context().invoke(serve, port=port)
 
 
-def _read_manifest(path: Path) -> list[dict[str, Any]]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise click.ClickException(f"cannot read the demo manifest {path}: {exc}") from None
-    entries = data.get("collection", [])
-    for number, entry in enumerate(entries, start=1):
-        missing = [key for key in ("file", "source") if key not in entry]
-        if missing:
-            raise click.ClickException(f"{path}: [[collection]] {number} lacks {', '.join(missing)}")
-        entry["file"] = (path.parent / entry["file"]).resolve()
-        if not entry["file"].is_file():
-            raise click.ClickException(f"{path}: [[collection]] {number}: no file {entry['file']}")
-    if not entries:
-        raise click.ClickException(f"{path} lists no [[collection]] entries")
-    return entries
+def _attach_commands() -> None:
+    """Commands that live beside the stage they drive (one module each), attached to the main group."""
+    from tongwen.export.commands import export_command
+    from tongwen.harvest.commands import harvest_command, sources
+    from tongwen.index.commands import index_command, search_command
+    from tongwen.registry.commands import registry, users
+    from tongwen.web.commands import serve
+    from tongwen.works.commands import cluster
+
+    for command in (sources, harvest_command, search_command, index_command, cluster, export_command, serve,
+                    users, registry):
+        main.add_command(command)
 
 
-def _manifest_columns(columns: str | dict[str, Any] | None, base: Path) -> dict[str, Any]:
-    """A collection's `columns`: the name of a mapping file (as for `import --columns`) or an inline table."""
-    if not columns:
-        return {}
-    if isinstance(columns, str):
-        return _column_options(base / columns)
-    return {"columns": dict(columns)}
+_attach_commands()
 
 
 if __name__ == "__main__":

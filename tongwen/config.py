@@ -36,3 +36,9 @@ class Settings:
     def ensure(self) -> Settings:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return self
+
+
+def settings_of(context_obj: object) -> Settings:
+    """The Settings a command runs with: the main `tongwen` group's ``ctx.obj`` (built from --data or
+    $TONGWEN_DATA), or — for a command invoked on its own — those from the environment."""
+    return context_obj if isinstance(context_obj, Settings) else Settings.load()

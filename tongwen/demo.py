@@ -45,9 +45,19 @@ def read_manifest(path: Path = DEMO_MANIFEST) -> list[dict[str, Any]]:
         if missing:
             raise DemoError(f"{path}: a [[collection]] entry lacks {', '.join(missing)}")
         entry["file"] = path.parent / entry["file"]
-        if entry.get("columns"):
-            entry["columns"] = path.parent / entry["columns"]
+        if not entry["file"].is_file():
+            raise DemoError(f"{path}: there is no file {entry['file']}")
     return collections
+
+
+def column_options(columns: str | dict[str, Any] | None, base: Path) -> dict[str, Any] | None:
+    """A collection's CSV column mapping: the name of a mapping file (as for `tongwen import --columns`) or an
+    inline table ``{ id = "seq", title = "hanja_title" }``."""
+    if not columns:
+        return None
+    if isinstance(columns, dict):
+        return {"columns": columns}
+    return load_column_mapping(base / columns)
 
 
 def load_demo(
@@ -60,7 +70,7 @@ def load_demo(
     report = DemoReport()
     with Store.open(settings.database_path) as store:
         for entry in read_manifest(manifest):
-            options = load_column_mapping(entry["columns"]) if entry.get("columns") else None
+            options = column_options(entry.get("columns"), manifest.parent)
             report.imports.append(import_files(
                 store, [entry["file"]], source=entry["source"], institution=entry.get("institution"),
                 format=entry.get("format"), options=options, progress=progress,

@@ -234,14 +234,14 @@ def test_bad_requests_get_a_message_not_an_exception(index, request_, message):
 def test_cli_index_and_search(tmp_path, store):
     settings = Settings(data_dir=tmp_path)
     runner = CliRunner()
-    indexed = runner.invoke(index_command, [], obj={"settings": settings})
+    indexed = runner.invoke(index_command, [], obj=settings)
     assert indexed.exit_code == 0, indexed.output
     assert f"{len(RECORDS)} added" in indexed.output
 
     found = runner.invoke(
         search_command,
         ["Hong lou meng", "--facet", "institution", "--filter", "country=CN", "--json"],
-        obj={"settings": settings},
+        obj=settings,
     )
     assert found.exit_code == 0, found.output
     data = json.loads(found.output)
@@ -249,8 +249,8 @@ def test_cli_index_and_search(tmp_path, store):
     assert data["total"] == 2 and data["hits"][0]["id"] == "demo:hlm-nlc"  # then 红楼梦研究
     assert data["facets"]["institution"] == [{"value": "NLC", "count": 2}]
 
-    broken = runner.invoke(search_command, ["(紅樓夢"], obj={"settings": settings})
+    broken = runner.invoke(search_command, ["(紅樓夢"], obj=settings)
     assert broken.exit_code == 2 and "never closed" in broken.output and "Traceback" not in broken.output
 
-    rebuilt = runner.invoke(index_command, ["--rebuild"], obj={"settings": settings})
+    rebuilt = runner.invoke(index_command, ["--rebuild"], obj=settings)
     assert rebuilt.exit_code == 0 and "rebuilt" in rebuilt.output

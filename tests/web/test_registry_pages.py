@@ -10,16 +10,13 @@ from itertools import pairwise
 
 import pytest
 from argon2 import PasswordHasher
-from fastapi import Request
 from fastapi.testclient import TestClient
 from lxml import html
 
 from tongwen.config import Settings
 from tongwen.registry import Registry, load_seed, system_user
 from tongwen.web.app import create_app
-from tongwen.web.pages import institution_summary
-from tongwen.web.registry_pages import LOGIN_CSRF_COOKIE, institution_cooperation
-from tongwen.web.rendering import render
+from tongwen.web.registry_pages import LOGIN_CSRF_COOKIE
 
 PASSWORD = "a long enough password"
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)

@@ -13,19 +13,11 @@ from contextlib import nullcontext
 
 import click
 
+from tongwen.config import settings_of
 from tongwen.export import FORMATS, export_chunks
 from tongwen.model import Record
 
 _PAGE = 100
-
-
-def _settings(ctx: click.Context):
-    obj = ctx.obj
-    if isinstance(obj, dict):  # some command groups keep {"settings": ...}
-        obj = obj.get("settings")
-    if obj is None or not hasattr(obj, "database_path"):
-        raise click.ClickException("no settings: run this command through `tongwen`")
-    return obj
 
 
 def searched_records(settings, store, query: str, limit: int | None) -> Iterator[Record]:
@@ -71,7 +63,7 @@ def export_command(ctx: click.Context, query: str, format_name: str, output: str
     """
     from tongwen.store import Store
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx.find_root().obj)
     if not settings.database_path.exists():
         raise click.ClickException(f"there is no store at {settings.database_path}: import records first")
     if query and source:

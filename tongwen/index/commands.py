@@ -12,26 +12,29 @@ import sys
 
 import click
 
+from tongwen.config import settings_of
 from tongwen.index.facets import DEFAULT_FACETS, FACETS, parse_filter
 from tongwen.index.query import QuerySyntaxError
 from tongwen.index.search_index import SORTS, SearchIndex, SearchRequest
-
-
-def _settings(ctx: click.Context):
-    obj = ctx.obj or {}
-    if "settings" not in obj:
-        raise click.ClickException("no settings: run this command through `tongwen`")
-    return obj["settings"]
 
 
 @click.command("index")
 @click.option("--rebuild", is_flag=True, help="Rebuild the whole index from the store.")
 @click.pass_context
 def index_command(ctx: click.Context, rebuild: bool) -> None:
-    """Bring the search index up to date with the store."""
+    """Bring the search index up to date with the store.
+
+    Imports and harvests change the store; this applies their changes to the index (deletes too). With
+    --rebuild the index is built anew from the store alone, beside the old one, and swapped in.
+
+    \b
+    Examples:
+      tongwen index
+      tongwen index --rebuild
+    """
     from tongwen.store import Store
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx.find_root().obj)
     if not settings.database_path.exists():
         raise click.ClickException(f"there is no store at {settings.database_path}: import records first")
     store = Store.open(settings.database_path, read_only=True)
@@ -78,8 +81,15 @@ def search_command(
     as_json: bool,
 ) -> None:
     """Search the index. QUERY: words, "phrases", AND / OR / NOT, ( ), title: creator: subject: isbn:
-    publisher: and year:1900-1950."""
-    settings = _settings(ctx)
+    publisher: and year:1900-1950 — in any script or romanization.
+
+    \b
+    Examples:
+      tongwen search "紅樓夢"
+      tongwen search "hong lou meng" --filter institution=NLC --json
+      tongwen search 'title:源氏物語 year:1900-1950' --facet language --sort -year
+    """
+    settings = settings_of(ctx.find_root().obj)
     if not settings.index_dir.exists():
         raise click.ClickException(f"there is no index at {settings.index_dir}: run `tongwen index` first")
     chosen: dict[str, list[str]] = {}

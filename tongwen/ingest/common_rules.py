@@ -18,13 +18,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
 
 import pycountry
 from stdnum import isbn as stdnum_isbn
 from stdnum import issn as stdnum_issn
 
+from tongwen.cjk.eras import OPEN_END, parse_date
 from tongwen.cjk.scripts import char_script, detect_script
 from tongwen.model import Identifier
 
@@ -361,47 +361,26 @@ class YearRange:
     era: str | None = None
 
 
-_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-_CENTURY_GAP = re.compile(r"(?<!\d)(\d{2})(?:--|\?\?|uu|xx)(?!\d)", re.IGNORECASE)
-
-
 def year_range(text: str | None, *, country: str | None = None, lang: str | None = None) -> YearRange | None:
-    """The normalised year range of a transcribed date.
-
-    Asks `tongwen.cjk.eras.parse_date` (era names, Buddhist era, imperial years); when that module is not
-    installed, reads plain Western years only (``1996.9`` -> 1996, ``19--`` -> 1900–1999).
+    """The normalised year range of a transcribed date, era names included (`tongwen.cjk.eras`). A range
+    left open ("1950-", a serial still published) has ``year_to`` None.
 
     >>> year_range("1996.9")
     YearRange(year_from=1996, year_to=1996, era=None)
     >>> year_range("[19--]")
     YearRange(year_from=1900, year_to=1999, era=None)
+    >>> year_range("昭和46年")
+    YearRange(year_from=1971, year_to=1971, era='昭和46')
     """
     value = clean_text(text)
     if not value:
         return None
-    parse_date = _era_parser()
-    if parse_date is not None:
-        parsed = parse_date(value, country=country, lang=lang)
-        if parsed is not None and (parsed.year_from or parsed.year_to):
-            return YearRange(parsed.year_from, parsed.year_to, getattr(parsed, "era", None))
-    return _western_years(value)
-
-
-def _era_parser():
-    try:
-        from tongwen.cjk.eras import parse_date
-    except ImportError:  # the cjk package may be installed without eras (it is written separately)
+    parsed = parse_date(value, country=country, lang=lang)
+    if parsed is None:
         return None
-    return parse_date
+    return YearRange(parsed.year_from, closed_end(parsed.year_to), parsed.era)
 
 
-def _western_years(value: str) -> YearRange | None:
-    latest = date.today().year + 5  # a Buddhist-era year (2561) is not a Western one
-    years = [int(y) for y in _YEAR.findall(value) if 500 <= int(y) <= latest]
-    if years:
-        return YearRange(min(years), max(years))
-    gap = _CENTURY_GAP.search(value)
-    if gap:
-        century = int(gap.group(1)) * 100
-        return YearRange(century, century + 99)
-    return None
+def closed_end(year_to: int | None) -> int | None:
+    """The era parser's open end (9999) becomes None: an open range has no last year to facet or sort on."""
+    return None if year_to == OPEN_END else year_to

@@ -183,7 +183,9 @@ def detect_encoding(head: bytes) -> tuple[str, str]:
         text = _decodes(head, codec)
         if text is not None and _KANA.search(text):
             return codec, f"{name} by trial decode"
-    from charset_normalizer import from_bytes  # imported here: only files that are not UTF-8 or Japanese need it
+    from charset_normalizer import (
+        from_bytes,  # imported here: only files that are not UTF-8 or Japanese need it
+    )
 
     best = from_bytes(head).best()
     if best is not None:

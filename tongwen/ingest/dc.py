@@ -18,7 +18,6 @@ script pairs (``ja`` / ``ja-Latn``) become forms of one `Title`; see the ``*_fro
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -27,7 +26,6 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
-from tongwen.cjk.scripts import detect_script
 from tongwen.ingest import common_rules as rules
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
 from tongwen.ingest.xmlsafe import UnsafeXML, iter_elements, local_name, parse_fragment, split_tag

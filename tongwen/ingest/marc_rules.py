@@ -30,6 +30,7 @@ from stdnum import issn as stdnum_issn
 
 from tongwen.cjk.scripts import detect_script
 from tongwen.ingest.base import Diagnostic, MapContext, RawRecord, RecordRejected
+from tongwen.ingest.common_rules import closed_end
 from tongwen.model import (
     Agent,
     Form,
@@ -536,7 +537,7 @@ def dates_from_008_and_260(m: MarcContext) -> None:
     if fixed.strip():
         year_range = eras.parse_year_range_008(fixed[7:11], fixed[11:15], fixed[6])
         if year_range is not None:
-            m.out.year_from, m.out.year_to = year_range.year_from, year_range.year_to
+            m.out.year_from, m.out.year_to = year_range.year_from, closed_end(year_range.year_to)
             return
         if fixed[7:11].strip(" |"):
             m.warn(f"no year in date1 {fixed[7:11]!r} (type {fixed[6]!r}); trying 260/264 $c", "008/07-10")
@@ -544,7 +545,7 @@ def dates_from_008_and_260(m: MarcContext) -> None:
     for text in dates:
         parsed = eras.parse_date(text, country=country, lang=m.lang)
         if parsed is not None:
-            m.out.year_from, m.out.year_to = parsed.year_from, parsed.year_to
+            m.out.year_from, m.out.year_to = parsed.year_from, closed_end(parsed.year_to)
             return
 
 

@@ -14,7 +14,6 @@ Script pairs: MODS from MARC 880 fields repeats ``titleInfo`` / ``name`` / ``ori
 from __future__ import annotations
 
 import copy
-import io
 import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from tongwen.config import Settings
+from tongwen.config import settings_of
 from tongwen.registry import stats as registry_stats
 from tongwen.registry.auth import ROLES, AuthError, system_user
 from tongwen.registry.database import Registry
@@ -31,14 +31,8 @@ from tongwen.registry.model import ENTITY_BY_NAME
 from tongwen.registry.seeding import load_seed
 
 
-def _settings(ctx: click.Context) -> Settings:
-    """The Settings the main `tongwen` group put in ``ctx.obj`` (from --data / $TONGWEN_DATA)."""
-    obj = ctx.find_root().obj
-    return obj if isinstance(obj, Settings) else Settings.load()
-
-
 def _open(ctx: click.Context) -> Registry:
-    return Registry.open(_settings(ctx).ensure().database_path)
+    return Registry.open(settings_of(ctx.find_root().obj).ensure().database_path)
 
 
 def _operator() -> str:
@@ -50,7 +44,12 @@ def _operator() -> str:
 
 @click.group("users")
 def users() -> None:
-    """Staff accounts that may edit the cooperation registry."""
+    """Staff accounts that may edit the cooperation registry.
+
+    \b
+    Example:
+      tongwen users add mei --role editor
+    """
 
 
 @users.command("add")
@@ -83,7 +82,14 @@ def users_add(ctx: click.Context, username: str, role: str, password_stdin: bool
 
 @click.group("registry")
 def registry() -> None:
-    """The cooperation registry: institutions, agreements, programmes, activities and their statistics."""
+    """The cooperation registry: institutions, agreements, programmes, activities and their statistics.
+
+    \b
+    Examples:
+      tongwen registry load-seed
+      tongwen registry stats --institution NLC
+      tongwen registry export --format csv --output registry-csv
+    """
 
 
 @registry.command("load-seed")

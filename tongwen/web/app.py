@@ -62,7 +62,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     app.include_router(registry_api.router)
     app.include_router(registry_pages.router)
-    from tongwen.web import export as export_routes, iiif, oai, sru  # protocol endpoints and exports
+    from tongwen.web import export as export_routes  # protocol endpoints and exports
+    from tongwen.web import iiif, oai, sru
 
     app.include_router(oai.router)
     app.include_router(sru.router)

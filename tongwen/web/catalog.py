@@ -15,7 +15,6 @@ from tongwen.config import Settings
 from tongwen.model import Record
 from tongwen.store import Store
 
-
 REFRESH_SECONDS = 2.0
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from tongwen.cjk.scripts import detect_script, is_cjk_script, lang_tag
-from tongwen.web.labels import content_type_label, language_label, role_label
 from tongwen.model import Form, Record
+from tongwen.web.labels import content_type_label, language_label, role_label
 
 
 def form_view(form: Form, record_lang: str | None) -> dict[str, Any]:
