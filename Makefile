@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   ?= ./tongwen-data
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,7 @@ bench: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) $(DATA) .pytest_cache
+
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F tongwen/web/locales/babel.cfg -o tongwen/web/locales/messages.pot --no-location --sort-output --project Tongwen .
+	$(BIN)/pybabel update -i tongwen/web/locales/messages.pot -d tongwen/web/locales --no-fuzzy-matching
