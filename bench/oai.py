@@ -68,16 +68,11 @@ PROVIDER_RECORDS = int(os.environ.get("TONGWEN_BENCH_OAI_RECORDS", "100000"))
 
 def _provider_store(path: Path, total: int) -> int:
     """The demo collection, then copies of its records under new ids up to `total` records."""
-    from tongwen.demo import read_manifest
-    from tongwen.ingest.csv_table import load_column_mapping
-    from tongwen.ingest.pipeline import import_files
+    from tongwen.demo import import_collection
     from tongwen.store import Store
 
     with Store.open(path) as store:
-        for entry in read_manifest():
-            options = {"columns": load_column_mapping(entry["columns"])} if entry.get("columns") else None
-            import_files(store, [entry["file"]], source=entry["source"], institution=entry.get("institution"),
-                         format=entry.get("format"), options=options)
+        import_collection(store)
         originals = list(store.iter_records(with_original=False))
         count, copy = store.count(), 0
         with store.batch(every=5000):

@@ -60,6 +60,20 @@ def column_options(columns: str | dict[str, Any] | None, base: Path) -> dict[str
     return load_column_mapping(base / columns)
 
 
+def import_collection(
+    store: Store, manifest: Path = DEMO_MANIFEST, *, progress: Callable[[ImportProgress], None] | None = None
+) -> list[RunSummary]:
+    """Import every file of a manifest into the store, each as its own source (records only)."""
+    summaries = []
+    for entry in read_manifest(manifest):
+        summaries.append(import_files(
+            store, [entry["file"]], source=entry["source"], institution=entry.get("institution"),
+            format=entry.get("format"), options=column_options(entry.get("columns"), manifest.parent),
+            progress=progress,
+        ))
+    return summaries
+
+
 def load_demo(
     settings: Settings,
     *,
@@ -69,12 +83,7 @@ def load_demo(
     settings.ensure()
     report = DemoReport()
     with Store.open(settings.database_path) as store:
-        for entry in read_manifest(manifest):
-            options = column_options(entry.get("columns"), manifest.parent)
-            report.imports.append(import_files(
-                store, [entry["file"]], source=entry["source"], institution=entry.get("institution"),
-                format=entry.get("format"), options=options, progress=progress,
-            ))
+        report.imports = import_collection(store, manifest, progress=progress)
         report.registry = dict(_load_registry(settings))
         report.clusters = _cluster(settings, store)
         report.indexed = _index(settings, store)

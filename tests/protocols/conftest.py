@@ -10,10 +10,8 @@ import pytest
 
 from tongwen.cjk.scripts import detect_script
 from tongwen.config import Settings
-from tongwen.demo import read_manifest
+from tongwen.demo import import_collection
 from tongwen.index import SearchIndex
-from tongwen.ingest.csv_table import load_column_mapping
-from tongwen.ingest.pipeline import import_files
 from tongwen.model import Form, Link, Provenance, Record, Title
 from tongwen.store import Store
 from tongwen.web.app import create_app
@@ -49,16 +47,6 @@ def nijl_record(path: Path) -> Record:
                   provenance=Provenance("nijl-kokusho", "iiif", original=text))
 
 
-def load_demo_records(settings: Settings) -> None:
-    """The demo collection's records only (`tongwen.demo.load_demo` also seeds the registry and clusters,
-    which these tests do not need)."""
-    with Store.open(settings.database_path) as store:
-        for entry in read_manifest():
-            options = {"columns": load_column_mapping(entry["columns"])} if entry.get("columns") else None
-            import_files(store, [entry["file"]], source=entry["source"], institution=entry.get("institution"),
-                         format=entry.get("format"), options=options)
-
-
 @pytest.fixture(scope="session")
 def iiif_data(shared_data: Path) -> Path:
     return shared_data / "iiif-japan-collections"
@@ -67,7 +55,8 @@ def iiif_data(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def protocol_settings(tmp_path_factory: pytest.TempPathFactory, iiif_data: Path) -> Settings:
     settings = Settings(data_dir=tmp_path_factory.mktemp("protocols-data")).ensure()
-    load_demo_records(settings)
+    with Store.open(settings.database_path) as store:
+        import_collection(store)  # the demo's records only: no registry or clusters needed here
     with Store.open(settings.database_path) as store, store.batch():
         for record in iiif_collection_records(iiif_data / "nakamura196-iiif-discovery" / "tsukuba.json",
                                               "tsukuba-iiif", "TSUKUBA"):
