@@ -11,9 +11,21 @@ DEFAULT_DATA_DIR = "./tongwen-data"
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """Where the data lives and how this node presents itself. `load` reads the environment once:
+
+    - ``TONGWEN_DATA``: the data directory (``--data`` wins).
+    - ``TONGWEN_OAI_REPOSITORY_ID``: a domain name you control; OAI-PMH identifiers are built on it, so keep
+      it fixed once others harvest you.
+    - ``TONGWEN_OAI_ADMIN_EMAIL``: the contact the OAI-PMH Identify answer gives.
+    - ``TONGWEN_OAI_PAGE_SIZE``: records per OAI-PMH response.
+    - ``TONGWEN_SECRET_KEY``: signs OAI-PMH resumption tokens (without it they are only checksummed).
+    """
+
     data_dir: Path
-    host: str = "127.0.0.1"
-    port: int = 8000
+    oai_repository_id: str = "tongwen.local"
+    oai_admin_email: str = "admin@tongwen.local"
+    oai_page_size: int = 250
+    secret_key: str | None = None
 
     @property
     def database_path(self) -> Path:
@@ -31,7 +43,14 @@ class Settings:
     def load(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:
         """`data_dir` if given, else $TONGWEN_DATA, else ./tongwen-data."""
         chosen = data_dir or os.environ.get("TONGWEN_DATA") or DEFAULT_DATA_DIR
-        return cls(data_dir=Path(chosen).expanduser().resolve())
+        environ = os.environ
+        return cls(
+            data_dir=Path(chosen).expanduser().resolve(),
+            oai_repository_id=environ.get("TONGWEN_OAI_REPOSITORY_ID", cls.oai_repository_id),
+            oai_admin_email=environ.get("TONGWEN_OAI_ADMIN_EMAIL", cls.oai_admin_email),
+            oai_page_size=int(environ.get("TONGWEN_OAI_PAGE_SIZE", cls.oai_page_size)),
+            secret_key=environ.get("TONGWEN_SECRET_KEY") or None,
+        )
 
     def ensure(self) -> Settings:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -119,6 +119,8 @@ EXAMPLES = [
     ("53(4) 1987.10", 1987, 1987, "gregorian"),
     ("1971 [i.e. 1972]", 1972, 1972, "gregorian"),
     ("12th cent", 1100, 1199, "gregorian"),
+    ("19세기", 1800, 1899, "gregorian"),  # Korean and Japanese/Chinese centuries, as NLK and NDL transcribe them
+    ("19世紀", 1800, 1899, "gregorian"),
     ("-2nd cent", -200, -101, "gregorian"),
     ("-507 - -400", -507, -400, "gregorian"),
     ("127 - 200", 127, 200, "gregorian"),

@@ -53,12 +53,12 @@ def all_ids(store: Store) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def live_oai(protocol_settings, monkeypatch_module) -> str:
-    monkeypatch_module.setenv("TONGWEN_OAI_PAGE_SIZE", "25")
+def live_oai(protocol_settings) -> str:
+    small_pages = dataclasses.replace(protocol_settings, oai_page_size=25)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(protocol_settings), host="127.0.0.1", port=port,
+    server = uvicorn.Server(uvicorn.Config(create_app(small_pages), host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -71,10 +71,6 @@ def live_oai(protocol_settings, monkeypatch_module) -> str:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
 
 
 def test_sickle_harvests_every_record_through_every_resumption_page(live_oai, protocol_store):

@@ -326,7 +326,7 @@ _SPECIAL = re.compile(
 _I_E = re.compile(r"i\.\s?e\.?,?\s*(?P<y>\d{4})(?!\d)", re.IGNORECASE)
 _GREGORIAN = re.compile(
     r"""
-     (?P<cent>(?P<bc>-)?(?P<c>\d{1,2})(?:st|nd|rd|th)\s*cent(?:ury|\.)?)
+     (?P<cent>(?P<bc>-)?(?:(?P<c>\d{1,2})(?:st|nd|rd|th)\s*cent(?:ury|\.)?|(?P<c_cjk>\d{1,2})\s*(?:세기|世紀|世纪)))
     |(?P<range>(?<!\d)(?P<r1>\d{4})\s*(?:-|/|to)\s*(?P<r2>\d{4}|\d{2})(?!\d))
     |(?P<open>(?<!\d)(?P<o1>\d{4})\s*-(?=\s*(?:$|[\]),;:])))
     |(?P<ymd>(?<!\d)(?P<y8>\d{4})(?:0[1-9]|1[0-2])(?:[0-3]\d)?(?!\d))
@@ -637,7 +637,7 @@ def _find_gregorian(text: str, hints: frozenset[str]) -> _Found | None:
 
 def _read_gregorian(m: re.Match[str], hints: frozenset[str]) -> _Found | None:
     if m["cent"]:
-        century = int(m["c"])
+        century = int(m["c"] or m["c_cjk"])  # "19th cent." or 19세기 / 19世紀 / 19世纪
         if century == 0:
             return None
         if m["bc"]:  # 2nd century BCE = 200–101 BCE

@@ -1,14 +1,11 @@
 """/oai: the OAI-PMH 2.0 provider (GET and POST, as the protocol requires). The work is in
 `tongwen.protocols.oai_provider`; this router only reads the request and picks the configuration.
 
-Configuration from the environment until `Settings` carries it: ``TONGWEN_OAI_REPOSITORY_ID`` (a domain name
-you control; identifiers depend on it), ``TONGWEN_OAI_ADMIN_EMAIL``, ``TONGWEN_SECRET_KEY`` (signs
-resumption tokens), ``TONGWEN_OAI_PAGE_SIZE`` (records per response).
+Its configuration (repository identifier, admin e-mail, page size, token secret) is in `tongwen.config.Settings`.
 """
 
 from __future__ import annotations
 
-import os
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -22,16 +19,17 @@ XML_MEDIA_TYPE = "text/xml; charset=utf-8"
 
 
 def oai_config(request: Request) -> OaiConfig:
+    settings = request.app.state.settings
     catalog = request.app.state.catalog
     names = {code: info.name_en for code, info in catalog.directory.items() if getattr(info, "name_en", None)}
     defaults = OaiConfig(base_url="")
     return OaiConfig(
         base_url=str(request.url_for("oai_pmh")),
-        repository_identifier=os.environ.get("TONGWEN_OAI_REPOSITORY_ID", defaults.repository_identifier),
-        admin_emails=(os.environ.get("TONGWEN_OAI_ADMIN_EMAIL", defaults.admin_emails[0]),),
-        secret=os.environ.get("TONGWEN_SECRET_KEY", "").encode() or defaults.secret,
+        repository_identifier=settings.oai_repository_id,
+        admin_emails=(settings.oai_admin_email,),
+        secret=settings.secret_key.encode() if settings.secret_key else defaults.secret,
         institution_names=names,
-        page_size=int(os.environ.get("TONGWEN_OAI_PAGE_SIZE", defaults.page_size)),
+        page_size=settings.oai_page_size,
     )
 
 
