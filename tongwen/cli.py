@@ -33,6 +33,7 @@ from tongwen.ingest import FORMATS
 from tongwen.ingest.pipeline import ImportProgress, RunSummary, import_files
 from tongwen.model import Record
 from tongwen.store import Store
+from tongwen.works import Works
 
 console = Console(highlight=False)
 status_console = Console(stderr=True, highlight=False)  # progress bars go to stderr, results to stdout
@@ -231,12 +232,23 @@ def show(settings: Settings, record_id: str, as_json: bool) -> None:
         raise click.ClickException(
             f"no record {record_id!r}; ids look like SOURCE:LOCAL_ID (see `tongwen sources`)"
         )
+    with Works.open(settings.database_path) as works:
+        cluster = works.cluster_of(record_id)
     if as_json:
         data = record.to_dict()
         data["deleted"] = deleted
+        data["work"] = {"id": cluster.work_id, "edition": cluster.edition_id, "members": cluster.members} \
+            if cluster else None
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     _print_record(record, deleted)
+    if cluster is not None:
+        others = [member for member in cluster.members if member != record_id]
+        console.print(f"[bold]Work[/] {escape(cluster.work_id)}: {escape(cluster.held_by)}")
+        if others:
+            console.print("  other copies and editions: " + ", ".join(escape(member) for member in others[:20]))
+    else:
+        console.print("Work: not clustered yet (run `tongwen cluster`).")
 
 
 def _forms(forms: list) -> str:

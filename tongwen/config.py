@@ -7,6 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DATA_DIR = "./tongwen-data"
+_FROM_ENVIRONMENT = (  # Settings field, environment variable, type
+    ("oai_repository_id", "TONGWEN_OAI_REPOSITORY_ID", str),
+    ("oai_admin_email", "TONGWEN_OAI_ADMIN_EMAIL", str),
+    ("oai_page_size", "TONGWEN_OAI_PAGE_SIZE", int),
+    ("secret_key", "TONGWEN_SECRET_KEY", str),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +50,11 @@ class Settings:
         """`data_dir` if given, else $TONGWEN_DATA, else ./tongwen-data."""
         chosen = data_dir or os.environ.get("TONGWEN_DATA") or DEFAULT_DATA_DIR
         environ = os.environ
-        return cls(
-            data_dir=Path(chosen).expanduser().resolve(),
-            oai_repository_id=environ.get("TONGWEN_OAI_REPOSITORY_ID", cls.oai_repository_id),
-            oai_admin_email=environ.get("TONGWEN_OAI_ADMIN_EMAIL", cls.oai_admin_email),
-            oai_page_size=int(environ.get("TONGWEN_OAI_PAGE_SIZE", cls.oai_page_size)),
-            secret_key=environ.get("TONGWEN_SECRET_KEY") or None,
-        )
+        optional: dict[str, object] = {}
+        for name, variable, kind in _FROM_ENVIRONMENT:
+            if environ.get(variable):
+                optional[name] = kind(environ[variable])
+        return cls(data_dir=Path(chosen).expanduser().resolve(), **optional)
 
     def ensure(self) -> Settings:
         self.data_dir.mkdir(parents=True, exist_ok=True)
