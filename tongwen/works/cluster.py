@@ -33,7 +33,10 @@ CREATOR_AGREE = 4.0
 CREATOR_DISAGREE = -5.0
 SECOND_KIND_BONUS = 0.5  # a romanized key agreeing besides a Han one is mostly the same evidence twice
 VARIANT_PENALTY = 1.0
-WINDOW = 40  # sorted-neighbourhood window inside blocks larger than this
+WINDOW = 40
+# Languages whose personal names reach Latin script through competing romanizations (pinyin / Wade-Giles,
+# Hepburn / kunrei, RR / McCune-Reischauer, Vietnamese readings of Han names...): a mismatch there is no evidence.
+ROMANIZED_NAME_LANGUAGES = frozenset({"chi", "jpn", "kor", "vie", "tha", "bur", "khm", "lao", "mon", "tib", "und"})  # sorted-neighbourhood window inside blocks larger than this
 
 
 def _title_weight(key: str) -> float:
@@ -66,9 +69,14 @@ def creator_agreement(a: Features, b: Features, *, components: bool = False) -> 
     # Romanized names disagree only when both were catalogued in Latin script: our own reading of a Japanese
     # name in kanji (新村出 → "nimura shutsu") is too often wrong to count against "Shinmura, Izuru".
     # Between whole components (many records, many scripts) any romanized names in a shared language count.
+    # Across languages, a Latin-script heading is still comparable when neither record is in a language whose
+    # names are romanized in rival systems ("Attwood, E. M." vs "Austen, Jane" in a French translation).
     both_latin = components or not any(k[0] in "hk" for k in a.creators | b.creators)
     both_romanized = any(k[0] == "r" for k in a.creators) and any(k[0] == "r" for k in b.creators)
-    if both_latin and both_romanized and set(a.languages) & set(b.languages):
+    comparable = set(a.languages) & set(b.languages) or not (
+        set(a.languages) & ROMANIZED_NAME_LANGUAGES or set(b.languages) & ROMANIZED_NAME_LANGUAGES
+    ) and a.languages and b.languages
+    if both_latin and both_romanized and comparable:
         return False
     return None
 

@@ -59,6 +59,22 @@ COMPILATION_VARIANTS = 4  # this many variant titles are a compilation's content
 _PART = re.compile(r"(?<=\S{3})\.\s+(?=(?:vol|v\.|pt|part|book|bk|no|juan|[0-9卷上下中第]))", re.IGNORECASE)
 _UNIFORM_QUALIFIER = re.compile(r"\.\s+.*$")  # "Pride and prejudice. French. 1982" → "Pride and prejudice"
 _LEADING_ARTICLE = re.compile(r"^(?:the|an?)\s+", re.IGNORECASE)
+# "&" is read as the record's own word for "and" ("Pride & prejudice" = "Pride and prejudice", "Järki & tunteet"
+# = "Järki ja tunteet"); roman_key would otherwise drop it and the two spellings of one title would never meet.
+_AMPERSAND = re.compile(r"\s*&\s*")
+_AND_WORDS = {
+    "eng": "and", "fre": "et", "ger": "und", "swe": "och", "dan": "og", "nor": "og", "fin": "ja", "spa": "y",
+    "ita": "e", "por": "e", "dut": "en", "rus": "i", "pol": "i", "scr": "i", "hrv": "i", "srp": "i", "cze": "a",
+    "ind": "dan", "may": "dan", "vie": "và",
+}
+# A conventional collective title (AACR2 25.10, RDA 6.2.2.10): "The complete novels of Jane Austen" and
+# "Collected novels" name the collective work its uniform title calls "Novels". The "of <name>" tail only
+# counts when it is the record's own first creator, so "The works of the Mongol emperors" is left alone.
+_COLLECTIVE = re.compile(
+    r"^(?:(?:the|complete|collected|penguin|illustrated)\s+)*"
+    r"(works|novels|poems|plays|writings|stories|short stories|letters|essays)(?:\s+of\s+(.+))?$",
+    re.IGNORECASE,
+)
 _NAME_DATES = re.compile(r",?\s*(?:\d{3,4}\??-?(?:\d{3,4})?\??|b\.\s*\d+|d\.\s*\d+|fl\.\s*\d+.*)\.?$")
 
 
@@ -127,6 +143,17 @@ def _romanized_keys(text: str, lang: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(k for k in (roman_key(r) for r in romanizations(text, lang)) if k))
 
 
+def spell_ampersand(text: str, lang: str | None) -> str:
+    """Latin-script `text` with "&" written as the word for "and" in `lang` (English when unknown or not listed).
+
+    >>> spell_ampersand("Pride & prejudice", "eng"), spell_ampersand("Järki & tunteet", "fin")
+    ('Pride and prejudice', 'Järki ja tunteet')
+    """
+    if "&" not in text:
+        return text
+    return _AMPERSAND.sub(f" {_AND_WORDS.get(lang or 'eng', 'and')} ", text).strip()
+
+
 def text_keys(text: str, lang: str | None, *, romanize: bool, korean: bool) -> list[str]:
     """Keys of one written form. `romanize`: add the romanizations of CJK text (when the title has no
     romanized form of its own); `korean`: read hanja as hangul (a Korean record).
@@ -157,6 +184,34 @@ def text_keys(text: str, lang: str | None, *, romanize: bool, korean: bool) -> l
     return keys
 
 
+def collective_title(text: str, creator_names: frozenset[str]) -> str | None:
+    """The conventional collective title a Latin-script title stands for, or None. `creator_names`: roman keys
+    of the record's first creator in both name orders (`_creator_name_keys`).
+
+    >>> names = frozenset({"austenchane", "chaneausten"})
+    >>> collective_title("complete novels of Jane Austen", names), collective_title("Collected novels", names)
+    ('novels', 'novels')
+    >>> collective_title("works of the Mongol emperors", names), collective_title("Novels and tales", names)
+    (None, None)
+    """
+    match = _COLLECTIVE.match(text)
+    if match is None or match.group(2) and roman_key(match.group(2)) not in creator_names:
+        return None
+    return match.group(1).casefold()
+
+
+def _creator_name_keys(record: Record) -> frozenset[str]:
+    """Roman keys of the first creator's Latin-script name forms, family name first and last."""
+    keys: set[str] = set()
+    for agent in [a for a in record.agents if a.role in ("creator", "author")][:1]:
+        for form in agent.forms:
+            for name in _name_forms(form.text):
+                words = name.split()
+                keys.update(roman_key(" ".join(order)) for order in (words, [*words[1:], *words[:1]]))
+    keys.discard("")
+    return frozenset(keys)
+
+
 def title_keys(record: Record) -> dict[str, str]:
     """Every title key of `record` → ``"m"`` (main or uniform title) or ``"v"`` (variant, parallel), with ``"l"``
     appended to romanized keys read from Latin-script text as catalogued. Series titles are left out, and so
@@ -181,6 +236,7 @@ def title_keys(record: Record) -> dict[str, str]:
         skip.add("uniform")  # "Novels. Selections": a selection is not the collective work
     if roles.count("variant") >= COMPILATION_VARIANTS:
         skip.add("variant")
+    creator_names: frozenset[str] | None = None  # computed when a title looks collective
     for title in record.titles:
         if title.role in skip:
             continue
@@ -190,7 +246,16 @@ def title_keys(record: Record) -> dict[str, str]:
         for form in title.forms:
             text = work_title(form.text, uniform=title.role == "uniform")
             latin = not _is_cjk(text) and not _has_hangul(text)
-            for key in text_keys(text, form.lang or record_lang, romanize=not has_latin, korean=korean_title):
+            if latin:
+                text = spell_ampersand(text, form.lang or record_lang)
+            form_keys = text_keys(text, form.lang or record_lang, romanize=not has_latin, korean=korean_title)
+            if latin and _COLLECTIVE.match(text):
+                if creator_names is None:
+                    creator_names = _creator_name_keys(record)
+                collective = collective_title(text, creator_names)
+                if collective:
+                    form_keys.append(f"r:{roman_key(collective)}")
+            for key in form_keys:
                 tagged = strength + LATIN if latin and key.startswith("r:") else strength
                 if keys.get(key) is None or tagged < keys[key]:  # "m" < "ml" < "v" < "vl": keep the strongest
                     keys[key] = tagged
