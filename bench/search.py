@@ -14,6 +14,7 @@ variant forms and romanizations, single frequent words, creators, and fielded / 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -129,6 +130,12 @@ def make_queries(bases, rng: random.Random, wanted: int) -> list[str]:
     return queries
 
 
+def cpu_since(before: os.times_result) -> float:
+    """User + system CPU seconds since `before`, this process and its finished children (the workers)."""
+    now = os.times()
+    return sum(getattr(now, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -168,7 +175,9 @@ def main() -> None:
         report = None
     else:
         with Store.open(store_path, read_only=True) as store:
+            before = os.times()
             report = index.rebuild(store, progress=None)
+            cpu_seconds = cpu_since(before)
     size = sum(path.stat().st_size for path in index_dir.rglob("*") if path.is_file())
 
     queries = make_queries(kept, rng, args.queries)
@@ -189,9 +198,13 @@ def main() -> None:
         ("records", f"{index.count():,}"),
         (
             "indexing from the store",
-            f"{report.added / report.seconds:,.0f} records/s ({report.seconds:.0f} s)"
+            f"{report.added / report.seconds:,.0f} records/s ({report.seconds:.0f} s wall)"
             if report
             else "(reused)",
+        ),
+        (
+            "indexing, per CPU-second",  # the machine may be shared: CPU time of this process and its workers
+            f"{report.added / cpu_seconds:,.0f} records/s ({cpu_seconds:.0f} s CPU)" if report else "(reused)",
         ),
         ("index size", f"{size / 1e6:,.0f} MB"),
         (

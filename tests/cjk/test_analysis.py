@@ -192,3 +192,12 @@ def test_query_and_its_variant_form_give_identical_tokens(s):
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz '-", min_size=1, max_size=30))
 def test_word_division_never_matters_in_the_roman_field(s):
     assert query_roman_tokens(s) == query_roman_tokens(s.replace(" ", "").replace("-", ""))
+
+
+def test_a_catalogue_reading_replaces_the_machine_hepburn_but_not_pinyin():
+    """日本書紀 catalogued as ニホンギ: the catalogue's reading is indexed instead of pykakasi's guess
+    (nihonshoki); the pinyin of the ideographs stays, for sinologists."""
+    from tongwen.cjk.analysis import roman_keys
+
+    assert roman_keys("日本書紀", "jpn") == ["nihonshoki", "ripenshuchi"]
+    assert roman_keys("日本書紀", "jpn", readings=["ニホンギ"]) == ["nihongi", "ripenshuchi"]

@@ -53,3 +53,40 @@ def test_hepburn(text, romaji):
 )
 def test_pinyin(text, syllables):
     assert pinyin(text) == syllables
+
+
+def test_pinyin_reads_real_titles_as_pypinyin_does(shared_data):
+    """`pinyin` reads pypinyin's tables itself (for speed); on real titles it must agree with lazy_pinyin."""
+    import csv
+    from itertools import islice
+
+    from pypinyin import Style, lazy_pinyin
+
+    path = shared_data / "douban-books-2020-titles" / "Books_3.csv"
+    with path.open(encoding="utf-8-sig") as rows:
+        titles = [row["Title"] for row in islice(csv.DictReader(rows), 3000)]
+    titles += ["重庆大学", "银行行长", "长大成人", "音乐", "快乐", "了解了", "朝阳朝代", "𠀀中", "Ⅲ 卷2"]
+    for title in titles:
+        expected = " ".join(" ".join(lazy_pinyin(title, style=Style.NORMAL, v_to_u=True)).split())
+        assert pinyin(title) == expected, title
+
+
+def test_faster_kanji_lookup_reads_as_pykakasi_does(shared_data):
+    """`tongwen.cjk.japanese` swaps pykakasi's kanji dictionary scan for a prefix lookup and skips spellings it
+    does not use; the readings of real titles (Chinese and Japanese, kyūjitai and variation selectors included) must not change."""
+    import csv
+    from itertools import islice
+
+    import pykakasi
+
+    from tongwen.cjk.japanese import _kakasi
+
+    path = shared_data / "douban-books-2020-titles" / "Books_3.csv"
+    with path.open(encoding="utf-8-sig") as rows:
+        titles = [row["Title"] for row in islice(csv.DictReader(rows), 1500)]
+    titles += ["源氏物語", "國立國會圖書館", "吉田兼好の徒然草", "葛\U000e0100飾北斎", "日本大百科全書", "大日本史"]
+    stock = pykakasi.Kakasi()
+    wanted = ("orig", "hira", "hepburn")  # the trimmed pykakasi spells nothing else
+    for title in titles:
+        ours = [tuple(item[key] for key in wanted) for item in _kakasi().convert(title)]
+        assert ours == [tuple(item[key] for key in wanted) for item in stock.convert(title)], title

@@ -52,6 +52,7 @@ def test_grams_are_substring_closed():
         ("げんじものがたり", None, ["genjimonogatari"]),
         ("춘향전", None, ["chunhyangjeon", "ch'unhyangjŏn"]),
         ("春香傳", "kor", ["chunhyangjeon", "ch'unhyangjŏn", "chun xiang chuan"]),
+        ("金大中", "eng", ["jin da zhong", "geumdaejung", "kŭmdaejung"]),  # another language: no Hepburn
         ("Genji monogatari", "jpn", ["Genji monogatari"]),
         ("", None, []),
         ("1984", None, ["1984"]),

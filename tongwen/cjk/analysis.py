@@ -143,7 +143,9 @@ def _forms(s: str, lang: str | None, readings: Iterable[str] = ()) -> list[str]:
     forms: list[str] = []
     for supplied in readings:
         forms.extend(romanizations(supplied, lang))  # a Latin reading stays as is; kana/hangul get romanized
-    forms.extend(romanizations(s, lang))
+    # Catalogue readings first: with one at hand, pykakasi's guess at the kanji (slow, often wrong for names)
+    # is not needed; pinyin, RR and MR of the ideographs still are (other systems than the catalogue's).
+    forms.extend(romanizations(s, lang, guess_hepburn=not forms))
     return forms
 
 
@@ -158,7 +160,27 @@ def roman_tokens(s: str | None, lang: str | None = None, readings: Iterable[str]
     >>> roman_tokens("源氏物語", "jpn", readings=["Genji monogatari"])[:3]
     ['ken', 'enc', 'nch']
     """
-    keys = dict.fromkeys(key for key in (roman_key(form) for form in _forms(s or "", lang, readings)) if key)
+    return tokens_of_roman_keys(roman_keys(s, lang, readings))
+
+
+def roman_keys(s: str | None, lang: str | None = None, readings: Iterable[str] = ()) -> list[str]:
+    """The distinct roman keys of `readings` and of the romanizations of `s`, catalogue readings first: what
+    `roman_tokens` cuts into grams (callers needing both compute the keys once).
+
+    >>> roman_keys("源氏物語", "jpn", readings=["Genji monogatari"])
+    ['kenchimonokatari', 'yuanshiwuyu']
+    """
+    return list(dict.fromkeys(key for key in map(roman_key, _forms(s or "", lang, readings)) if key))
+
+
+def tokens_of_roman_keys(keys: Iterable[str]) -> list[str]:
+    """The romanized-field tokens of some roman keys (see `roman_tokens`): each key's trigrams in order,
+    then every bigram of them once.
+
+    >>> tokens_of_roman_keys(["anan"])
+    ['ana', 'nan', 'an', 'na']
+    """
+    keys = list(keys)
     tokens: list[str] = []
     for key in keys:
         tokens.extend(roman_grams(key))
@@ -203,4 +225,11 @@ def query_roman_tokens(q: str | None, lang: str | None = None) -> list[str]:
     return alternatives[0] if alternatives else []
 
 
-__all__ = ["analyze", "query_roman_alternatives", "query_roman_tokens", "roman_tokens"]
+__all__ = [
+    "analyze",
+    "query_roman_alternatives",
+    "query_roman_tokens",
+    "roman_keys",
+    "roman_tokens",
+    "tokens_of_roman_keys",
+]

@@ -31,7 +31,7 @@ from functools import lru_cache
 from tongwen.cjk.chinese import pinyin
 from tongwen.cjk.japanese import hepburn
 from tongwen.cjk.korean import hanja_to_hangul, romanize_mr, romanize_rr
-from tongwen.cjk.scripts import char_script, detect_script
+from tongwen.cjk.scripts import detect_script
 from tongwen.cjk.text import clean
 
 # Letters NFKD does not decompose.
@@ -83,26 +83,24 @@ def roman_grams(key: str) -> list[str]:
     return [key[i : i + 3] for i in range(len(key) - 2)]
 
 
-_CJK_SCRIPTS = {"Hani", "Hira", "Kana", "Hang"}
-
-
-def _has_cjk(s: str) -> bool:
-    return any(char_script(ch) in _CJK_SCRIPTS for ch in s)
-
-
 def _korean(s: str) -> list[str]:
     hangul = hanja_to_hangul(s)
     return [romanize_rr(hangul), romanize_mr(hangul)]
 
 
-def romanizations(s: str, lang: str | None = None) -> list[str]:
+def romanizations(s: str, lang: str | None = None, *, guess_hepburn: bool = True) -> list[str]:
     """Every romanized form of `s` that a searcher might type, lower case. `lang` is an ISO 639-2 hint.
 
     - kana present → Japanese (Hepburn); hangul present → Korean (RR and MR, hanja read as hangul);
     - only Han: ``chi`` → pinyin, ``jpn`` → Hepburn then pinyin, ``kor`` → RR + MR then pinyin (classical
-      texts are catalogued in pinyin whatever their country); with no (or another) language, all four, since a bare ideograph string may be read in any of them (the document side can afford extra
+      texts are catalogued in pinyin whatever their country); another language → pinyin, RR and MR (Han in
+      an English or Vietnamese record is Chinese or Korean far more often than Japanese); no language → all
+      four, since a bare ideograph string may be read in any of them (the document side can afford extra
       forms; queries use `tongwen.cjk.analysis.query_roman_tokens`, which keeps the forms apart);
     - no CJK at all → the text itself (it is already Latin), or nothing when empty.
+
+    ``guess_hepburn=False`` leaves out pykakasi's Hepburn of kanji, for text whose catalogue reading is at
+    hand (the reading is romanized instead, and is right where pykakasi guesses).
 
     >>> romanizations("红楼梦", "chi")
     ['hong lou meng']
@@ -116,11 +114,13 @@ def romanizations(s: str, lang: str | None = None) -> list[str]:
     text = clean(s)
     if not text:
         return []
-    if not _has_cjk(text):
+    script = detect_script(text)  # Jpan, Kore or Hani exactly when some character is kana, hangul or Han
+    if script not in ("Jpan", "Kore", "Hani"):
         return [text]
-    script = detect_script(text)
     language = (lang or "").lower()[:3]
-    if script == "Jpan":
+    if not guess_hepburn and (script == "Jpan" or language == "jpn"):
+        forms = [pinyin(text)] if script == "Hani" else []
+    elif script == "Jpan":
         forms = [hepburn(text)]
     elif script == "Kore":
         forms = _korean(text)
@@ -130,6 +130,8 @@ def romanizations(s: str, lang: str | None = None) -> list[str]:
         forms = [hepburn(text), pinyin(text)]
     elif language == "kor":
         forms = [*_korean(text), pinyin(text)]
+    elif language:  # Han text in an English, Vietnamese… record: Chinese or Korean names far more than Japanese
+        forms = [pinyin(text), *_korean(text)]  # (and pykakasi, the slowest reader, is kept for Japanese)
     else:
         forms = [pinyin(text), hepburn(text), *_korean(text)]
     return list(dict.fromkeys(form for form in forms if form))

@@ -61,22 +61,19 @@ def default_analysis() -> TextAnalysis:
     if _default is None:
         # Imported on first use: these load OpenCC and the reading tables.
         from tongwen.cjk import analysis
-        from tongwen.cjk.romanize import roman_key, romanizations
 
         alternatives = getattr(analysis, "query_roman_alternatives", None) or (
             lambda text, lang=None: [analysis.query_roman_tokens(text, lang)]
         )
 
-        @lru_cache(maxsize=100_000)
-        def roman_tokens(text: str, lang: str | None, readings: tuple[str, ...]) -> tuple[str, ...]:
-            return tuple(analysis.roman_tokens(text, lang, readings))
-
+        # A title's keys and its tokens come from the same romanizations: compute (and cache) the keys once.
         @lru_cache(maxsize=100_000)
         def roman_keys(text: str, lang: str | None, readings: tuple[str, ...]) -> tuple[str, ...]:
-            # romanizations() is cheap here: the pinyin / Hepburn it calls are cached by tongwen.cjk.
-            forms = [form for reading in readings for form in romanizations(reading, lang)]
-            forms += romanizations(text, lang)
-            return tuple(dict.fromkeys(key for key in map(roman_key, forms) if key))
+            return tuple(analysis.roman_keys(text, lang, readings))
+
+        @lru_cache(maxsize=100_000)
+        def roman_tokens(text: str, lang: str | None, readings: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(analysis.tokens_of_roman_keys(roman_keys(text, lang, readings)))
 
         _default = TextAnalysis(
             analyze=lambda text, lang=None: analysis.analyze(text, lang),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 
 from tongwen.cjk.scripts import detect_script, lang_tag
 from tongwen.index.analysis import TextAnalysis, default_analysis
@@ -67,8 +68,12 @@ def isbn10_to_13(isbn10: str) -> str:
     return core + str((10 - total % 10) % 10)
 
 
+# Each form's script is asked for several times per record (readings, keywords, display): detect it once.
+_detect_script = lru_cache(maxsize=65536)(detect_script)
+
+
 def _script(form: Form) -> str | None:
-    return form.script or detect_script(form.text)
+    return form.script or _detect_script(form.text)
 
 
 def country_lookup_from_registry() -> Mapping[str, str]:
