@@ -409,13 +409,15 @@ class Store:
         store while iterating is safe and no read transaction is held open.
         """
         columns = _RECORD_COLUMNS if with_original else _RECORD_COLUMNS_NO_ORIGINAL
+        # The unary "+" keeps SQLite walking the primary key in id order; otherwise it picks the facet index on
+        # `deleted` and sorts every live row for each page, which makes a full pass quadratic.
         where = ["id > ?"]
         params: list[Any] = []
         if source is not None:
-            where.append("source = ?")
+            where.append("+source = ?")
             params.append(source)
         if not include_deleted:
-            where.append("deleted = 0")
+            where.append("+deleted = 0")
         sql = f"SELECT id, {columns} FROM records WHERE {' AND '.join(where)} ORDER BY id LIMIT {_PAGE}"
         last = ""
         while True:
