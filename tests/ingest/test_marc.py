@@ -262,3 +262,65 @@ def test_sniff_recognises_iso2709_but_not_xml(shared_data):
     head = (shared_data / "pymarc-test-data/marc8.dat").read_bytes()[:64]
     assert marc.sniff(head, "x.bin")
     assert not marc.sniff(b'<?xml version="1.0"?><collection/>', "x.xml")
+
+
+def _as_tuples(record) -> tuple:
+    return (
+        str(record.leader),
+        [
+            (f.tag, f.data, None if f.control_field else tuple(f.indicators), [tuple(s) for s in f.subfields])
+            for f in record.fields
+        ],
+    )
+
+
+def test_fast_utf8_decoder_builds_what_pymarc_builds(shared_data):
+    import pymarc
+
+    compared = 0
+    for name in sorted(BINARY_FILES):
+        with (shared_data / name).open("rb") as stream:
+            for chunk in marc.iter_record_chunks(stream):
+                try:
+                    data = marc.repair_structure(chunk.data, [])
+                except marc.StructureError:
+                    continue
+                body = data[int(data[12:17]) :]
+                if marc._BAD_SUBFIELD_CODE.search(body) or not marc._is_utf8(body):
+                    continue  # not the fast path's business
+                fast = marc._clean_utf8_record(data)
+                assert fast is not None, name
+                assert _as_tuples(fast) == _as_tuples(pymarc.Record(data, force_utf8=True)), name
+                compared += 1
+    assert compared > 400  # pride-and-prejudice alone has 383
+
+
+def test_fast_utf8_decoder_leaves_odd_indicators_to_pymarc():
+    field = b"1\x1faTitle\x1e"  # one indicator only: pymarc logs it, and the log becomes a diagnostic
+    directory = b"245" + b"%04d%05d" % (len(field), 0) + b"\x1e"
+    base = 24 + len(directory)
+    data = b"%05dnam a22%05d   4500" % (base + len(field) + 1, base) + directory + field + b"\x1d"
+    assert marc._clean_utf8_record(data) is None
+    diagnostics: list = []
+    record = marc.decode_record(data, diagnostics)
+    assert record["245"]["a"] == "Title"
+    assert [d.field for d in diagnostics] == ["indicators"]
+
+
+def test_marcxml_original_escapes_markup_and_drops_what_xml_cannot_hold():
+    import pymarc
+    from lxml import etree
+
+    record = pymarc.Record(
+        fields=[
+            pymarc.Field(tag="001", data="a\x00b"),
+            pymarc.Field(
+                tag="245",
+                indicators=pymarc.Indicators("1", "0"),
+                subfields=[pymarc.Subfield("a", 'Tom & "Jerry" <1>'), pymarc.Subfield("b", "La Sociét\x1b,")],
+            ),
+        ]
+    )
+    element = etree.fromstring(marc.record_to_marcxml(record))
+    assert element.findtext("controlfield") == "ab"
+    assert [s.text for s in element.iter("subfield")] == ['Tom & "Jerry" <1>', "La Sociét,"]

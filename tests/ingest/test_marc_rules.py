@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pymarc
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tongwen.ingest import marc, marc_rules, marcjson, marcxml
 from tongwen.ingest.base import MapContext, RawRecord, RecordRejected
@@ -278,3 +280,20 @@ def test_marc_json_and_binary_paths_share_one_mapper(shared_data):
     buffer = io.BytesIO((shared_data / "marc4j-test-resources/marc-in-json.json").read_bytes())
     record = to_record(next(iter(marcjson.read(buffer, "mij.json", {}))), CONTEXT)[0]
     assert record.local_id == "5674874" and record.content_type == "music"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_shortcut_gives_what_detect_script_gives(text):
+    from tongwen.cjk.scripts import detect_script
+
+    assert marc_rules.script_of_text(text) == detect_script(text)
+
+
+@given(st.text())
+def test_strip_isbd_collapses_every_unicode_whitespace_like_the_regex(text):
+    import re
+    import unicodedata
+
+    collapsed = marc_rules.strip_isbd(text + " x")  # the trailing letter keeps the ISBD rules out of it
+    expected = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text + " x")).strip()
+    assert collapsed == expected

@@ -52,7 +52,6 @@ _TRAILING_ISBD = re.compile(r"(?:\s*[/:;=,]|\s+\.)+\s*$")
 # Keep "Co." / "J." / "v." (abbreviations): a final period goes only after 3+ letters, a digit, a bracket,
 # or any non-Latin letter (no abbreviations in Han, kana, hangul...).
 _TRAILING_PERIOD = re.compile(r"(\w{3}|[)\]\d]|[^\x00-\u024f\u1e00-\u1eff\s])\.\s*$")
-_SPACES = re.compile(r"\s+")
 _ISBD_ENDINGS = frozenset("/:;=,.")
 
 # $6 script identification codes (MARC 21 880 linkage) → ISO 15924, used when the text itself says nothing.
@@ -65,6 +64,21 @@ _SCRIPT_CODES = {
     "(S": "Grek",
     "(2": "Hebr",
 }
+
+
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
+def script_of_text(text: str) -> str | None:
+    """`detect_script`, with a shortcut for ASCII text (most MARC text), which is Latin when it holds a
+    letter and script-less otherwise; detect_script looks at every character in Python.
+
+    >>> script_of_text("Hong lou meng"), script_of_text("1971 :"), script_of_text("紅樓夢")
+    ('Latn', None, 'Hani')
+    """
+    if text.isascii():
+        return "Latn" if _ASCII_LETTER.search(text) else None
+    return detect_script(text)
 
 
 def strip_isbd(text: str | None) -> str:
@@ -80,7 +94,8 @@ def strip_isbd(text: str | None) -> str:
     if not text:
         return ""
     # NFC: UTF-8 records often carry decomposed diacritics where MARC-8 ones come out composed.
-    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # str.split() and the regex \s agree on what whitespace is; the split is the cheaper of the two.
+    text = " ".join(unicodedata.normalize("NFC", text).split())
     if text and text[-1] in _ISBD_ENDINGS:  # the regexes only when there is something to strip: hot path
         text = _TRAILING_ISBD.sub("", text)
         text = _TRAILING_PERIOD.sub(r"\1", text)
@@ -205,7 +220,7 @@ class MarcContext:
         return fields + partners if partners else fields
 
     def script_of(self, text: str, fld: pymarc.Field) -> str | None:
-        script = detect_script(text)
+        script = script_of_text(text)
         if script is None and fld.tag == "880":
             code = self.linkage.script_codes.get(id(fld), "")
             script = _SCRIPT_CODES.get(code[:2])
@@ -267,18 +282,24 @@ def normalize_isbn(text: str) -> tuple[str | None, str | None]:
     >>> normalize_isbn("n/a")
     (None, None)
     """
+    isbn, qualifier, _ = _checked_isbn(text)
+    return isbn, qualifier
+
+
+def _checked_isbn(text: str) -> tuple[str | None, str | None, bool]:
+    """`normalize_isbn` plus whether the check digit is right, so the caller need not validate again."""
     match = _ISBN_CHARS.search(text)
     qualifier_match = _QUALIFIER.search(text)
     qualifier = qualifier_match.group(1).strip() or None if qualifier_match else None
     if not match:
-        return None, qualifier
+        return None, qualifier, False
     try:
-        return stdnum_isbn.to_isbn13(stdnum_isbn.validate(match.group(0))), qualifier
+        return stdnum_isbn.to_isbn13(stdnum_isbn.validate(match.group(0))), qualifier, True
     except stdnum_exceptions.InvalidChecksum:
         # Printed on the book with a wrong check digit, so it is still what people search for.
-        return stdnum_isbn.compact(match.group(0)), qualifier
+        return stdnum_isbn.compact(match.group(0)), qualifier, False
     except stdnum_exceptions.ValidationError:
-        return None, qualifier
+        return None, qualifier, False
 
 
 def normalize_lccn(text: str) -> str | None:
@@ -301,10 +322,10 @@ def identifiers_from_020_022_010_035_016(m: MarcContext) -> None:
     ids: list[Identifier] = []
     for fld in m.fields("020"):
         for raw in fld.get_subfields("a"):
-            isbn, qualifier = normalize_isbn(raw)
+            isbn, qualifier, valid = _checked_isbn(raw)
             qualifier = qualifier or (fld.get("q") or "").strip("() ") or None
             if isbn:
-                if not stdnum_isbn.is_valid(isbn):
+                if not valid:
                     m.warn(f"{raw!r}: the ISBN check digit is wrong; kept as catalogued", where(fld, "a"))
                 ids.append(Identifier("isbn", isbn, qualifier))
             else:
