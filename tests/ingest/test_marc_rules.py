@@ -297,3 +297,17 @@ def test_strip_isbd_collapses_every_unicode_whitespace_like_the_regex(text):
     collapsed = marc_rules.strip_isbd(text + " x")  # the trailing letter keeps the ISBD rules out of it
     expected = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text + " x")).strip()
     assert collapsed == expected
+
+
+def test_a_translation_keeps_the_title_of_its_original_from_765(shared_data) -> None:
+    """765 $t is often a translation's only link to its original (no 240): it becomes a variant title."""
+    path = shared_data / "marc4j-test-resources" / "pride-and-prejudice-fixed.mrc"
+    with path.open("rb") as stream:
+        translations = [raw for raw in marc.read(stream, path.name, {})
+                        if not raw.error and raw.payload.get_fields("765")]
+    assert len(translations) >= 20
+    for raw in translations:
+        record, _ = marc_rules.to_record(raw, MapContext("test"))
+        originals = {marc_rules.strip_isbd(f.get("t")) for f in raw.payload.get_fields("765") if f.get("t")}
+        variants = {form.text for title in record.titles if title.role == "variant" for form in title.forms}
+        assert originals <= variants, record.id

@@ -426,6 +426,17 @@ def uniform_title_from_130_240(m: MarcContext) -> None:
             m.out.titles.append(Title(forms, "uniform"))
 
 
+def original_titles_from_765_767(m: MarcContext) -> None:
+    """765 (original language entry) / 767 (translation entry) $t → variant titles: a translation's only link
+    to its original when the record has no uniform title, which is how work clustering finds it."""
+    seen = {form.text for title in m.out.titles for form in title.forms}
+    for _tag, fields in m.groups("765", "767"):
+        forms = m.forms(fields, lambda f: strip_isbd(subfield_text(f, "t")))
+        if forms and forms[0].text not in seen:
+            seen.add(forms[0].text)
+            m.out.titles.append(Title(forms, "variant"))
+
+
 def series_from_490_830(m: MarcContext) -> None:
     """490 $a, 440 / 830 $a $n $p, 800-811 $t → series titles (numbering $v left out)."""
     seen: set[str] = {t.text for t in m.out.titles if t.role == "series"}
@@ -750,6 +761,7 @@ RULES: tuple[Callable[[MarcContext], None], ...] = (
     title_from_245,
     variant_titles_from_246_740,
     uniform_title_from_130_240,
+    original_titles_from_765_767,
     series_from_490_830,
     agents_from_1xx_7xx,
     publication_from_260_264,

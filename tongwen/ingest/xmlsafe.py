@@ -17,6 +17,7 @@ from typing import BinaryIO
 from lxml import etree
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENCODING_DECL = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*["'])([A-Za-z0-9._-]+)(["'])""")
 
 
@@ -54,13 +55,23 @@ def fix_declared_encoding(head: bytes) -> bytes:
     return head
 
 
+def declares_entities(head: bytes) -> bool:
+    """Does the document type declaration define entities? Only there can they be declared; "<!ENTITY" met
+    later, inside the body, is a syntax error the parser reports at that point (keeping the records before)."""
+    doctype = _DOCTYPE.search(head)
+    if doctype is None:
+        return False
+    end = head.find(b"]>", doctype.end())
+    return bool(_ENTITY_DECL.search(head, doctype.end(), end if end != -1 else len(head)))
+
+
 class _CheckedStream:
     """Wraps a binary stream: refuses entity declarations in the prolog and mends a lying encoding."""
 
     def __init__(self, stream: BinaryIO, prolog_bytes: int = 65536):
         self._stream = stream
         head = stream.read(prolog_bytes)
-        if _ENTITY_DECL.search(head):
+        if declares_entities(head):
             raise UnsafeXML("the document declares XML entities (<!ENTITY …>); refused for safety")
         self._pending = fix_declared_encoding(head)
 
@@ -109,7 +120,7 @@ def _free(element: etree._Element) -> None:
 def parse_fragment(data: bytes | str) -> etree._Element:
     """Parse one small XML document (a single record, an OAI page) safely."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if _ENTITY_DECL.search(raw[:65536]):
+    if declares_entities(raw[:65536]):
         raise UnsafeXML("the document declares XML entities (<!ENTITY …>); refused for safety")
     parser = etree.XMLParser(**_parser_options())
     return etree.fromstring(fix_declared_encoding(raw), parser)
