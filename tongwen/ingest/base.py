@@ -21,7 +21,7 @@ class Diagnostic:
 
     message: str
     field: str | None = None  # "245$a", "880 (245-01)", "leader/09", "dc:date", "column 'year'"
-    severity: str = "warning"  # "warning": repaired or dropped a part; "error": record rejected
+    severity: str = "warning"  # "info": how it was read; "warning": repaired or dropped a part; "error": rejected
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message

@@ -620,17 +620,9 @@ class Store:
         ``change.record`` is None; ``change.deleted`` still tells tombstones apart. Paging by ``seq`` means a
         record changed during a harvest moves to the end of the list rather than being skipped.
         """
-        where = ["seq > ?", "institution IS NOT NULL"] if any_institution else ["seq > ?"]
-        params: list[Any] = [after_seq]
-        for clause, value in (
-            ("datestamp >= ?", from_datestamp),
-            ("datestamp <= ?", until_datestamp),
-            ("source = ?", source),
-            ("institution = ?", institution),
-        ):
-            if value is not None:
-                where.append(clause)
-                params.append(value)
+        where, params = _oai_filter(from_datestamp, until_datestamp, source, institution, any_institution)
+        where.insert(0, "seq > ?")
+        params.insert(0, after_seq)
         columns = _RECORD_COLUMNS_NO_ORIGINAL if with_records else "NULL, NULL, NULL, NULL"
         rows = self._conn.execute(
             f"SELECT seq, id, deleted, datestamp, source, institution, {columns} FROM records"
@@ -662,17 +654,8 @@ class Store:
         any_institution: bool = False,
     ) -> int:
         """How many records and tombstones `oai_page` would list in all (OAI-PMH ``completeListSize``)."""
-        where = ["institution IS NOT NULL"] if any_institution else ["1 = 1"]
-        params: list[Any] = []
-        for clause, value in (
-            ("datestamp >= ?", from_datestamp),
-            ("datestamp <= ?", until_datestamp),
-            ("source = ?", source),
-            ("institution = ?", institution),
-        ):
-            if value is not None:
-                where.append(clause)
-                params.append(value)
+        where, params = _oai_filter(from_datestamp, until_datestamp, source, institution, any_institution)
+        where.insert(0, "1 = 1")
         return self._conn.execute(
             f"SELECT COUNT(*) FROM records WHERE {' AND '.join(where)}", params
         ).fetchone()[0]
@@ -705,3 +688,22 @@ class Store:
         ]
         sources = [row[0] for row in self._conn.execute("SELECT DISTINCT source FROM records ORDER BY 1")]
         return institutions, sources
+
+
+def _oai_filter(
+    from_datestamp: str | None, until_datestamp: str | None, source: str | None, institution: str | None,
+    any_institution: bool,
+) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses and parameters shared by `Store.oai_page` and `Store.oai_count`."""
+    where = ["institution IS NOT NULL"] if any_institution else []
+    params: list[Any] = []
+    for clause, value in (
+        ("datestamp >= ?", from_datestamp),
+        ("datestamp <= ?", until_datestamp),
+        ("source = ?", source),
+        ("institution = ?", institution),
+    ):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    return where, params
