@@ -142,7 +142,7 @@ columns = {{ id = "seq", title = "hanja_title", title_reading = "hangul_reading"
     stats = json.loads(tongwen("stats", "--json").output)
     assert stats["sources"]["columbia"] == 1 and stats["sources"]["kiom"] > 7000
     again = tongwen("demo", "--no-serve", "--manifest", str(manifest)).output
-    assert "880_Nihon_no_chasho.mrc: 0 added" in again and "Search index: 0 records updated" in again
+    assert "880_Nihon_no_chasho.mrc: 0 added" in again and "Search index: 0 added or updated, 0 removed" in again
 
 
 def test_demo_loads_the_projects_own_demo_collection(tongwen) -> None:
@@ -151,3 +151,14 @@ def test_demo_loads_the_projects_own_demo_collection(tongwen) -> None:
     stats = json.loads(tongwen("stats", "--json").output)
     assert set(stats["sources"]) == {entry["source"] for entry in listed}
     assert all(count > 0 for count in stats["sources"].values())
+
+
+def test_an_import_is_searchable_at_once_in_any_script(tongwen, shared_data: Path) -> None:
+    """`tongwen import` brings the clusters and the search index up to date itself."""
+    output = tongwen("import", str(shared_data / NIHON_NO_CHASHO), "--source", "nnc").output
+    assert "Search index: 1 added or updated" in output
+    for query in ("日本の茶書", "Nihon no chasho", "日本 の 茶書"):
+        hits = json.loads(tongwen("search", query, "--json").output)["hits"]
+        assert [hit["id"] for hit in hits] == ["nnc:3835178"], query
+    quiet = tongwen("import", str(shared_data / NIHON_NO_CHASHO), "--source", "nnc", "--no-index").output
+    assert "Search index" not in quiet

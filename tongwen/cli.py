@@ -29,6 +29,7 @@ from rich.table import Table
 
 from tongwen.config import DEFAULT_DATA_DIR, Settings
 from tongwen.demo import DEMO_MANIFEST, DemoError, load_demo
+from tongwen.derived import follow_store
 from tongwen.ingest import FORMATS
 from tongwen.ingest.pipeline import ImportProgress, RunSummary, import_files
 from tongwen.model import Record
@@ -99,6 +100,8 @@ def open_store(settings: Settings, *, must_exist: bool = False) -> Iterator[Stor
     type=click.Path(exists=True, dir_okay=False),
     help="For CSV/TSV: which column holds the title, author, year... (a TOML mapping file).",
 )
+@click.option("--no-index", is_flag=True,
+              help="Skip updating the work clusters and the search index (run `tongwen cluster` / `tongwen index` later).")
 @click.pass_obj
 def import_command(
     settings: Settings,
@@ -107,8 +110,9 @@ def import_command(
     institution: str | None,
     format_name: str | None,
     columns: str | None,
+    no_index: bool,
 ) -> None:
-    """Import catalogue files into the data directory.
+    """Import catalogue files into the data directory, then update the work clusters and the search index.
 
     Formats: MARC (ISO 2709), MARCXML, MARC-in-JSON, Dublin Core, MODS, CSV/TSV.
 
@@ -136,7 +140,9 @@ def import_command(
             raise click.ClickException(
                 "interrupted; the records read so far are kept. Run the same command again to finish."
             ) from None
-    _print_summary(summary)
+        _print_summary(summary)
+        if not no_index:
+            console.print(follow_store(settings, store).summary())
     if summary.nothing_read:
         sys.exit(1)
 
@@ -416,9 +422,7 @@ def demo(settings: Settings, no_serve: bool, port: int, manifest: str) -> None:
         )
     facts = sum(report.registry.values())
     console.print(f"Cooperation registry: {facts:,} seed facts written ({'none changed' if not facts else 'new'}).")
-    clusters = report.clusters
-    console.print(f"Works: {clusters.works:,} works, {clusters.multi_record_works:,} held by several records.")
-    console.print(f"Search index: {report.indexed:,} records updated.")
+    console.print(report.derived.summary())
     with open_store(settings) as store:
         _print_stats(store.stats())
     console.print('Try: tongwen search "紅樓夢"   ·   tongwen show ndl-demo:ndl0019')

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tongwen.config import Settings
+from tongwen.derived import FollowReport, follow_store
 from tongwen.ingest.csv_table import load_column_mapping
 from tongwen.ingest.pipeline import ImportProgress, RunSummary, import_files
 from tongwen.store import Store
@@ -28,9 +29,8 @@ class DemoError(RuntimeError):
 @dataclass(slots=True)
 class DemoReport:
     imports: list[RunSummary] = field(default_factory=list)
-    indexed: int = 0
     registry: dict[str, int] = field(default_factory=dict)
-    clusters: Any = None
+    derived: FollowReport | None = None
 
 
 def read_manifest(path: Path = DEMO_MANIFEST) -> list[dict[str, Any]]:
@@ -85,8 +85,7 @@ def load_demo(
     with Store.open(settings.database_path) as store:
         report.imports = import_collection(store, manifest, progress=progress)
         report.registry = dict(_load_registry(settings))
-        report.clusters = _cluster(settings, store)
-        report.indexed = _index(settings, store)
+        report.derived = follow_store(settings, store)
     return report
 
 
@@ -99,22 +98,3 @@ def _load_registry(settings: Settings):
     finally:
         registry.close()
 
-
-def _cluster(settings: Settings, store: Store):
-    from tongwen.works import Works
-
-    works = Works.open(settings.database_path)
-    try:
-        return works.update(store)
-    finally:
-        works.close()
-
-
-def _index(settings: Settings, store: Store) -> int:
-    from tongwen.index import SearchIndex
-
-    index = SearchIndex.open(settings.index_dir)
-    try:
-        return index.sync(store).added
-    finally:
-        index.close()

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from tongwen.config import Settings
+from tongwen.derived import follow_store
 from tongwen.harvest.harvester import HarvestProgress, HarvestState, HarvestSummary, harvest
 from tongwen.harvest.sources import (
     KINDS,
@@ -174,7 +175,7 @@ def _due(source: Source, last: dict | None, now: datetime) -> bool:
 @click.argument("names", nargs=-1, metavar="[SOURCE]...")
 @click.option("--full", is_flag=True, help="Harvest everything again, not only what changed since last time.")
 @click.option("--due", is_flag=True, help="Only the sources whose schedule says they are due.")
-@click.option("--no-index", is_flag=True, help="Do not update the search index afterwards.")
+@click.option("--no-index", is_flag=True, help="Do not update the work clusters and the search index afterwards.")
 @click.pass_obj
 def harvest_command(
     settings: Settings, names: tuple[str, ...], full: bool, due: bool, no_index: bool
@@ -217,7 +218,7 @@ def harvest_command(
             _print_summary(summary)
             failed |= summary.status == "failed"
         if not no_index:
-            _sync_index(settings, store)
+            console.print(follow_store(settings, store).summary())
     if failed:
         sys.exit(1)
 
@@ -258,17 +259,3 @@ def _print_summary(summary: HarvestSummary) -> None:
     if summary.problem_count > SHOWN_PROBLEMS:
         console.print(f"  run `tongwen runs --problems {summary.run_id}` for all {summary.problem_count:,}")
 
-
-def _sync_index(settings: Settings, store: Store) -> None:
-    from tongwen.index import SearchIndex
-
-    try:
-        index = SearchIndex.open(settings.index_dir)
-    except RuntimeError as exc:  # an index written by another version: the store is fine, say what to do
-        status_console.print(f"[yellow]Search index not updated: {escape(str(exc))}[/]")
-        return
-    try:
-        report = index.sync(store)
-    finally:
-        index.close()
-    console.print(f"Search index: {report.added:,} added or updated, {report.deleted:,} removed.")
