@@ -450,6 +450,15 @@ class Store:
             "SELECT COUNT(*) FROM records WHERE source = ? AND deleted = 0", (source,)
         ).fetchone()[0]
 
+    def institution_counts(self) -> dict[str, int]:
+        """Live records per holding institution, largest first. Cheap (one indexed GROUP BY), unlike `stats`,
+        whose per-language and per-script counts read every row: pages ask this one."""
+        rows = self._conn.execute(
+            "SELECT institution, COUNT(*) FROM records WHERE deleted = 0 AND institution IS NOT NULL"
+            " GROUP BY institution ORDER BY 2 DESC, 1"
+        )
+        return dict(rows.fetchall())
+
     def stats(self) -> dict[str, Any]:
         """Counts of live records by source, institution, language and script, and the year range."""
 
@@ -464,9 +473,7 @@ class Store:
             "records": self.count(),
             "deleted": self._conn.execute("SELECT COUNT(*) FROM records WHERE deleted = 1").fetchone()[0],
             "sources": counted(f"SELECT source, COUNT(*) {live} GROUP BY source ORDER BY 2 DESC, 1"),
-            "institutions": counted(
-                f"SELECT institution, COUNT(*) {live} GROUP BY institution ORDER BY 2 DESC, 1"
-            ),
+            "institutions": self.institution_counts(),
             "languages": counted(
                 "SELECT j.value, COUNT(*) FROM records, json_each(records.languages) AS j"
                 " WHERE deleted = 0 GROUP BY j.value ORDER BY 2 DESC, 1"

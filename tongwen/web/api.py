@@ -84,7 +84,7 @@ def work_summary(cluster) -> dict[str, Any] | None:
 @router.get("/institutions", summary="Holding institutions with their record counts")
 def api_institutions(request: Request) -> dict[str, Any]:
     catalog = catalog_of(request)
-    counts = catalog.stats()["institutions"]
+    counts = catalog.institution_counts()
     codes = list(dict.fromkeys([*counts, *catalog.directory]))
     items = []
     for code in codes:

@@ -50,6 +50,12 @@ class Catalog:
     def records(self, ids: list[str]) -> list[Record]:
         return self.store.get_many(ids) if ids and self.has_data() else []
 
+    def record_count(self) -> int:
+        return self.store.count() if self.has_data() else 0
+
+    def institution_counts(self) -> dict[str, int]:
+        return self.store.institution_counts() if self.has_data() else {}
+
     def stats(self) -> dict[str, Any]:
         if not self.has_data():
             return {"records": 0, "deleted": 0, "institutions": {}, "languages": {}, "scripts": {}, "sources": {},

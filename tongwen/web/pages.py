@@ -16,7 +16,7 @@ from tongwen.web.labels import content_type_label, country_label, language_label
 from tongwen.web.rendering import choose_language, render
 from tongwen.web.searching import BadSearch, SearchParams, parse_params
 from tongwen.web.suggest import other_script_suggestions
-from tongwen.web.views import display_title, record_view
+from tongwen.web.views import display_title, original_script_first, record_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,8 +44,7 @@ def institution_summary(catalog: Catalog, code: str, count: int) -> dict[str, An
 def home(request: Request):
     choose_language(request)
     catalog = catalog_of(request)
-    stats = catalog.stats()
-    institutions = [institution_summary(catalog, code, n) for code, n in stats["institutions"].items()]
+    institutions = [institution_summary(catalog, code, n) for code, n in catalog.institution_counts().items()]
     countries: dict[str, int] = {}
     for inst in institutions:
         if inst["country"]:
@@ -54,7 +53,7 @@ def home(request: Request):
         "institutions": institutions,
         "countries": [{"name": country_label(c), "count": n}
                       for c, n in sorted(countries.items(), key=lambda item: -item[1])],
-        "total": stats["records"],
+        "total": catalog.record_count(),
         "examples": EXAMPLES,
     })
 
@@ -82,18 +81,13 @@ def facet_title(name: str) -> str:
             "script": _("Script"), "type": _("Type"), "year": _("Decade"), "subject": _("Subject")}.get(name, name)
 
 
-def _original_script_first(forms: list[dict]) -> list[dict]:
-    """Vernacular forms before romanizations: people see the title as written, the romanization beneath."""
-    return sorted(forms, key=lambda form: 1 if form.get("script") in (None, "Latn") else 0)
-
-
 def hit_view(hit) -> dict[str, Any]:
     main_forms = [t for t in hit.titles if t.get("role") == "main"] or hit.titles[:1]
-    titles = [{"text": t["text"], "lang": t.get("lang") or "und"} for t in _original_script_first(main_forms)]
+    titles = [{"text": t["text"], "lang": t.get("lang") or "und"} for t in original_script_first(main_forms)]
     main = titles[0] if titles else {"text": hit.id, "lang": "und"}
     creators = []
     for creator in hit.creators[:4]:
-        forms = _original_script_first(creator.get("forms") or [])
+        forms = original_script_first(creator.get("forms") or [])
         first = forms[0] if forms else {"text": creator.get("name", ""), "lang": None}
         creators.append({"text": first["text"], "lang": first.get("lang") or "und"})
     snippet = hit.snippet
@@ -261,11 +255,10 @@ def record_page(request: Request, record_id: str):
 def institution_page(request: Request, code: str):
     choose_language(request)
     catalog = catalog_of(request)
-    stats = catalog.stats()
-    count = stats["institutions"].get(code, 0)
+    result = catalog.search(SearchParams("", (("institution", code),), "relevance", 1, 1).request(("language",)))
+    count = result.total
     if code not in catalog.directory and not count:
         raise HTTPException(404, _("There is no institution with the code %(code)s.") % {"code": code})
-    result = catalog.search(SearchParams("", (("institution", code),), "relevance", 1, 1).request(("language",)))
     languages = [{"label": language_label(value), "count": n} for value, n in result.facets.get("language", [])]
     return render(request, "registry/institution_cooperation.html", {
         "inst": institution_summary(catalog, code, count),

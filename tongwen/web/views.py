@@ -55,14 +55,19 @@ def primary_language(record: Record) -> str | None:
     return record.languages[0] if record.languages else None
 
 
+def original_script_first(forms: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Forms (dicts with a "script") with the vernacular ones first: people see a title as it is written, its
+    romanization beneath. The sort is stable, so the catalogue's order holds within each group."""
+    return sorted(forms, key=lambda form: 1 if form.get("script") in (None, "Latn") else 0)
+
+
 def display_title(record: Record) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The title in its original script first, with its other forms (romanization) to show beneath."""
     title = record.main_title
     if title is None or not title.forms:
         return {"text": record.id, "lang": "und"}, []
     lang = primary_language(record)
-    views = [form_view(f, lang) for f in title.forms]
-    views.sort(key=lambda v: 0 if is_cjk_script(v["script"]) or v["script"] not in (None, "Latn") else 1)
+    views = original_script_first([form_view(f, lang) for f in title.forms])
     return views[0], views[1:]
 
 
