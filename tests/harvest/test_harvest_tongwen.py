@@ -6,16 +6,11 @@ in Dublin Core and in MARCXML (880 pairs rebuilt by the provider, read back by t
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-import uvicorn
 
 from tongwen.config import Settings
 from tongwen.demo import import_collection
@@ -26,30 +21,12 @@ from tongwen.web.app import create_app
 REPOSITORY_PREFIX = "oai:tongwen.local:"
 
 
-@contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
-def first_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Settings, str]]:
+def first_node(tmp_path_factory: pytest.TempPathFactory, serve_app) -> Iterator[tuple[Settings, str]]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("first-node"), oai_page_size=50).ensure()
     with Store.open(settings.database_path) as store:
         import_collection(store)
-    with serving(settings) as url:
+    with serve_app(create_app(settings)) as url:
         yield settings, url
 
 

@@ -4,12 +4,10 @@ code, deletions, sets, date ranges and resumption tokens; responses checked by `
 from __future__ import annotations
 
 import dataclasses
-import socket
-import threading
 import time
+from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from lxml import etree
 from sickle import Sickle
 
@@ -53,22 +51,10 @@ def all_ids(store: Store) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def live_oai(protocol_settings) -> str:
+def live_oai(protocol_settings, serve_app) -> Iterator[str]:
     small_pages = dataclasses.replace(protocol_settings, oai_page_size=25)
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(small_pages), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the test server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/oai"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_app(create_app(small_pages)) as url:
+        yield f"{url}/oai"
 
 
 
