@@ -23,6 +23,12 @@ Field by field (the MARC / DC / MODS sources named are the usual ones; the exact
 - ``rights`` / ``license``: statement as given and a licence URI when one is known.
 - ``institution``: code of the holding institution (``NLC``, ``NDL``, ``NLK``, ``NLB``, ``NLV``...).
 - ``provenance``: source, format, import run, where in the file, and the original record verbatim.
+- ``pages``: the digitised item itself, one `Page` per surface in reading order (IIIF canvases, ALTO/hOCR
+  pages, TEI ``<pb/>``, Kanseki Repository ``<pb:…>`` leaves): the source's own label kept verbatim, an image
+  (IIIF Image service or a file), its size, and the page's text with its language, script and where the
+  text came from (OCR with engine and confidence, transcription, born-digital), optionally word boxes.
+- ``viewing_direction``: the order pages are turned, as IIIF says it (``VIEWING_DIRECTIONS``); None when the
+  source does not say (readers of premodern vertical CJK text give ``right-to-left``).
 
 Scripts are ISO 15924 codes (``Hani``, ``Hans``, ``Hant``, ``Jpan``, ``Kore``, ``Hang``, ``Latn``, ``Thai``,
 ``Mymr``...); ``None`` when unknown. Everything is a plain dataclass so it serialises to JSON losslessly with
@@ -37,9 +43,13 @@ from typing import Any, Literal
 TitleRole = Literal["main", "parallel", "variant", "uniform", "series"]
 AgentKind = Literal["person", "organization", "meeting"]
 LinkKind = Literal["landing", "iiif_manifest", "thumbnail", "fulltext", "other"]
+TextSource = Literal["ocr", "transcription", "born-digital"]
 
 TITLE_ROLES = ("main", "parallel", "variant", "uniform", "series")
 IDENTIFIER_SCHEMES = ("isbn", "issn", "lccn", "oclc", "ncid", "nbn", "doi", "uri", "local", "other")
+VIEWING_DIRECTIONS = ("left-to-right", "right-to-left", "top-to-bottom", "bottom-to-top")
+TEXT_SOURCES = ("ocr", "transcription", "born-digital")
+IMAGE_KINDS = ("iiif", "file")
 CONTENT_TYPES = (
     "book", "serial", "manuscript", "map", "music", "score", "sound", "video", "image",
     "article", "dataset", "software", "mixed", "other",
@@ -122,6 +132,61 @@ class Provenance:
 
 
 @dataclass(slots=True)
+class PageImage:
+    """Where a page's picture is: a IIIF Image service (``kind="iiif"``, ``url`` its base URI, without
+    ``/info.json``) or an image file (``kind="file"``: a URL, or a path relative to the imported file)."""
+
+    url: str
+    kind: str = "iiif"
+    format: str | None = None  # media type of a file ("image/jpeg"); None for a service
+
+
+@dataclass(slots=True)
+class Word:
+    """One word (or, for CJK OCR, often one character or line) on a page, with its box in the page's
+    pixel coordinates (ALTO ``HPOS/VPOS/WIDTH/HEIGHT``, hOCR ``bbox x0 y0 x1 y1`` as x, y, w, h)."""
+
+    text: str
+    x: int
+    y: int
+    w: int
+    h: int
+    confidence: float | None = None  # 0–1
+
+
+@dataclass(slots=True)
+class Page:
+    """One surface of a digitised item. ``label`` is the source's own (``KR1h0004_CHANT_001-2a``,
+    ``p. 12``, a canvas label), never renumbered; ``id`` is the source's identifier for it (canvas URI, ALTO
+    page ID) or the label when it has none. ``text_source`` is one of `TEXT_SOURCES`; ``ocr_engine`` and
+    ``ocr_confidence`` (0–1, the page's mean) are set when the source gives them."""
+
+    label: str
+    id: str | None = None
+    image: PageImage | None = None
+    width: int | None = None
+    height: int | None = None
+    text: str | None = None
+    lang: str | None = None  # ISO 639-2/B, as Record.languages
+    script: str | None = None  # ISO 15924
+    text_source: str | None = None
+    ocr_engine: str | None = None
+    ocr_confidence: float | None = None
+    words: list[Word] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Page:
+        values = dict(data)
+        image = values.pop("image", None)
+        words = values.pop("words", None) or []
+        return cls(
+            **values,
+            image=PageImage(**image) if image else None,
+            words=[Word(**word) for word in words],
+        )
+
+
+@dataclass(slots=True)
 class Record:
     source: str
     local_id: str
@@ -143,6 +208,8 @@ class Record:
     rights: str | None = None
     license: str | None = None
     provenance: Provenance | None = None
+    pages: list[Page] = field(default_factory=list)
+    viewing_direction: str | None = None
 
     @property
     def id(self) -> str:
@@ -202,6 +269,8 @@ class Record:
             rights=data.get("rights"),
             license=data.get("license"),
             provenance=Provenance(**data["provenance"]) if data.get("provenance") else None,
+            pages=[Page.from_dict(page) for page in data.get("pages", [])],
+            viewing_direction=data.get("viewing_direction"),
         )
 
 

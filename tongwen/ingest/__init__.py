@@ -1,7 +1,7 @@
 """Input formats: every reader module's `FORMAT`, by name, and `detect_format` to tell which one a file is.
 
 >>> sorted(FORMATS)
-['csv', 'dc', 'iiif', 'marc', 'marcjson', 'marcxml', 'mods']
+['csv', 'dc', 'iiif', 'kanripo', 'marc', 'marcjson', 'marcxml', 'mods']
 >>> detect_format("books.mrc").name  # doctest: +SKIP
 'marc'
 """
@@ -11,14 +11,16 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
-from tongwen.ingest import csv_table, dc, iiif, marc, marcjson, marcxml, mods
+from tongwen.ingest import csv_table, dc, iiif, kanripo, marc, marcjson, marcxml, mods
 from tongwen.ingest.base import Format
 
 # Order matters for detection: the most specific signatures first (binary MARC's leader, MARC in JSON),
 # then the XML dialects (MARCXML before MODS before Dublin Core, as an OAI page may mention several),
-# and CSV, which is recognised mostly by its file name, last.
+# and CSV, which is recognised mostly by its file name, last. Page-bearing text formats (Kanseki Repository)
+# have their own header line and come before CSV.
 FORMATS: dict[str, Format] = {
-    module.FORMAT.name: module.FORMAT for module in (marc, marcjson, iiif, marcxml, mods, dc, csv_table)
+    module.FORMAT.name: module.FORMAT
+    for module in (marc, marcjson, iiif, marcxml, mods, dc, kanripo, csv_table)
 }
 
 SNIFF_BYTES = 65_536  # enough to get past an XML prolog, comments and an OAI-PMH header

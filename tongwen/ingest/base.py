@@ -64,3 +64,6 @@ class Format:
     sniff: Callable[[bytes, str], bool]  # (first bytes of the file, file name) -> is it this format?
     read: Callable[[BinaryIO, str, dict[str, Any]], Iterator[RawRecord]]  # (stream, file label, options)
     map: Callable[[RawRecord, MapContext], tuple[Record, list[Diagnostic]]]
+    # Formats whose items span several files (one Kanseki Repository file per juan): files of one import
+    # whose names give the same key are read as one stream, in name order (`tongwen.ingest.pipeline`).
+    item_key: Callable[[str], str | None] | None = None

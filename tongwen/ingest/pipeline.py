@@ -23,13 +23,14 @@ What follows the store (the search index, OAI-PMH) needs nothing from here: it r
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 from sqlite3 import Error as DatabaseError
-from typing import Any
+from typing import Any, BinaryIO
 
 from tongwen.ingest import FORMATS, FormatNotRecognised, detect_format
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
@@ -224,13 +225,14 @@ def import_files(
     run_id = store.begin_run("import", source, [str(p) for p in files], format_name)
     run = _Run(store, run_id, MapContext(source, institution, dict(options or {})))
     status = "interrupted"
+    units = _group_items(chosen)
     try:
         with store.batch(every=batch_size):
-            for number, (path, fmt, error) in enumerate(chosen, start=1):
+            for number, (unit, fmt, error) in enumerate(units, start=1):
                 if fmt is None:
-                    run.problem(path.name, None, None, "error", f"{path}: {error}")
+                    run.problem(unit[0].name, None, None, "error", f"{unit[0]}: {error}")
                     continue
-                _import_file(run, path, fmt, number, len(chosen), progress)
+                _import_file(run, unit, fmt, number, len(units), progress)
         status = _status(run)
     finally:
         store.finish_run(run_id, run.counts, status)
@@ -248,22 +250,83 @@ def import_files(
     )
 
 
+def _group_items(
+    chosen: list[tuple[Path, Format | None, str | None]],
+) -> list[tuple[list[Path], Format | None, str | None]]:
+    """Files of one item (formats with an `item_key`: one Kanseki Repository file per juan) become one unit,
+    in name order, where the first of them stood; every other file is a unit of its own."""
+    units: list[tuple[list[Path], Format | None, str | None]] = []
+    by_key: dict[tuple[str, Path, str], list[Path]] = {}
+    for path, fmt, error in chosen:
+        key = fmt.item_key(path.name) if fmt is not None and fmt.item_key is not None else None
+        if fmt is None or key is None:
+            units.append(([path], fmt, error))
+            continue
+        group = by_key.get((fmt.name, path.parent, key))
+        if group is None:
+            group = by_key[(fmt.name, path.parent, key)] = []
+            units.append((group, fmt, None))
+        group.append(path)
+    for group in by_key.values():
+        group.sort(key=lambda p: p.name)
+    return units
+
+
+class _FilesAsOneStream(io.RawIOBase):
+    """Several files read one after the other as one binary stream (the parts of one item)."""
+
+    def __init__(self, paths: list[Path]):
+        self._streams: list[BinaryIO] = []
+        try:
+            for path in paths:
+                self._streams.append(open(path, "rb"))  # noqa: SIM115 - closed in close()
+        except OSError:
+            self.close()
+            raise
+        self._index = 0
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._index < len(self._streams):
+            count = self._streams[self._index].readinto(buffer)
+            if count:
+                self._position += count
+                return count
+            self._index += 1
+        return 0
+
+    def tell(self) -> int:
+        return self._position
+
+    def close(self) -> None:
+        for stream in self._streams:
+            stream.close()
+        super().close()
+
+
 def _import_file(
     run: _Run,
-    path: Path,
+    paths: list[Path],
     fmt: Format,
     number: int,
     total: int,
     progress: Callable[[ImportProgress], None] | None,
 ) -> None:
-    label = path.name
+    path = paths[0]
+    label = path.name if len(paths) == 1 else f"{path.name} … {paths[-1].name} ({len(paths)} files)"
     try:
-        stream = open(path, "rb")  # noqa: SIM115 - closed below, after the reader is done with it
+        if len(paths) == 1:
+            stream: Any = open(path, "rb")  # noqa: SIM115 - closed below, after the reader is done with it
+        else:
+            stream = io.BufferedReader(_FilesAsOneStream(paths))
     except OSError as exc:
-        run.problem(label, None, None, "error", f"cannot open {path}: {exc.strerror or exc}")
+        run.problem(label, None, None, "error", f"cannot open {exc.filename or path}: {exc.strerror or exc}")
         return
     with stream:
-        size = path.stat().st_size
+        size = sum(p.stat().st_size for p in paths)
         state = ImportProgress(label, number, total, run.records_read, 0, size)
         in_file, problems_before = 0, run.problem_count
         records = iter(fmt.read(stream, label, run.context.options))
