@@ -86,3 +86,24 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def image_settings(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Settings:
+    """The demo plus real IIIF data imported by the IIIF reader (which keeps each manifest's thumbnail link):
+    the University of Tsukuba collection (8 manifests with thumbnails) and NIJL's 雅楽譜 manifest (none)."""
+    from tongwen.demo import import_collection
+    from tongwen.ingest.pipeline import import_files
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("images-data")).ensure()
+    iiif = shared_data / "iiif-japan-collections"
+    with Store.open(settings.database_path) as store:
+        import_collection(store)
+        import_files(store, [iiif / "nijl-kokusho" / "100376839_manifest.json"], source="nijl", institution="NIJL")
+        import_files(store, [iiif / "nakamura196-iiif-discovery" / "tsukuba.json"], source="tsukuba",
+                     institution="TSUKUBA")
+    index = SearchIndex.open(settings.index_dir)
+    with Store.open(settings.database_path, read_only=True) as store:
+        index.sync(store)
+    index.close()
+    return settings

@@ -11,7 +11,8 @@
 
 `export_chunks(format, records)` streams: a head, one chunk per record, a tail, so an export of a million
 records holds one record at a time. The same functions serve `tongwen export`, the API (/api/export/…)
-and, for DC and MARCXML, the OAI-PMH and SRU endpoints.
+and, for DC and MARCXML, the OAI-PMH and SRU endpoints. Formatted citations for people (APA, Chicago,
+GB/T 7714, SIST 02) are in `tongwen.export.cite`.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from tongwen.web import registry_pages
 from tongwen.web.catalog import Catalog
 from tongwen.web.i18n import gettext as _
 from tongwen.web.labels import content_type_label, country_label, language_label, script_label
+from tongwen.web.record_actions import record_actions, thumbnail_of
 from tongwen.web.rendering import choose_language, render
 from tongwen.web.searching import BadSearch, SearchParams, parse_params
 from tongwen.web.suggest import other_script_suggestions
@@ -118,10 +119,12 @@ def works_on_page(hits, catalog: Catalog) -> list[dict[str, Any]]:
     """One entry per work: hits of the same work on this page fold into the first (best-ranked) one, which
     lists every library's copy ("held by NLC, NDL, NLK (4 copies)")."""
     clusters = catalog.clusters_for([hit.id for hit in hits])
+    thumbnails = {record.id: thumbnail_of(record) for record in catalog.records([hit.id for hit in hits])}
     entries: list[dict[str, Any]] = []
     seen_works: set[str] = set()
     for hit in hits:
         view = hit_view(hit)
+        view["thumbnail"] = thumbnails.get(hit.id)
         cluster = clusters.get(hit.id)
         if cluster is not None and len(cluster.members) > 1:
             if cluster.work_id in seen_works:
@@ -248,7 +251,10 @@ def record_page(request: Request, record_id: str):
     info = catalog.directory.get(record.institution or "")
     view = record_view(record, institution_name=info.name_en if info else None,
                        cluster=other_copies(record.id, catalog))
-    return render(request, "record.html", {"view": view})
+    actions = record_actions(record, permalink=str(request.url_for("record_page", record_id=record.id)),
+                             export_url=str(request.url_for("export_one", record_id=record.id)),
+                             original_lang=view["title"]["lang"])
+    return render(request, "record.html", {"view": view, "actions": actions})
 
 
 @router.get("/institution/{code}", response_class=HTMLResponse, name="institution_page")
