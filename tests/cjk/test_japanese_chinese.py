@@ -90,3 +90,50 @@ def test_faster_kanji_lookup_reads_as_pykakasi_does(shared_data):
     for title in titles:
         ours = [tuple(item[key] for key in wanted) for item in _kakasi().convert(title)]
         assert ours == [tuple(item[key] for key in wanted) for item in stock.convert(title)], title
+
+
+@pytest.mark.parametrize(
+    ("text", "pronounced"),
+    [
+        # NDL transcriptions (enju-ndl-cinii-loc-api-responses): particles written as said, ワ エ オ
+        ("群論への第一歩", "gunron eno daiippo"),
+        ("知と情報はいかにして商品化したか", "shito jouhou waikanishite shouhinka shitaka"),
+        ("アルジェリアを訪ねて", "arujieria o tazune te"),
+    ],
+)
+def test_particles_get_a_second_form_as_pronounced(text, pronounced):
+    from tongwen.cjk.japanese import hepburn_forms
+
+    assert hepburn_forms(text) == [hepburn(text), pronounced]
+
+
+def test_a_word_starting_with_ha_keeps_the_plain_form_first():
+    from tongwen.cjk.japanese import hepburn_forms
+
+    assert hepburn_forms("日本はじめて物語")[0] == "nippon hajimete monogatari"
+
+
+def test_kanripo_pinyin_of_polyphones_is_among_our_forms(shared_data):
+    """Kanripo's Japanese Buddhist works (KR6t) give the cataloguer's pinyin; where pypinyin's modern phrase
+    reading differs (覺 jue/jiao, 乘 cheng/sheng, 藏 cang/zang), `pinyin_alternate` has the other one."""
+    import re
+
+    from tongwen.cjk.chinese import pinyin_alternate
+    from tongwen.cjk.romanize import roman_key
+
+    heading = re.compile(r"^\*\*\* (KR6t\w+) (.+?)-")
+    pairs, title = [], None
+    for path in sorted((shared_data / "kanripo-kr-catalog" / "KR").glob("KR6*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = heading.match(line)
+            if match:
+                title = match.group(2).strip()
+            elif title and line.strip().startswith(":lang@zh-py:"):
+                pairs.append((title, line.split(":", 2)[2].strip().strip("()")))
+                title = None
+    assert len(pairs) > 400
+    plain = sum(roman_key(pinyin(t)) == roman_key(p) for t, p in pairs)
+    either = sum(roman_key(p) in (roman_key(pinyin(t)), roman_key(pinyin_alternate(t) or "")) for t, p in pairs)
+    # Measured on 442 titles: 360 whole keys equal with pinyin alone, 373 with the alternate form too (in the
+    # index the two forms' grams add up, so titles with polyphones read both ways match as well).
+    assert either - plain >= 10, (plain, either)

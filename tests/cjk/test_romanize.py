@@ -48,7 +48,9 @@ def test_grams_are_substring_closed():
             None,
             ["hong lou meng", "kourou yume", "hongnumong"],
         ),  # no language: all readings; RR = MR
-        ("源氏物語", "jpn", ["genjimonogatari", "yuan shi wu yu"]),
+        # Han-only Japanese: Hepburn, pinyin, and pinyin with the other readings of polyphones (氏 shi/zhi)
+        ("源氏物語", "jpn", ["genjimonogatari", "yuan shi wu yu", "yuan zhi wu yu"]),
+        ("群論への第一歩", "jpn", ["gunron heno daiippo", "gunron eno daiippo"]),  # particle へ said "e"
         ("げんじものがたり", None, ["genjimonogatari"]),
         ("춘향전", None, ["chunhyangjeon", "ch'unhyangjŏn"]),
         ("春香傳", "kor", ["chunhyangjeon", "ch'unhyangjŏn", "chun xiang chuan"]),

@@ -121,29 +121,45 @@ def queries(corpus: dict[str, list[Sample]]) -> dict[str, list[tuple[str, str, s
     return forms
 
 
+def _label(source: str, lang: str) -> str:
+    """Princeton's romanizations are ALA-LC pinyin, Hepburn or McCune–Reischauer: reported apart."""
+    return f"{source}-{lang}" if source == "princeton" else source
+
+
 @pytest.fixture(scope="module")
 def recall(index, corpus, same_title) -> dict[str, tuple[float, int, dict[str, tuple[int, int]]]]:
-    """form → (recall@10, number of queries, {source: (found, asked)})."""
+    """form → (recall@10, number of queries, {source: (found, asked)}). Printed beside it: precision@1 (the
+    first hit is the record or its same-title twin) and the mean number of matching records, so loosening a
+    key shows up as lost precision."""
+    languages = {sample.record.id: sample.record.languages[0] for samples in corpus.values() for sample in samples}
     results = {}
+    precision = {}
     for form, asked in queries(corpus).items():
         found_by_source: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        first_right = matches = 0
         for source, record_id, text in asked:
             top = index.search(SearchRequest(text, facets=(), page_size=10))
-            found = bool(same_title[record_id].intersection(hit.id for hit in top.hits))
-            found_by_source[source][0] += found
-            found_by_source[source][1] += 1
+            relevant = same_title[record_id]
+            found = bool(relevant.intersection(hit.id for hit in top.hits))
+            first_right += bool(top.hits) and top.hits[0].id in relevant
+            matches += top.total
+            label = _label(source, languages[record_id])
+            found_by_source[label][0] += found
+            found_by_source[label][1] += 1
         total_found = sum(found for found, _ in found_by_source.values())
         results[form] = (
             total_found / len(asked),
             len(asked),
             {source: tuple(counts) for source, counts in found_by_source.items()},
         )
-    print("\nrecall@10 by query form:")
+        precision[form] = (first_right / len(asked), matches / len(asked))
+    print("\nrecall@10 by query form (P@1, mean matching records):")
     for form, (value, count, by_source) in results.items():
         detail = ", ".join(
             f"{source} {found}/{asked}" for source, (found, asked) in sorted(by_source.items())
         )
-        print(f"  {form:<11} {value:.3f} over {count} queries ({detail})")
+        p_at_1, mean_matches = precision[form]
+        print(f"  {form:<11} {value:.3f} over {count} queries; P@1 {p_at_1:.3f}, {mean_matches:.0f} matches ({detail})")
     return results
 
 

@@ -85,3 +85,50 @@ def pinyin(s: str) -> str:
             words.append(run)
         start = i
     return " ".join(" ".join(words).split())
+
+
+@cache
+def _second_readings() -> dict[str, tuple[str, ...]]:
+    """Each polyphonic character's distinct toneless readings, in pypinyin's order (覺 jue, jiao)."""
+    from pypinyin.constants import PINYIN_DICT
+
+    table = {}
+    for cp, readings in PINYIN_DICT.items():
+        distinct = tuple(dict.fromkeys(_toneless(reading) for reading in readings.split(",")))
+        if len(distinct) > 1:
+            table[chr(cp)] = distinct
+    return table
+
+
+@lru_cache(maxsize=65536)
+def pinyin_alternate(s: str) -> str | None:
+    """`pinyin` with every polyphonic character given its other common reading (the first one that differs
+    from the reading `pinyin` chose), or None when no character has one. For premodern and Buddhist titles
+    outside Chinese records, where pypinyin's modern phrase choices often differ from the cataloguer's
+    (Kanripo: 觀心覺夢鈔 "Guan xin jiao meng chao", 祕藏寶鑰 "Mi zang bao yue", 一乘 "yi sheng").
+
+    >>> pinyin("觀心覺夢鈔"), pinyin_alternate("觀心覺夢鈔")
+    ('guan xin jue meng chao', 'guan xin jiao meng chao')
+    >>> pinyin_alternate("日本") is None
+    True
+    """
+    single, context = _tables()
+    alternatives = _second_readings()
+    words: list[str] = []
+    changed = False
+    start = 0
+    for i in range(1, len(s) + 1):
+        if i < len(s) and (s[i] in single) == (s[start] in single):
+            continue
+        run = s[start:i]
+        if run[0] in single:
+            readings: list[str] = []
+            _read_run(run, single, context, readings)
+            for ch, chosen in zip(run, readings):
+                other = next((r for r in alternatives.get(ch, ()) if r != chosen), chosen)
+                changed |= other != chosen
+                words.append(other)
+        else:
+            words.append(run)
+        start = i
+    return " ".join(" ".join(words).split()) if changed else None

@@ -111,3 +111,40 @@ def hepburn(s: str, catalogue_reading: str | None = None) -> str:
     source = catalogue_reading if catalogue_reading else s
     words = (roman if roman else orig for orig, _, roman in _convert(source))
     return " ".join(" ".join(words).split()).lower()
+
+
+# The particles は へ を are spelled "ha he wo" by pykakasi, but said, transcribed (NDL's ワ エ オ) and romanized
+# (ALA-LC "wa e o") as pronounced: 知と情報はいかにして → "jōhō wa", 数学への第一歩 → "sūgaku e no".
+_PARTICLES = {"は": "wa", "へ": "e", "を": "o"}
+
+
+def _is_hiragana(ch: str) -> bool:
+    return "\u3041" <= ch <= "\u309f"
+
+
+def hepburn_forms(s: str) -> list[str]:
+    """`hepburn`, and when the text has the particle は, へ or を (a hiragana word starting with one, right after
+    a kanji or katakana word) a second form with those particles as pronounced. pykakasi cannot tell the
+    particle from the syllable (日本はじめて物語 starts a word with は), so both forms are kept.
+
+    >>> hepburn_forms("群論への第一歩")
+    ['gunron heno daiippo', 'gunron eno daiippo']
+    >>> hepburn_forms("源氏物語")
+    ['genjimonogatari']
+    """
+    words: list[str] = []
+    changed = False
+    previous = ""
+    for orig, _, roman in _convert(s):
+        word = roman if roman else orig
+        particle = _PARTICLES.get(orig[:1])
+        if particle and previous and not _is_hiragana(previous[-1]) and not previous[-1].isspace():
+            stem = {"wa": "ha", "e": "he", "o": "wo"}[particle]
+            if word.startswith(stem):
+                word, changed = particle + word[len(stem) :], True
+        words.append(word)
+        previous = orig
+    plain = hepburn(s)
+    if not changed:
+        return [plain]
+    return [plain, " ".join(" ".join(words).split()).lower()]

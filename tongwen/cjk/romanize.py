@@ -28,8 +28,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from tongwen.cjk.chinese import pinyin
-from tongwen.cjk.japanese import hepburn
+from tongwen.cjk.chinese import pinyin, pinyin_alternate
+from tongwen.cjk.japanese import hepburn, hepburn_forms
 from tongwen.cjk.korean import hanja_to_hangul, romanize_mr, romanize_rr
 from tongwen.cjk.scripts import detect_script
 from tongwen.cjk.text import clean
@@ -121,13 +121,13 @@ def romanizations(s: str, lang: str | None = None, *, guess_hepburn: bool = True
     if not guess_hepburn and (script == "Jpan" or language == "jpn"):
         forms = [pinyin(text)] if script == "Hani" else []
     elif script == "Jpan":
-        forms = [hepburn(text)]
+        forms = hepburn_forms(text)
     elif script == "Kore":
         forms = _korean(text)
     elif language in ("chi", "zho"):
         forms = [pinyin(text)]
     elif language == "jpn":  # Han only: kanbun and Buddhist titles are catalogued in pinyin too (Kanripo)
-        forms = [hepburn(text), pinyin(text)]
+        forms = [*hepburn_forms(text), pinyin(text), pinyin_alternate(text)]
     elif language == "kor":
         forms = [*_korean(text), pinyin(text)]
     elif language:  # Han text in an English, Vietnamese… record: Chinese or Korean names far more than Japanese
