@@ -1,7 +1,7 @@
 """Input formats: every reader module's `FORMAT`, by name, and `detect_format` to tell which one a file is.
 
 >>> sorted(FORMATS)
-['csv', 'dc', 'iiif', 'kanripo', 'marc', 'marcjson', 'marcxml', 'mods']
+['alto', 'csv', 'dc', 'iiif', 'kanripo', 'marc', 'marcjson', 'marcxml', 'mods', 'tei', 'text']
 >>> detect_format("books.mrc").name  # doctest: +SKIP
 'marc'
 """
@@ -11,16 +11,16 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
-from tongwen.ingest import csv_table, dc, iiif, kanripo, marc, marcjson, marcxml, mods
+from tongwen.ingest import alto, csv_table, dc, iiif, kanripo, marc, marcjson, marcxml, mods, plaintext, tei
 from tongwen.ingest.base import Format
 
 # Order matters for detection: the most specific signatures first (binary MARC's leader, MARC in JSON),
 # then the XML dialects (MARCXML before MODS before Dublin Core, as an OAI page may mention several),
-# and CSV, which is recognised mostly by its file name, last. Page-bearing text formats (Kanseki Repository)
-# have their own header line and come before CSV.
+# then the page-bearing formats (ALTO, TEI, the Kanseki Repository's header line, plain text with form
+# feeds), and CSV, which is recognised mostly by its file name, last.
 FORMATS: dict[str, Format] = {
     module.FORMAT.name: module.FORMAT
-    for module in (marc, marcjson, iiif, marcxml, mods, dc, kanripo, csv_table)
+    for module in (marc, marcjson, iiif, marcxml, mods, dc, alto, tei, kanripo, plaintext, csv_table)
 }
 
 SNIFF_BYTES = 65_536  # enough to get past an XML prolog, comments and an OAI-PMH header

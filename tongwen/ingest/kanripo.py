@@ -39,24 +39,17 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
-from tongwen.ingest.pages import finish_page, unique_labels
+from tongwen.ingest.pages import finish_page, numbered_item_key, unique_labels
 from tongwen.model import Form, Link, Page, Provenance, Record, Subject, Title
 
 MODE_LINE = "-*- mode: mandoku-view -*-"
 _PAGE_MARKER = re.compile(r"<pb:([^>\s]+)>")
 _OTHER_MARKER = re.compile(r"<[a-z]+:[^>]*>")  # other mandoku inline markers (<md:…>): never text
 _PROPERTY = re.compile(r"^#\+(\w+):\s*(.*?)\s*$")
-_FILE_NUMBER = re.compile(r"^(.+?)[_-]\d+(?:\.\w+)?$")
 
 
 def sniff(head: bytes, name: str) -> bool:
     return b"mode: mandoku" in head[:200] or (b"#+PROPERTY: ID KR" in head and b"<pb:" in head)
-
-
-def item_key(name: str) -> str | None:
-    """Files of one text share the name before the juan number: ``KR1h0004_003.txt`` → ``KR1h0004``."""
-    match = _FILE_NUMBER.match(name)
-    return match.group(1) if match else None
 
 
 @dataclass(slots=True)
@@ -159,7 +152,7 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any] | None = None) ->
 def _text_id(properties: dict[str, list[str]], label: str) -> str:
     """The text's ``ID`` property: the Kanripo one (``KR…``) when a witness adds its own (``H15-21-0081``)."""
     ids = properties.get("ID", [])
-    return next((value for value in ids if value.startswith("KR")), ids[0] if ids else item_key(label) or label)
+    return next((value for value in ids if value.startswith("KR")), ids[0] if ids else numbered_item_key(label) or label)
 
 
 def _body_line(text: _Text, line: str) -> None:
@@ -231,5 +224,5 @@ FORMAT = Format(
     sniff=sniff,
     read=read,
     map=map,
-    item_key=item_key,
+    item_key=numbered_item_key,
 )

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import BinaryIO
 
 from tongwen.cjk.scripts import detect_script
 from tongwen.ingest.base import Diagnostic
@@ -24,6 +28,41 @@ MAX_PAGE_TEXT = 200_000
 _SCRIPT_SAMPLE = 4_000  # characters looked at to tell the script (and traditional from simplified)
 _BLANK_RUNS = re.compile(r"[ \t\u3000]*\n[ \t\u3000\n]*\n")
 _LINE_SPACES = re.compile(r"[ \t]+")
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+_NUMBERED_FILE = re.compile(r"^(.+?)[_-]\d+(?:\.\w+)?$")
+
+
+def numbered_item_key(name: str) -> str | None:
+    """Files of one item named by a common stem and a running number (``KR1h0004_003.txt``,
+    ``bsb00084914_00005.xml``) share the stem: the `Format.item_key` of page-per-file formats.
+
+    >>> numbered_item_key("KR1h0004_003.txt"), numbered_item_key("page.xml")
+    ('KR1h0004', None)
+    """
+    match = _NUMBERED_FILE.match(name)
+    return match.group(1) if match else None
+
+
+def item_parts(stream: BinaryIO, label: str) -> Iterator[tuple[str, BinaryIO]]:
+    """(name, stream) of each file of one item: formats with one document per file (ALTO, hOCR) parse them
+    one at a time; the import hands several files of one item as one stream with their paths in ``parts``."""
+    paths: list[Path] | None = getattr(stream, "parts", None)
+    if not paths:
+        yield label, stream
+        return
+    for path in paths:
+        with ExitStack() as stack:
+            yield path.name, stack.enter_context(open(path, "rb"))
+
+
+def join_cjk_words(text: str) -> str:
+    """OCR engines put a space between CJK characters they boxed one by one; the text has none.
+
+    >>> join_cjk_words("大 森 海岸 駅 から ¥367")
+    '大森海岸駅から ¥367'
+    """
+    return _SPACE_BETWEEN_CJK.sub("", text)
 
 
 def tidy_text(text: str) -> str:

@@ -322,6 +322,7 @@ def _import_file(
             stream: Any = open(path, "rb")  # noqa: SIM115 - closed below, after the reader is done with it
         else:
             stream = io.BufferedReader(_FilesAsOneStream(paths))
+            stream.parts = paths  # readers of one-document-per-file formats (ALTO) open them one by one
     except OSError as exc:
         run.problem(label, None, None, "error", f"cannot open {exc.filename or path}: {exc.strerror or exc}")
         return
