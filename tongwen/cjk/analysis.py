@@ -139,6 +139,18 @@ def analyze(s: str | None, lang: str | None = None) -> list[str]:
     return list(_analyze(s, lang))
 
 
+def analyze_running_text(s: str | None, lang: str | None = None) -> list[str]:
+    """`analyze` for long running text (the pages of a digitised item): the same tokens, not cached — each
+    page is analysed once, and caching pages would keep them all in memory.
+
+    >>> analyze_running_text("學而時習之") == analyze("学而时习之")
+    True
+    """
+    if not s:
+        return []
+    return list(_analyze.__wrapped__(s, lang))
+
+
 def _forms(s: str, lang: str | None, readings: Iterable[str] = ()) -> list[str]:
     forms: list[str] = []
     for supplied in readings:

@@ -81,11 +81,13 @@ def search_command(
     as_json: bool,
 ) -> None:
     """Search the index. QUERY: words, "phrases", AND / OR / NOT, ( ), title: creator: subject: isbn:
-    publisher: and year:1900-1950 — in any script or romanization.
+    publisher: text: (the pages of digitised items) and year:1900-1950 — in any script or romanization.
+    Records whose pages match say on which pages ("in the text: 4 pages (001-4a, …)").
 
     \b
     Examples:
       tongwen search "紅樓夢"
+      tongwen search 'text:学而时习之' --json
       tongwen search "hong lou meng" --filter institution=NLC --json
       tongwen search 'title:源氏物語 year:1900-1950' --facet language --sort -year
     """
@@ -119,6 +121,10 @@ def search_command(
         creators = "; ".join(creator["name"] for creator in hit.creators)
         details = ", ".join(str(part) for part in (creators, hit.year, hit.institution) if part)
         click.echo(f"  {forms}  ({details})  [{hit.id}]")
+        if hit.in_text:
+            labels = ", ".join(page["label"] for page in hit.in_text["pages"])
+            more = " …" if hit.in_text["count"] > len(hit.in_text["pages"]) else ""
+            click.echo(f"      in the text: {hit.in_text['count']} pages ({labels}{more})")
     for name, pairs in result.facets.items():
         if pairs:
             click.echo(f"{name}: " + ", ".join(f"{value} ({count})" for value, count in pairs))

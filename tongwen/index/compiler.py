@@ -30,6 +30,7 @@ from tongwen.cjk.scripts import detect_script, is_cjk_script
 from tongwen.cjk.variants import to_traditional
 from tongwen.index.analysis import TextAnalysis
 from tongwen.index.documents import normalise_identifier, roman_title_key, title_key
+from tongwen.index.fulltext import TEXT_FIELD, index_text
 from tongwen.index.plan import Bool, Boost, MatchAll, MatchNone, Phrase, Plan, Term, Unscored, YearBetween
 from tongwen.index.query import And, Node, Not, Or, Text, YearRange
 
@@ -41,10 +42,12 @@ FIELD_BOOSTS = {
     "subject": 1.5,
     "publisher": 1.0,
     "other": 0.7,
+    "text": 0.6,  # the pages of digitised items: a passing mention weighs less than a title word
 }
 # Which index fields a `field:` prefix searches, split by how the field's tokens were made.
 VERNACULAR_FIELDS: dict[str | None, tuple[str, ...]] = {
-    None: ("title", "creator", "subject", "publisher", "other"),
+    None: ("title", "creator", "subject", "publisher", "other", TEXT_FIELD),
+    "text": (TEXT_FIELD,),
     "title": ("title",),
     "creator": ("creator",),
     "subject": ("subject",),
@@ -56,6 +59,7 @@ ROMAN_FIELDS: dict[str | None, tuple[str, ...]] = {
     "creator": ("creator_roman",),
     "subject": (),
     "publisher": (),
+    "text": (),
 }
 EXACT_VERNACULAR_BOOST = 24.0  # the known-item boost: the title typed in its own script
 EXACT_ROMAN_BOOST = 10.0
@@ -72,6 +76,8 @@ class CompiledQuery:
     plan: Plan
     highlight_tokens: frozenset[str]  # full-text tokens of the positive words, for snippets
     highlight_roman_keys: tuple[str, ...]  # roman keys of the positive words and runs
+    text_plan: Plan | None = None  # the positive words over the full-text field: which pages matched
+    text_words: tuple[str, ...] = ()  # those words as typed, for the page snippets
 
 
 class QueryCompiler:
@@ -96,7 +102,12 @@ class QueryCompiler:
                 keys.update(dict.fromkeys(self.analysis.roman_keys(text.value, None, ())))
         run = " ".join(t.value for t in texts if t.field in (None, "title"))
         keys.update(dict.fromkeys(self.analysis.roman_keys(run, None, ()) if run else ()))
-        return CompiledQuery(plan, frozenset(tokens), tuple(keys))
+        words = [text for text in texts if text.field in (None, TEXT_FIELD)]
+        in_text = [plan for plan in map(self._in_text, words) if plan is not None]
+        text_plan = None
+        if in_text:
+            text_plan = in_text[0] if len(in_text) == 1 else Bool(should=tuple(in_text), min_should=1)
+        return CompiledQuery(plan, frozenset(tokens), tuple(keys), text_plan, tuple(t.value for t in words))
 
     # ---- the tree -----------------------------------------------------------------------------------
 
@@ -163,11 +174,13 @@ class QueryCompiler:
             return Term("isbn", normalise_identifier(text.value))
         tokens = self.analysis.analyze(text.value, None)
         cjk = is_cjk_script(detect_script(text.value))
-        options: list[Plan] = [
-            Boost(_full_text_match(field, tokens, text.phrase, cjk), FIELD_BOOSTS[field])
-            for field in VERNACULAR_FIELDS[text.field]
-            if tokens
-        ]
+        options: list[Plan] = []
+        for field in VERNACULAR_FIELDS[text.field]:
+            match = self._in_text(text) if field == TEXT_FIELD else (
+                _full_text_match(field, tokens, text.phrase, cjk) if tokens else None
+            )
+            if match is not None:
+                options.append(Boost(match, FIELD_BOOSTS[field]))
         if romanized:
             roman = self._romanized(text.value, text.field, strict=text.phrase)
             if roman is not None:
@@ -176,8 +189,20 @@ class QueryCompiler:
             return None if not tokens else MatchNone()
         return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
 
+    def _in_text(self, text: Text) -> Plan | None:
+        """A word in the pages of digitised items. CJK words are always phrases there: a book's pages hold
+        most characters somewhere, so only the characters side by side mean a match. Punctuation and line
+        breaks between CJK characters are dropped first, as they were from the pages (`index_text`)."""
+        tokens = self.analysis.analyze(index_text(text.value), None)
+        if not tokens:
+            return None
+        cjk = is_cjk_script(detect_script(text.value))
+        return _full_text_match(TEXT_FIELD, tokens, text.phrase or cjk, cjk)
+
     def _romanized(self, text: str, field: str | None, *, strict: bool) -> Plan | None:
         """The text romanized each way it can be read, in the romanized fields (one reading is enough)."""
+        if field == TEXT_FIELD:
+            return None  # page text is matched as written (folded), never by its reading
         if detect_script(text) == "Hani":
             return self._hangul_reading(text, field)
         readings = self.analysis.query_roman_tokens(text, None)

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from tongwen.cjk.scripts import detect_script, lang_tag
 from tongwen.index.analysis import TextAnalysis, default_analysis
+from tongwen.index.fulltext import page_documents, running_text_analyzer
 from tongwen.index.plan import IndexDocument
 from tongwen.model import Form, Record
 
@@ -96,6 +97,7 @@ class DocumentBuilder:
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         self.analysis = analysis or default_analysis()
+        self.analyze_pages = running_text_analyzer(self.analysis)
         if countries is None:
             countries = country_lookup_from_registry
         self._countries = countries
@@ -119,6 +121,8 @@ class DocumentBuilder:
             "other": [],
             "isbn": [],
         }
+        pages = page_documents(record, self.analyze_pages)
+        texts["text"] = [page.tokens for page in pages]
         analyze = self.analysis.analyze
         roman = self.analysis.roman_tokens
 
@@ -182,6 +186,7 @@ class DocumentBuilder:
             year=record.year_from,
             sort_title=sort_title or "\uffff",  # untitled records sort last
             display=display_summary(record),
+            pages=pages,
         )
 
     def keywords(self, record: Record) -> dict[str, list[str]]:
@@ -236,4 +241,5 @@ def display_summary(record: Record) -> dict:
         "institution": record.institution,
         "type": record.content_type,
         "languages": record.languages,
+        "pages": len(record.pages),
     }

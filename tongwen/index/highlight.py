@@ -101,3 +101,61 @@ def _analysis_lang(tag: str | None) -> str | None:
     if not tag:
         return None
     return {"zh": "chi", "ja": "jpn", "ko": "kor"}.get(tag.split("-")[0])
+
+
+def _units(text: str, analysis: TextAnalysis, lang: str | None) -> list[tuple[int, int, str]]:
+    """(start, end, folded form) of each CJK character and Latin word; punctuation and spaces have none, so
+    they never stand between two units of a phrase."""
+    units = []
+    for match in _PIECE.finditer(text):
+        piece = match.group()
+        if piece.isspace():
+            continue
+        tokens = analysis.analyze(piece, lang)
+        if tokens:
+            units.append((match.start(), match.end(), tokens[0]))
+    return units
+
+
+def page_snippet(
+    text: str, words: Sequence[str], analysis: TextAnalysis, *, context: int = 30, lang: str | None = None
+) -> str:
+    """HTML of the stretch of a page around the first place the query's words occur, each occurrence in the
+    stretch wrapped in ``<mark>``. Matching is on folded forms, unit by unit (a phrase typed in simplified
+    characters marks the traditional text; punctuation and line ends inside it are marked through). Line
+    ends are shown as spaces; a page where no word can be placed shows its beginning.
+
+    >>> from tongwen.index.analysis import default_analysis
+    >>> page_snippet("子曰：「學而時習之，\\n不亦說乎？」", ["习之不亦"], default_analysis())
+    '子曰：「學而時<mark>習之， 不亦</mark>說乎？」'
+    """
+    page_units = _units(text, analysis, lang)
+    folded = [unit[2] for unit in page_units]
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        query = [unit[2] for unit in _units(word, analysis, lang)]
+        if not query:
+            continue
+        for i in range(len(folded) - len(query) + 1):
+            if folded[i : i + len(query)] == query:
+                spans.append((page_units[i][0], page_units[i + len(query) - 1][1]))
+    spans.sort()
+    if not spans:
+        return html.escape(" ".join(text[: 2 * context].split()))
+    start = max(0, spans[0][0] - context)
+    end = min(len(text), spans[0][1] + context)
+    out: list[str] = ["…" if start else ""]
+    position = start
+    for span_start, span_end in spans:
+        if span_start < position or span_end > end:
+            continue
+        out.append(_shown(text[position:span_start]))
+        out.append(f"<mark>{_shown(text[span_start:span_end])}</mark>")
+        position = span_end
+    out.append(_shown(text[position:end]))
+    out.append("…" if end < len(text) else "")
+    return "".join(out)
+
+
+def _shown(text: str) -> str:
+    return html.escape(text.replace("\n", " "))

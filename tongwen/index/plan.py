@@ -24,12 +24,24 @@ TEXT_FIELDS = (
     "publisher",
     "other",  # series titles, notes
     "isbn",  # standard numbers, normalised
+    "text",  # the full text of a digitised item, one value per page (`tongwen.index.fulltext`)
 )
 # Facet fields: exact keyword values, counted and filtered on.
 KEYWORD_FIELDS = ("institution", "country", "language", "script", "type", "subject_facet")
 YEAR_FIELD = "year"
 SORT_TITLE_FIELD = "sort_title"
 ID_FIELD = "id"
+
+
+@dataclass(slots=True)
+class PageDocument:
+    """One page as the page index sees it (`tongwen.index.fulltext`): where it is, its tokens, its text."""
+
+    record_id: str
+    ordinal: int  # position among the record's pages, from 0
+    label: str
+    tokens: str  # analysed tokens joined by single spaces
+    text: str
 
 
 @dataclass(slots=True)
@@ -43,6 +55,7 @@ class IndexDocument:
     year: int | None
     sort_title: str
     display: dict[str, Any] = field(default_factory=dict)
+    pages: list[PageDocument] = field(default_factory=list)  # for the page index; their tokens are in texts["text"]
 
 
 # ---- query plans (engine-neutral) ----------------------------------------------------------------------

@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-FIELDS = ("title", "creator", "subject", "isbn", "publisher", "year")
-FIELD_ALIASES = {"author": "creator", "ti": "title", "au": "creator", "su": "subject"}
+FIELDS = ("title", "creator", "subject", "isbn", "publisher", "year", "text")
+FIELD_ALIASES = {"author": "creator", "ti": "title", "au": "creator", "su": "subject", "fulltext": "text"}
 OPERATORS = ("AND", "OR", "NOT")
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
 # A year range "1900-1950": the dash separates two years, so a leading minus is only read as BCE when the

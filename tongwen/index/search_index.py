@@ -28,11 +28,12 @@ from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.compiler import QueryCompiler
 from tongwen.index.documents import DocumentBuilder
 from tongwen.index.facets import DEFAULT_FACETS, facet_specs, filters_plan
-from tongwen.index.highlight import snippet
+from tongwen.index.fulltext import PAGE_INDEX_DIR, PageIndex
+from tongwen.index.highlight import page_snippet, snippet
 from tongwen.index.parallel import build_documents, default_workers
 from tongwen.index.plan import Bool, IndexDocument
 from tongwen.index.query import QuerySyntaxError, parse_query
-from tongwen.index.tantivy_engine import SCHEMA_VERSION, TantivyEngine
+from tongwen.index.tantivy_engine import SCHEMA_VERSION, TOKENIZER, TantivyEngine, plan_to_query
 from tongwen.model import Record
 
 SORTS = ("relevance", "year", "-year", "title")
@@ -76,6 +77,9 @@ class Hit:
     type: str | None
     snippet: str | None  # HTML: escaped text with <mark>…</mark>
     snippet_lang: str | None
+    # Where the full text matched: {"count": pages that match, "pages": [{"label", "snippet"}]} (first
+    # pages in page order, label as the source gives it, snippet HTML with <mark>), or None.
+    in_text: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,6 +93,7 @@ class Hit:
             "type": self.type,
             "snippet": self.snippet,
             "snippet_lang": self.snippet_lang,
+            "in_text": self.in_text,
         }
 
 
@@ -136,6 +141,7 @@ class SearchIndex:
         self.builder = DocumentBuilder(analysis=self.analysis, countries=countries)
         self.compiler = QueryCompiler(self.analysis)
         self.engine = TantivyEngine(self.path)
+        self.pages = PageIndex(self.path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
         self._check_state()
 
     @classmethod
@@ -188,15 +194,27 @@ class SearchIndex:
         for record in records:
             batch.append(self.builder.build(record))
             if len(batch) >= SYNC_BATCH:
-                self.engine.upsert(batch)
+                self._upsert(batch)
                 count += len(batch)
                 batch = []
-        self.engine.upsert(batch)
-        self.engine.commit()
+        self._upsert(batch)
+        self._commit()
         return count + len(batch)
 
     def delete(self, ids: Iterable[str]) -> None:
-        self.engine.delete(list(ids))
+        gone = list(ids)
+        self.engine.delete(gone)
+        self.pages.replace(gone, ())
+        self._commit()
+
+    def _upsert(self, documents: list[IndexDocument]) -> None:
+        self.engine.upsert(documents)
+        self.pages.replace(
+            (document.id for document in documents), (page for document in documents for page in document.pages)
+        )
+
+    def _commit(self) -> None:
+        self.pages.commit()  # pages first: a record hit never points to pages not yet searchable
         self.engine.commit()
 
     def sync(self, store: StoreLike, *, progress: Callable[[int], None] | None = None) -> SyncReport:
@@ -216,8 +234,9 @@ class SearchIndex:
                 else:
                     documents.append(self.builder.build(change.record))
             self.engine.delete(gone)
-            self.engine.upsert(documents)
-            self.engine.commit()
+            self.pages.replace(gone, ())
+            self._upsert(documents)
+            self._commit()
             seq = max(change.seq for change in changes)
             self._write_state(seq)
             added += len(documents)
@@ -237,6 +256,7 @@ class SearchIndex:
         fresh_path = self.path.with_name(self.path.name + ".rebuilding")
         shutil.rmtree(fresh_path, ignore_errors=True)
         fresh = TantivyEngine(fresh_path)
+        fresh_pages = PageIndex(fresh_path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
         count = 0
         chunks = build_documents(
             store.iter_records(with_original=False),
@@ -246,11 +266,14 @@ class SearchIndex:
         )
         for documents in chunks:
             fresh.add_new(documents)
+            fresh_pages.replace((), (page for document in documents for page in document.pages))
             count += len(documents)
             if progress:
                 progress(count)
+        fresh_pages.commit()
         fresh.commit()
         self.engine.close()
+        self.pages.close()
         old_path = self.path.with_name(self.path.name + ".old")
         shutil.rmtree(old_path, ignore_errors=True)
         if self.path.exists():
@@ -258,6 +281,7 @@ class SearchIndex:
         os.replace(fresh_path, self.path)
         shutil.rmtree(old_path, ignore_errors=True)
         self.engine = TantivyEngine(self.path)
+        self.pages = PageIndex(self.path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
         self._write_state(seq)
         return SyncReport(count, 0, seq, time.perf_counter() - started)
 
@@ -267,6 +291,7 @@ class SearchIndex:
     def refresh(self) -> None:
         """Pick up commits made by another process (the syncing one)."""
         self.engine.refresh()
+        self.pages.refresh()
 
     # ---- searching ----------------------------------------------------------------------------------
 
@@ -312,9 +337,26 @@ class SearchIndex:
                     type=display.get("type"),
                     snippet=marked.html if marked else None,
                     snippet_lang=marked.lang if marked else None,
+                    in_text=self._in_text(engine_hit.id, compiled) if display.get("pages") else None,
                 )
             )
         return SearchResult(result.total, hits, result.facets, page, page_size)
 
+    def _in_text(self, record_id: str, compiled: Any) -> dict[str, Any] | None:
+        """Which pages of a hit the query's words are on, with a highlighted snippet of each."""
+        if compiled.text_plan is None:
+            return None
+        found = self.pages.matches(record_id, compiled.text_plan, plan_to_query)
+        if not found.count:
+            return None
+        return {
+            "count": found.count,
+            "pages": [
+                {"label": page.label, "snippet": page_snippet(page.text, compiled.text_words, self.analysis)}
+                for page in found.pages
+            ],
+        }
+
     def close(self) -> None:
         self.engine.close()
+        self.pages.close()

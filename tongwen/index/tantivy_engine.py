@@ -40,7 +40,7 @@ NO_YEAR = (
     -100_000
 )  # below any real year: undated records sort last in "year descending" and never match ranges
 DISPLAY_FIELD = "display"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the full-text field "text"
 
 
 def build_schema() -> tantivy.Schema:
@@ -206,38 +206,42 @@ class TantivyEngine:
 
     def to_query(self, plan: Plan) -> tantivy.Query:
         """Translate an engine-neutral plan into a tantivy query."""
-        schema = self.schema
-        if isinstance(plan, Term):
-            return tantivy.Query.term_query(schema, plan.field, plan.token)
-        if isinstance(plan, Phrase):
-            if len(plan.tokens) == 1:
-                return tantivy.Query.term_query(schema, plan.field, plan.tokens[0])
-            return tantivy.Query.phrase_query(schema, plan.field, list(plan.tokens))
-        if isinstance(plan, YearBetween):
-            low = plan.low if plan.low is not None else NO_YEAR + 1
-            high = plan.high if plan.high is not None else 100_000
-            return tantivy.Query.range_query(schema, YEAR_FIELD, tantivy.FieldType.Integer, low, high)
-        if isinstance(plan, Boost):
-            return tantivy.Query.boost_query(self.to_query(plan.child), plan.factor)
-        if isinstance(plan, Unscored):
-            return tantivy.Query.const_score_query(self.to_query(plan.child), 0.0)
-        if isinstance(plan, MatchAll):
-            return tantivy.Query.all_query()
-        if isinstance(plan, MatchNone):
+        return plan_to_query(self.schema, plan)
+
+
+def plan_to_query(schema: tantivy.Schema, plan: Plan) -> tantivy.Query:
+    """An engine-neutral plan as a tantivy query over ``schema`` (the record index's or the page index's)."""
+    if isinstance(plan, Term):
+        return tantivy.Query.term_query(schema, plan.field, plan.token)
+    if isinstance(plan, Phrase):
+        if len(plan.tokens) == 1:
+            return tantivy.Query.term_query(schema, plan.field, plan.tokens[0])
+        return tantivy.Query.phrase_query(schema, plan.field, list(plan.tokens))
+    if isinstance(plan, YearBetween):
+        low = plan.low if plan.low is not None else NO_YEAR + 1
+        high = plan.high if plan.high is not None else 100_000
+        return tantivy.Query.range_query(schema, YEAR_FIELD, tantivy.FieldType.Integer, low, high)
+    if isinstance(plan, Boost):
+        return tantivy.Query.boost_query(plan_to_query(schema, plan.child), plan.factor)
+    if isinstance(plan, Unscored):
+        return tantivy.Query.const_score_query(plan_to_query(schema, plan.child), 0.0)
+    if isinstance(plan, MatchAll):
+        return tantivy.Query.all_query()
+    if isinstance(plan, MatchNone):
+        return tantivy.Query.empty_query()
+    if isinstance(plan, Bool):
+        clauses = [(tantivy.Occur.Must, plan_to_query(schema, child)) for child in plan.must]
+        clauses += [(tantivy.Occur.Should, plan_to_query(schema, child)) for child in plan.should]
+        clauses += [(tantivy.Occur.MustNot, plan_to_query(schema, child)) for child in plan.must_not]
+        if not plan.must and not plan.should:
+            # Pure negation: everything except.
+            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        minimum = plan.min_should if plan.min_should > 1 else None
+        if minimum is not None and minimum > len(plan.should):
             return tantivy.Query.empty_query()
-        if isinstance(plan, Bool):
-            clauses = [(tantivy.Occur.Must, self.to_query(child)) for child in plan.must]
-            clauses += [(tantivy.Occur.Should, self.to_query(child)) for child in plan.should]
-            clauses += [(tantivy.Occur.MustNot, self.to_query(child)) for child in plan.must_not]
-            if not plan.must and not plan.should:
-                # Pure negation: everything except.
-                clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-            minimum = plan.min_should if plan.min_should > 1 else None
-            if minimum is not None and minimum > len(plan.should):
-                return tantivy.Query.empty_query()
-            return (
-                tantivy.Query.boolean_query(clauses, minimum)
-                if minimum
-                else tantivy.Query.boolean_query(clauses)
-            )
-        raise TypeError(f"not a query plan: {plan!r}")
+        return (
+            tantivy.Query.boolean_query(clauses, minimum)
+            if minimum
+            else tantivy.Query.boolean_query(clauses)
+        )
+    raise TypeError(f"not a query plan: {plan!r}")
