@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -76,7 +77,10 @@ _EDITOR_ROLES = {"editor", "compiler", "edt", "com"}
 _TRANSLATOR_ROLES = {"translator", "trl"}
 _PAGES = re.compile(r"(\d+)\s*(?:p\b|pp\b|pages|页|頁|ページ|쪽|장)", re.IGNORECASE)
 # Numeric styles number the bibliography; a single record's "cite this" has no list to number.
-_CITATION_NUMBER = re.compile(r"^\s*(?:\[1\]|\(1\)|1\.)\s*")
+_CITATION_NUMBER = re.compile(r"^\s*(?:\[1\]|\(1\))\s*")
+# citeproc-py keeps per-entry state on the parsed style (what a substitute suppressed): one render at a time.
+_RENDERING = threading.Lock()
+_TAG = re.compile(r"<[^>]+>")
 
 
 def citation(record: Record, style: str, *, url: str | None = None) -> Citation:
@@ -87,17 +91,20 @@ def citation(record: Record, style: str, *, url: str | None = None) -> Citation:
 
     chosen = STYLES[style]
     item = csl_item(record, chosen.script, url=url)
-    rendered: dict[str, str] = {}
     # citeproc-py's HTML formatter does not escape the values it is given: the HTML is rendered from an
-    # escaped copy of the item, so a title "<script>…" stays text.
-    for name, output, source in (("text", formatter.plain, item), ("html", formatter.html, _escaped(item))):
-        bibliography = CitationStylesBibliography(_parsed_style(chosen.file), CiteProcJSON([source]), output)
+    # escaped copy of the item, so a title "<script>…" stays text. The plain text is that HTML without its
+    # tags (citeproc's own <i>, <b>, <span>…) and unescaped: one render instead of two (APA and Chicago take
+    # ~20 ms each).
+    with _RENDERING:
+        bibliography = CitationStylesBibliography(_parsed_style(chosen.file), CiteProcJSON([_escaped(item)]),
+                                                  formatter.html)
         bibliography.register(CslCitation([CitationItem(item["id"])]))
         entries = bibliography.bibliography()
-        rendered[name] = _CITATION_NUMBER.sub("", "".join(str(e) for e in entries[:1])).strip()
+    markup = _CITATION_NUMBER.sub("", "".join(str(e) for e in entries[:1])).strip()
     # citeproc-py writes small capitals as an inline style, which the portal's CSP refuses.
-    markup = rendered["html"].replace('<span style="font-variant:small-caps;">', '<span class="small-caps">')
-    return Citation(chosen, " ".join(rendered["text"].split()), markup)
+    markup = markup.replace('<span style="font-variant:small-caps;">', '<span class="small-caps">')
+    text = html.unescape(_TAG.sub("", markup))
+    return Citation(chosen, " ".join(text.split()), markup)
 
 
 def _escaped(value: Any) -> Any:
