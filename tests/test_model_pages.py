@@ -41,7 +41,8 @@ def test_pages_round_trip_through_to_dict_and_json() -> None:
     record = digitised()
     data = json.loads(json.dumps(record.to_dict(), ensure_ascii=False))
     assert data["pages"][0]["label"] == "1オ"
-    assert data["pages"][0]["words"][0] == {"text": "いづれ", "x": 2100, "y": 300, "w": 80, "h": 240, "confidence": 0.95}
+    word = {"text": "いづれ", "x": 2100, "y": 300, "w": 80, "h": 240, "confidence": 0.95}
+    assert data["pages"][0]["words"][0] == word
     assert Record.from_dict(data) == record
 
 
@@ -76,3 +77,10 @@ def test_records_without_pages_read_as_before() -> None:
     old = {"source": "nlc", "local_id": "1", "titles": [{"forms": [{"text": "紅樓夢"}]}]}
     record = Record.from_dict(old)
     assert record.pages == [] and record.viewing_direction is None
+
+
+def test_a_page_keeps_links_to_its_text_elsewhere() -> None:
+    from tongwen.model import Link
+
+    page = Page("1", links=[Link("https://example.org/alto/1.xml", "fulltext", "ALTO")])
+    assert Page.from_dict(Record("a", "1", pages=[page]).to_dict()["pages"][0]) == page

@@ -173,16 +173,19 @@ class Page:
     ocr_engine: str | None = None
     ocr_confidence: float | None = None
     words: list[Word] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)  # this page's text elsewhere (ALTO, hOCR), not yet read
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Page:
         values = dict(data)
         image = values.pop("image", None)
         words = values.pop("words", None) or []
+        links = values.pop("links", None) or []
         return cls(
             **values,
             image=PageImage(**image) if image else None,
             words=[Word(**word) for word in words],
+            links=[Link(**link) for link in links],
         )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tongwen.ingest import alto, detect_format, plaintext, tei
+from tongwen.ingest import alto, detect_format, hocr, plaintext, tei
 from tongwen.ingest.base import MapContext
 from tongwen.ingest.pipeline import import_files
 from tongwen.store import Store
@@ -159,3 +159,47 @@ def test_plain_text_streams_across_chunk_boundaries(size: int) -> None:
     data = ("學" * (size // 3)).encode() + b"\f" + "習".encode()
     record, _ = mapped(plaintext, data, "big.txt")
     assert [len(p.text) for p in record.pages] == [size // 3, 1]
+
+
+# ---- hOCR -----------------------------------------------------------------------------------------------
+
+HOCR = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">
+ <head><title></title>
+  <meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>
+  <meta name='ocr-system' content='tesseract 5.3.0'/>
+  <meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_par ocr_line ocrx_word ocrp_wconf'/>
+ </head>
+ <body>
+  <div class='ocr_page' id='page_1' title='image "T08n0251_0003.png"; bbox 0 0 1600 2400; ppageno 0'>
+   <p class='ocr_par' id='par_1_1' lang='chi_tra' title="bbox 100 100 1500 400">
+    <span class='ocr_line' id='line_1_1' title="bbox 100 100 1500 160">
+     <span class='ocrx_word' id='word_1_1' title='bbox 100 100 160 160; x_wconf 96'>觀</span>
+     <span class='ocrx_word' id='word_1_2' title='bbox 160 100 220 160; x_wconf 90'>自</span>
+     <span class='ocrx_word' id='word_1_3' title='bbox 220 100 280 160; x_wconf 93'>在</span>
+    </span>
+    <span class='ocr_line' id='line_1_2' title="bbox 100 170 1500 230">
+     <span class='ocrx_word' id='word_1_4' title='bbox 100 170 220 230; x_wconf 81'>菩薩</span>
+     <span class='ocrx_word' id='word_1_5' title='x_wconf 70'>行</span>
+    </span>
+   </p>
+  </div>
+ </body>
+</html>"""
+
+
+def test_hocr_gives_lines_word_boxes_language_and_engine(tmp_path: Path) -> None:
+    path = tmp_path / "T08n0251_0003.hocr"
+    path.write_text(HOCR, encoding="utf-8")
+    assert detect_format(path).name == "hocr"
+    record, problems = mapped(hocr, path.read_bytes(), path.name)
+    [page] = record.pages
+    assert (page.label, page.width, page.height, page.image.url) == ("page_1", 1600, 2400, "T08n0251_0003.png")
+    assert page.text == "觀自在\n菩薩行" and record.languages == ["chi"]
+    assert [(w.text, w.x, w.y, w.w, w.h, w.confidence) for w in page.words][:2] == [
+        ("觀", 100, 100, 60, 60, 0.96),
+        ("自", 160, 100, 60, 60, 0.9),
+    ]
+    assert (page.ocr_engine, page.ocr_confidence, page.text_source) == ("tesseract 5.3.0", 0.9, "ocr")
+    assert any("word 'word_1_5': no bbox" in str(p) for p in problems)  # kept as text, without a box

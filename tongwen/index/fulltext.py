@@ -150,7 +150,9 @@ class PageIndex:
             self._searcher = self.index.searcher()
         return self._searcher
 
-    def matches(self, record_id: str, plan: Plan, to_query: Callable[[tantivy.Schema, Plan], tantivy.Query]) -> PageMatches:
+    def matches(
+        self, record_id: str, plan: Plan, to_query: Callable[[tantivy.Schema, Plan], tantivy.Query]
+    ) -> PageMatches:
         """The pages of one record that ``plan`` (over the ``text`` field) matches, first ones in page order."""
         query = to_query(self.schema, Bool(must=(Term("record_id", record_id), plan)))
         result = self.searcher.search(

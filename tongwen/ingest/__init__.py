@@ -1,7 +1,7 @@
 """Input formats: every reader module's `FORMAT`, by name, and `detect_format` to tell which one a file is.
 
 >>> sorted(FORMATS)
-['alto', 'csv', 'dc', 'iiif', 'kanripo', 'marc', 'marcjson', 'marcxml', 'mods', 'tei', 'text']
+['alto', 'csv', 'dc', 'hocr', 'iiif', 'kanripo', 'marc', 'marcjson', 'marcxml', 'mods', 'tei', 'text']
 >>> detect_format("books.mrc").name  # doctest: +SKIP
 'marc'
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from os import PathLike
 from pathlib import Path
 
-from tongwen.ingest import alto, csv_table, dc, iiif, kanripo, marc, marcjson, marcxml, mods, plaintext, tei
+from tongwen.ingest import alto, csv_table, dc, hocr, iiif, kanripo, marc, marcjson, marcxml, mods, plaintext, tei
 from tongwen.ingest.base import Format
 
 # Order matters for detection: the most specific signatures first (binary MARC's leader, MARC in JSON),
@@ -20,7 +20,7 @@ from tongwen.ingest.base import Format
 # feeds), and CSV, which is recognised mostly by its file name, last.
 FORMATS: dict[str, Format] = {
     module.FORMAT.name: module.FORMAT
-    for module in (marc, marcjson, iiif, marcxml, mods, dc, alto, tei, kanripo, plaintext, csv_table)
+    for module in (marc, marcjson, iiif, marcxml, mods, dc, alto, tei, hocr, kanripo, plaintext, csv_table)
 }
 
 SNIFF_BYTES = 65_536  # enough to get past an XML prolog, comments and an OAI-PMH header

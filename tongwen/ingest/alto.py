@@ -113,10 +113,8 @@ def _number(value: str | None) -> float | None:
 def _page(
     element: etree._Element, description: dict[str, Any], name: str, number: int
 ) -> tuple[Page, list[Diagnostic]]:
-    label = next(
-        (element.get(key).strip() for key in ("PRINTED_IMG_NR", "PHYSICAL_IMG_NR", "ID") if (element.get(key) or "").strip()),
-        str(number),
-    )
+    labels = [(element.get(key) or "").strip() for key in ("PRINTED_IMG_NR", "PHYSICAL_IMG_NR", "ID")]
+    label = next((value for value in labels if value), str(number))
     width, height = _number(element.get("WIDTH")), _number(element.get("HEIGHT"))
     pixels = description["unit"] == "pixel"
     page = Page(
@@ -163,7 +161,9 @@ def _page(
     return page, problems
 
 
-def _word(node: etree._Element, content: str, confidence: float | None, label: str) -> tuple[Word | None, Diagnostic | None]:
+def _word(
+    node: etree._Element, content: str, confidence: float | None, label: str
+) -> tuple[Word | None, Diagnostic | None]:
     values = [_number(node.get(key)) for key in _BOX]
     broken = [key for key, value in zip(_BOX, values) if value is None or value < 0]
     if broken:

@@ -35,6 +35,7 @@ from ijson.common import ObjectBuilder
 from lxml import html as lxml_html
 
 from tongwen.ingest import common_rules as rules
+from tongwen.ingest import iiif_pages
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
 from tongwen.model import Agent, Form, Link, Provenance, Publication, PublicationForm, Record, Subject, Title
 
@@ -91,6 +92,7 @@ class _Reader:
         self.label = label
         self.on_collection = on_collection
         self.count = 0
+        self.canvases: list[dict[str, Any]] = []  # of the top-level manifest, as they stream by
 
     def next_position(self) -> str:
         return f"{self.label} manifest {self.count + 1}"
@@ -106,7 +108,9 @@ class _Reader:
                 break
             if event != "map_key":
                 continue
-            if value in _SKIPPED:
+            if value == "sequences":
+                self.canvases += iiif_pages.canvases_in_sequences(_build(events))
+            elif value in _SKIPPED:
                 _skip(events)
             elif value in _LISTS:
                 yield from self._entries(events, value, top)
@@ -151,18 +155,20 @@ class _Reader:
                     yield from self._entry(item)
             elif self.on_collection is not None and _id(entry):
                 self.on_collection(_id(entry))
-        # anything else (a 3.0 Canvas in a manifest's items, a Range) is not a record
+        elif kind == "Canvas":  # a 3.0 manifest's items: its pages
+            self.canvases.append(entry)
+        # anything else (a Range) is not a record
 
     def _raw(self, manifest: dict[str, Any]) -> RawRecord:
         self.count += 1
         position = f"{self.label} manifest {self.count}"
+        canvases, self.canvases = [*self.canvases, *iiif_pages.canvases_of(manifest)], []
         for key in _SKIPPED | {"items"}:
             manifest.pop(key, None)
+        original = json.dumps(manifest, ensure_ascii=False)
+        manifest[iiif_pages.PAGES_KEY], problems = iiif_pages.pages_from_canvases(canvases)
         return RawRecord(
-            position=position,
-            payload=manifest,
-            original=json.dumps(manifest, ensure_ascii=False),
-            local_id=_id(manifest),
+            position=position, payload=manifest, original=original, local_id=_id(manifest), diagnostics=problems
         )
 
 
@@ -356,6 +362,7 @@ def map(raw: RawRecord, ctx: MapContext) -> tuple[Record, list[Diagnostic]]:
                 record.notes.append(text)
     record.rights, record.license = rights_from_manifest(manifest)
     record.links = links_from_manifest(manifest, manifest_url)
+    iiif_pages.apply(record, manifest, diagnostics)
     return record, diagnostics
 
 

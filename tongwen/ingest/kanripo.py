@@ -152,7 +152,8 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any] | None = None) ->
 def _text_id(properties: dict[str, list[str]], label: str) -> str:
     """The text's ``ID`` property: the Kanripo one (``KR…``) when a witness adds its own (``H15-21-0081``)."""
     ids = properties.get("ID", [])
-    return next((value for value in ids if value.startswith("KR")), ids[0] if ids else numbered_item_key(label) or label)
+    fallback = ids[0] if ids else numbered_item_key(label) or label
+    return next((value for value in ids if value.startswith("KR")), fallback)
 
 
 def _body_line(text: _Text, line: str) -> None:

@@ -15,9 +15,9 @@ from pathlib import PurePath
 from typing import Any, BinaryIO
 
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
+from tongwen.ingest.common_rules import text_script
 from tongwen.ingest.pages import finish_page, numbered_item_key
 from tongwen.model import Form, Page, Provenance, Record, Title
-from tongwen.ingest.common_rules import text_script
 
 FORM_FEED = "\f"
 _CHUNK = 1 << 16
@@ -48,7 +48,9 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any] | None = None) ->
     problems: list[Diagnostic] = []
     for number, (text, damaged) in enumerate(_pages(stream), start=1):
         if damaged:
-            problems.append(Diagnostic(f"page {number} has bytes that are not UTF-8; they were replaced", f"page {number} text"))
+            problems.append(
+                Diagnostic(f"page {number} has bytes that are not UTF-8; they were replaced", f"page {number} text")
+            )
         page, found = finish_page(Page(str(number), text=text))
         problems.extend(found)
         pages.append(page)
