@@ -139,12 +139,14 @@ def test_records_without_an_image_show_none(client):
     assert results.xpath(HITS) and not results.xpath("//img[@class='hit-thumb']")
 
 
-def test_a_manifest_without_a_thumbnail_offers_the_manifest_and_no_broken_image(image_client):
+def test_a_manifest_without_a_thumbnail_shows_its_first_page_and_offers_the_manifest(image_client):
     client, _app = image_client
     results = lxml_html.fromstring(client.get("/search", params={"filter": "institution:NIJL"}).text)
     href = results.xpath(HIT_LINKS)[0].get("href")
     doc = lxml_html.fromstring(client.get(href).text)
-    assert not doc.xpath("//img")  # NIJL's manifest names no thumbnail; none is fetched to make one
+    # NIJL's manifest names no thumbnail; its first canvas' IIIF image is shown, linked (never fetched by us).
+    service = "https://kokusho.nijl.ac.jp/api/iiif/100376839/v4/TKGL/TKGL-20424/TKGL-20424-00000.tif"
+    assert [img.get("src") for img in doc.xpath("//img")] == [f"{service}/full/200,/0/default.jpg"]
     manifest = [a.get("href") for a in doc.xpath(ACTIONS) if a.text_content() == "IIIF manifest"]
     assert manifest == ["https://kokusho.nijl.ac.jp/biblio/100376839/manifest"]
     assert len(citation_texts(doc)) == 4
