@@ -51,6 +51,7 @@ def test_keywords_for_facets():
         "script": ["Hani", "Latn"],
         "type": ["book"],
         "subject_facet": ["Court life -- Japan", "物語"],
+        "digitised": [],
     }
 
 

@@ -94,6 +94,24 @@ def test_the_text_field_searches_only_pages(classics) -> None:
     assert {hit.id for hit in search(index, "fulltext:孟子").hits} == ids
 
 
+def test_the_digitised_facet_counts_and_filters_items_with_text(classics) -> None:
+    _, index = classics
+    result = index.search(SearchRequest("孟子", facets=["digitised"]))
+    assert result.facets["digitised"] == [("full text", 2)]
+    kept = index.search(SearchRequest("孟子", filters={"digitised": ["full text"]}))
+    assert {hit.id for hit in kept.hits} == {MENGZI, LUNYU}
+
+
+def test_search_inside_one_item_pages_through_every_matching_page(classics) -> None:
+    _, index = classics
+    everything = index.search_in_item(MENGZI, "仁義", page_size=100)
+    assert everything["query_error"] is None and everything["count"] == len(everything["pages"]) > 5
+    second = index.search_in_item(MENGZI, "仁义", page=2, page_size=5)  # simplified, page 2 of the list
+    assert [p["label"] for p in second["pages"]] == [p["label"] for p in everything["pages"][5:10]]
+    assert index.search_in_item(LUNYU, "仁義")["count"] < everything["count"]
+    assert index.search_in_item(MENGZI, '"仁義')["query_error"]
+
+
 def test_kana_shinjitai_width_and_hangul_reading_fold_in_page_text(tmp_path: Path) -> None:
     japanese = Record(
         "demo", "ja", titles=[Title([Form("学問のすゝめ", "Jpan", "jpn")])], languages=["jpn"],
@@ -155,6 +173,9 @@ def test_cli_and_api_list_matching_pages_by_label(shared_data: Path, tmp_path: P
     as_json = json.loads(runner.invoke(main, ["--data", str(data), "search", "学而时习之", "--json"]).output)
     [hit] = as_json["hits"]
     assert hit["in_text"]["pages"][0]["label"] == "KR1h0004_CHANT_001-1a"
+    inside = runner.invoke(main, ["--data", str(data), "search", "君子", "--in", LUNYU, "--page-size", "3"])
+    assert inside.exit_code == 0 and "pages of kanripo:KR1h0004 match" in inside.output
+    assert "KR1h0004_CHANT_001-1a: " in inside.output and "[君子]" in inside.output
     with TestClient(create_app(Settings(data_dir=data))) as client:
         body = client.get("/api/search", params={"q": "text:不亦乐乎"}).json()
     assert body["hits"][0]["id"] == LUNYU

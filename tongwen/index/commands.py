@@ -7,6 +7,7 @@ tongwen search "紅樓夢" --facet institution --filter year=1700-1800 --sort -y
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 
@@ -69,6 +70,7 @@ def index_command(ctx: click.Context, rebuild: bool) -> None:
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--page-size", type=click.IntRange(1, 100), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option("--in", "inside", metavar="RECORD_ID", help="Search inside one digitised item: list its matching pages.")
 @click.pass_context
 def search_command(
     ctx: click.Context,
@@ -79,6 +81,7 @@ def search_command(
     page: int,
     page_size: int,
     as_json: bool,
+    inside: str | None,
 ) -> None:
     """Search the index. QUERY: words, "phrases", AND / OR / NOT, ( ), title: creator: subject: isbn:
     publisher: text: (the pages of digitised items) and year:1900-1950 — in any script or romanization.
@@ -88,6 +91,7 @@ def search_command(
     Examples:
       tongwen search "紅樓夢"
       tongwen search 'text:学而时习之' --json
+      tongwen search 仁義 --in kanripo:KR1h0001
       tongwen search "hong lou meng" --filter institution=NLC --json
       tongwen search 'title:源氏物語 year:1900-1950' --facet language --sort -year
     """
@@ -102,6 +106,9 @@ def search_command(
     except QuerySyntaxError as error:
         raise click.UsageError(str(error)) from error
     index = SearchIndex.open(settings.index_dir)
+    if inside:
+        _search_in_item(ctx, index, inside, query, page, page_size, as_json)
+        return
     request = SearchRequest(query, chosen, facets or DEFAULT_FACETS, sort, page, page_size)
     result = index.search(request)
     if as_json:
@@ -128,3 +135,21 @@ def search_command(
     for name, pairs in result.facets.items():
         if pairs:
             click.echo(f"{name}: " + ", ".join(f"{value} ({count})" for value, count in pairs))
+
+
+def _search_in_item(
+    ctx: click.Context, index: SearchIndex, record_id: str, query: str, page: int, page_size: int, as_json: bool
+) -> None:
+    found = index.search_in_item(record_id, query, page=page, page_size=page_size)
+    if as_json:
+        json.dump(found, sys.stdout, ensure_ascii=False, indent=2)
+        click.echo()
+        if found["query_error"]:
+            ctx.exit(2)
+        return
+    if found["query_error"]:
+        raise click.UsageError(f"cannot read the query: {found['query_error']}")
+    click.echo(f"{found['count']} pages of {record_id} match")
+    for hit in found["pages"]:
+        shown = html.unescape(hit["snippet"].replace("<mark>", "[").replace("</mark>", "]"))
+        click.echo(f"  {hit['label']}: {shown}")

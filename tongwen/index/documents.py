@@ -29,6 +29,7 @@ READING_SCRIPTS = ("Latn", "Hira", "Kana", "Hang")
 CHINESE_CODES = ("chi", "zho")  # forms that can serve as the reading of a Han form
 MAX_CREATORS_SHOWN = 5
 MAX_SUBJECT_FACETS = 20
+FULL_TEXT, PAGE_IMAGES = "full text", "page images"  # values of the "digitised" facet
 _TRAILING_PUNCTUATION = re.compile(r"[\s.,;:/=]+$")
 
 
@@ -209,7 +210,18 @@ class DocumentBuilder:
             "script": list(scripts),
             "type": [record.content_type] if record.content_type else [],
             "subject_facet": list(subjects)[:MAX_SUBJECT_FACETS],
+            "digitised": digitised_values(record),
         }
+
+
+def digitised_values(record: Record) -> list[str]:
+    """The "digitised" facet: ``full text`` when a page has text, ``page images`` when a page has an image."""
+    values = []
+    if any(page.text for page in record.pages):
+        values.append(FULL_TEXT)
+    if any(page.image for page in record.pages):
+        values.append(PAGE_IMAGES)
+    return values
 
 
 def _form_summary(form: Form, lang: str | None) -> dict[str, str | None]:

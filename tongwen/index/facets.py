@@ -22,6 +22,7 @@ FACETS: dict[str, FacetSpec] = {
     "type": FacetSpec("type", "type"),
     "subject": FacetSpec("subject", "subject_facet", size=30),
     "year": FacetSpec("year", "year", size=30, interval=10),  # decades, "1900-1909"
+    "digitised": FacetSpec("digitised", "digitised"),  # "full text", "page images"
 }
 DEFAULT_FACETS = ("institution", "country", "language", "script", "type")
 _RANGE = re.compile(r"^\s*(\d{1,4})?\s*[-–]\s*(\d{1,4})?\s*$")

@@ -86,7 +86,7 @@ class PageHit:
 @dataclass(slots=True)
 class PageMatches:
     count: int  # pages of the record that match
-    pages: list[PageHit]  # the first `PAGES_SHOWN` of them, in page order
+    pages: list[PageHit]  # those asked for (the first `PAGES_SHOWN` in a hit list), in page order
 
 
 class PageIndex:
@@ -151,12 +151,18 @@ class PageIndex:
         return self._searcher
 
     def matches(
-        self, record_id: str, plan: Plan, to_query: Callable[[tantivy.Schema, Plan], tantivy.Query]
+        self,
+        record_id: str,
+        plan: Plan,
+        to_query: Callable[[tantivy.Schema, Plan], tantivy.Query],
+        *,
+        limit: int = PAGES_SHOWN,
+        offset: int = 0,
     ) -> PageMatches:
-        """The pages of one record that ``plan`` (over the ``text`` field) matches, first ones in page order."""
+        """The pages of one record that ``plan`` (over the ``text`` field) matches, in page order."""
         query = to_query(self.schema, Bool(must=(Term("record_id", record_id), plan)))
         result = self.searcher.search(
-            query, limit=PAGES_SHOWN, count=True, order_by_field="ordinal", order=tantivy.Order.Asc
+            query, limit=limit, offset=offset, count=True, order_by_field="ordinal", order=tantivy.Order.Asc
         )
         pages = []
         for _, address in result.hits:

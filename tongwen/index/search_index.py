@@ -28,7 +28,7 @@ from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.compiler import QueryCompiler
 from tongwen.index.documents import DocumentBuilder
 from tongwen.index.facets import DEFAULT_FACETS, facet_specs, filters_plan
-from tongwen.index.fulltext import PAGE_INDEX_DIR, PageIndex
+from tongwen.index.fulltext import PAGE_INDEX_DIR, PAGES_SHOWN, PageIndex
 from tongwen.index.highlight import page_snippet, snippet
 from tongwen.index.parallel import build_documents, default_workers
 from tongwen.index.plan import Bool, IndexDocument
@@ -342,11 +342,13 @@ class SearchIndex:
             )
         return SearchResult(result.total, hits, result.facets, page, page_size)
 
-    def _in_text(self, record_id: str, compiled: Any) -> dict[str, Any] | None:
+    def _in_text(
+        self, record_id: str, compiled: Any, *, limit: int = PAGES_SHOWN, offset: int = 0
+    ) -> dict[str, Any] | None:
         """Which pages of a hit the query's words are on, with a highlighted snippet of each."""
         if compiled.text_plan is None:
             return None
-        found = self.pages.matches(record_id, compiled.text_plan, plan_to_query)
+        found = self.pages.matches(record_id, compiled.text_plan, plan_to_query, limit=limit, offset=offset)
         if not found.count:
             return None
         return {
@@ -356,6 +358,24 @@ class SearchIndex:
                 for page in found.pages
             ],
         }
+
+    def search_in_item(self, record_id: str, query: str, *, page: int = 1, page_size: int = 20) -> dict[str, Any]:
+        """Search inside one digitised item: every page of ``record_id`` the query's words are on, in page
+        order, ``page_size`` at a time — ``{"record": id, "count", "pages": [{"label", "snippet"}],
+        "query_error"}``. Fielded words other than ``text:`` have nothing to match in a page.
+
+        >>> index.search_in_item("kanripo:KR1h0001", "仁義")["count"]  # doctest: +SKIP
+        14
+        """
+        page = max(1, int(page))
+        page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
+        empty = {"record": record_id, "count": 0, "pages": [], "page": page, "page_size": page_size}
+        try:
+            compiled = self.compiler.compile(parse_query(query) if query.strip() else None)
+        except QuerySyntaxError as error:
+            return empty | {"query_error": str(error)}
+        found = self._in_text(record_id, compiled, limit=page_size, offset=(page - 1) * page_size)
+        return empty | (found or {}) | {"query_error": None}
 
     def close(self) -> None:
         self.engine.close()
