@@ -62,6 +62,17 @@ def test_punctuation_and_line_ends_never_break_a_phrase(classics) -> None:
         assert hits[0].in_text["pages"][0]["label"] == "KR1h0004_CHANT_001-1a"
 
 
+def test_a_phrase_never_runs_from_one_page_into_the_next(tmp_path: Path) -> None:
+    record = Record("demo", "1", titles=[Title([Form("論語")])], languages=["chi"],
+                    pages=[Page("1a", text="學而時習之"), Page("1b", text="不亦說乎")])
+    index = SearchIndex.open(tmp_path / "index", countries={})
+    try:
+        index.add([record])
+        assert index.search("text:時習之").total == 1 and index.search("text:習之不亦").total == 0
+    finally:
+        index.close()
+
+
 def test_characters_scattered_over_a_book_are_no_match(classics) -> None:
     _, index = classics
     # 學, 樂 and 仁 each occur many times in the 孟子, never side by side as 學樂仁.

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from tongwen.index.analysis import TextAnalysis, default_analysis
-from tongwen.index.compiler import QueryCompiler
+from tongwen.index.compiler import CompiledQuery, QueryCompiler
 from tongwen.index.documents import DocumentBuilder
 from tongwen.index.facets import DEFAULT_FACETS, facet_specs, filters_plan
 from tongwen.index.fulltext import PAGE_INDEX_DIR, PAGES_SHOWN, PageIndex
@@ -343,7 +343,7 @@ class SearchIndex:
         return SearchResult(result.total, hits, result.facets, page, page_size)
 
     def _in_text(
-        self, record_id: str, compiled: Any, *, limit: int = PAGES_SHOWN, offset: int = 0
+        self, record_id: str, compiled: CompiledQuery, *, limit: int = PAGES_SHOWN, offset: int = 0
     ) -> dict[str, Any] | None:
         """Which pages of a hit the query's words are on, with a highlighted snippet of each."""
         if compiled.text_plan is None:
