@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -10,10 +11,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
 DEMO_DIR = ROOT / "demo"
+
+# Property tests. Locally they explore (new random examples every run, failures replayed from the example
+# database). In CI (the CI variable set, as .ci/run and every CI service do) they are derandomized, so a run
+# is reproducible and a random counterexample cannot block a landing; a failure prints the
+# @reproduce_failure blob. The deadline catches a hang, not a slow shared machine. A counterexample found
+# either way becomes a regular example test next to the property.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    print_blob=True,
+    database=None,
+    deadline=10_000,  # milliseconds per example
+    suppress_health_check=[HealthCheck.too_slow],
+)
+if os.environ.get("CI", "").lower() not in ("", "0", "false"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -189,6 +189,18 @@ def oai_page(titles: list[str]) -> bytes:
     return f'<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords>{records}</ListRecords></OAI-PMH>'.encode()
 
 
+def test_a_nul_byte_after_two_complete_records_keeps_them_and_names_the_column():
+    # Found by the property test below in CI: a NUL byte at column 546 of an 8-record page, inside record 3.
+    # The parser had read records 1 and 2 in the same chunk as the damage, and they were lost with it.
+    page = oai_page([f"紅樓夢 {i}" for i in range(8)])
+    corrupted = page[:557] + b"\x00" + page[558:]
+    raws = list(dc.read(io.BytesIO(corrupted), "page.xml", {}))
+    assert [raw.local_id for raw in raws[:2]] == ["oai:x:0", "oai:x:1"]
+    assert len(raws) == 3 and raws[2].position == "page.xml record 3"
+    assert raws[2].error.startswith("page.xml line 1, column 546: not well-formed XML (Invalid character")
+    assert [dc.map(raw, CTX)[0].titles[0].forms[0].text for raw in raws[:2]] == ["紅樓夢 0", "紅樓夢 1"]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_fuzz_truncated_or_corrupted_pages_never_crash_and_keep_earlier_records(data):

@@ -234,3 +234,12 @@ def test_json_record_with_a_bad_field_shape_keeps_the_rest():
     raw = next(iter(marcjson.read(io.BytesIO(json.dumps(record).encode()), "j.json", {})))
     assert raw.payload["245"]["a"] == "紅樓夢"
     assert [d.field for d in raw.diagnostics] == ["650", "fields"]
+
+
+def test_a_nul_byte_in_a_later_record_keeps_the_records_read_in_the_same_chunk(shared_data):
+    data = (shared_data / "princeton-bibdata-alma/incremental_11_records.xml").read_bytes()
+    tenth = data.index(b"<record>", len(data) - 6000)  # well inside the parser's first 64 KB chunk
+    before = data[:tenth].count(b"</record>")
+    raws = read_xml(data[:tenth] + b"<record>\x00" + data[tenth + 9 :], "alma.xml")
+    assert [raw.error is None for raw in raws] == [True] * before + [False]
+    assert "alma.xml line 2, column" in raws[-1].error and "Char 0x0" in raws[-1].error

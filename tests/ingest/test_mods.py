@@ -124,3 +124,11 @@ def test_fuzz_truncated_or_corrupted_collection(cut, garbage):
                 mods.map(raw, CTX)
             except RecordRejected:
                 pass
+
+
+def test_damage_inside_the_last_record_keeps_the_complete_ones_before_it():
+    data = FIXTURE.read_bytes()
+    third = data.rindex(b"<mods")
+    raws = list(mods.read(io.BytesIO(data[: third + 20] + b"\x00" + data[third + 21 :]), "loc.xml", {}))
+    assert [raw.error is None for raw in raws] == [True, True, False]
+    assert re.match(r"loc\.xml line \d+, column \d+: not well-formed XML \(Invalid character", raws[2].error)

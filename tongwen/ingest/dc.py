@@ -28,7 +28,7 @@ from lxml import etree
 
 from tongwen.ingest import common_rules as rules
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
-from tongwen.ingest.xmlsafe import UnsafeXML, iter_elements, local_name, parse_fragment, split_tag
+from tongwen.ingest.xmlsafe import UnsafeXML, damage_message, iter_elements, local_name, parse_fragment, split_tag
 from tongwen.model import Agent, Form, Link, Provenance, Publication, PublicationForm, Record, Subject, Title
 
 SAMPLE = b"""<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords><record>
@@ -98,7 +98,7 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any] | None = None) ->
         return
     except etree.XMLSyntaxError as exc:
         yield from builder.flush()
-        yield RawRecord(position=builder.next_position(), error=f"{label}: XML is not well-formed ({exc})")
+        yield RawRecord(position=builder.next_position(), error=damage_message(label, exc))
         return
     yield from builder.flush()
 

@@ -20,7 +20,7 @@ from lxml import etree
 from tongwen.ingest import marc_rules
 from tongwen.ingest.base import Diagnostic, Format, RawRecord
 from tongwen.ingest.marc import raw_from_record, record_position
-from tongwen.ingest.xmlsafe import UnsafeXML, iter_elements, local_name, parse_fragment
+from tongwen.ingest.xmlsafe import UnsafeXML, damage_message, iter_elements, local_name, parse_fragment
 
 _MARC_PARTS = {"leader", "controlfield", "datafield"}
 
@@ -169,12 +169,7 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any]) -> Iterator[RawR
                 number += 1
                 yield raw
     except etree.XMLSyntaxError as exc:
-        position = f"{label} record {number}"
-        yield RawRecord(
-            position=position,
-            error=f"{label} line {exc.lineno}: not well-formed XML ({exc.msg}); "
-            f"records after this point were not read",
-        )
+        yield RawRecord(position=f"{label} record {number}", error=damage_message(label, exc))
     except UnsafeXML as exc:
         yield RawRecord(position=f"{label} record {number}", error=f"{label}: {exc}")
 

@@ -22,7 +22,7 @@ from lxml import etree
 
 from tongwen.ingest import common_rules as rules
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
-from tongwen.ingest.xmlsafe import UnsafeXML, iter_elements, local_name, split_tag
+from tongwen.ingest.xmlsafe import UnsafeXML, damage_message, iter_elements, local_name, split_tag
 from tongwen.model import Agent, Form, Link, Provenance, Publication, PublicationForm, Record, Subject, Title
 
 MODS_NS = "http://www.loc.gov/mods/v3"
@@ -60,8 +60,8 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any] | None = None) ->
                 local_id=local_id,
             )
     except (UnsafeXML, etree.XMLSyntaxError) as exc:
-        reason = str(exc) if isinstance(exc, UnsafeXML) else f"XML is not well-formed ({exc})"
-        yield RawRecord(position=f"{label} record {count + 1}", error=f"{label}: {reason}")
+        error = f"{label}: {exc}" if isinstance(exc, UnsafeXML) else damage_message(label, exc)
+        yield RawRecord(position=f"{label} record {count + 1}", error=error)
 
 
 # ====================================================================== mapping

@@ -85,28 +85,64 @@ class _CheckedStream:
         return self._stream.read(size)
 
 
-def iter_elements(stream: BinaryIO, wanted: Iterable[str]) -> Iterator[etree._Element]:
+def iter_elements(stream: BinaryIO, wanted: Iterable[str], chunk_size: int = 65536) -> Iterator[etree._Element]:
     """Yield every element whose local name is in `wanted`, in document order, freeing memory behind it.
 
     Nested wanted elements are not yielded twice: only the outermost match is returned. Raises `UnsafeXML`
-    or `etree.XMLSyntaxError` (with line number) when the document itself is bad; a caller that wants to go
-    on after a broken record should catch and report it.
+    or `etree.XMLSyntaxError` (with line and column) when the document itself is bad — but only after every
+    element completed before the damage has been yielded, so a caller that reports the error keeps them.
+
+    A pull parser fed chunk by chunk rather than `etree.iterparse`: when a chunk holds both complete records
+    and the damage, iterparse raises before handing out the records it has already parsed in that chunk.
     """
     names = set(wanted)
     depth_inside = 0
-    context = etree.iterparse(_CheckedStream(stream), events=("start", "end"), **_parser_options())
-    for event, element in context:
-        if local_name(element.tag) not in names:
-            if event == "end" and depth_inside == 0:
+    checked = _CheckedStream(stream)
+    parser = etree.XMLPullParser(events=("start", "end"), **_parser_options())
+    failure: etree.XMLSyntaxError | None = None
+    chunk = b"x"
+    while chunk and failure is None:
+        chunk = checked.read(chunk_size)
+        try:
+            parser.feed(chunk) if chunk else parser.close()
+        except etree.XMLSyntaxError as exc:
+            failure = exc
+        events = list(parser.read_events())
+        if failure is not None and not chunk:
+            # A document that ends too early: libxml closes the elements still open, so the trailing run
+            # of "end" events belongs to unfinished elements (a half record) and must not be yielded.
+            while events and events[-1][0] == "end":
+                events.pop()
+        for event, element in events:
+            if local_name(element.tag) not in names:
+                if event == "end" and depth_inside == 0:
+                    _free(element)
+                continue
+            if event == "start":
+                depth_inside += 1
+                continue
+            depth_inside -= 1
+            if depth_inside == 0:
+                yield element
                 _free(element)
-            continue
-        if event == "start":
-            depth_inside += 1
-            continue
-        depth_inside -= 1
-        if depth_inside == 0:
-            yield element
-            _free(element)
+    if failure is not None:
+        raise failure
+
+
+def damage_message(label: str, exc: etree.XMLSyntaxError) -> str:
+    """What a librarian reads when a file breaks off: where (line and column), what, and what it means.
+
+    >>> try:
+    ...     etree.fromstring(b"<a>\\n<b>x\\x00</b></a>")
+    ... except etree.XMLSyntaxError as exc:
+    ...     print(damage_message("page3.xml", exc))
+    page3.xml line 2, column 5: not well-formed XML (Invalid character: Char 0x0 out of allowed range); \
+records after this point were not read
+    """
+    line, column = exc.position if exc.position else (exc.lineno, None)
+    where = f"line {line}, column {column}" if column else f"line {line}"
+    what = (exc.msg or str(exc)).split("\n")[0].strip().rstrip(",")
+    return f"{label} {where}: not well-formed XML ({what}); records after this point were not read"
 
 
 def _free(element: etree._Element) -> None:
