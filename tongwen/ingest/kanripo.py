@@ -66,12 +66,10 @@ class _Text:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     label: str | None = None  # of the page being filled
     buffer: list[str] = field(default_factory=list)
-    pages_in_juan: int = 0
 
     def start_page(self, label: str) -> None:
         self.end_page()
         self.label = label
-        self.pages_in_juan += 1
 
     def end_page(self) -> None:
         text = "".join(self.buffer)
@@ -97,7 +95,6 @@ class _Text:
             )
             self.label = label
             self.end_page()
-        self.pages_in_juan = 0
 
 
 def read(stream: BinaryIO, label: str, options: dict[str, Any] | None = None) -> Iterator[RawRecord]:
