@@ -162,3 +162,13 @@ def test_an_import_is_searchable_at_once_in_any_script(tongwen, shared_data: Pat
         assert [hit["id"] for hit in hits] == ["nnc:3835178"], query
     quiet = tongwen("import", str(shared_data / NIHON_NO_CHASHO), "--source", "nnc", "--no-index").output
     assert "Search index" not in quiet
+
+
+def test_import_refuses_an_uncertain_encoding_once_and_takes_encoding(tongwen, tmp_path: Path) -> None:
+    table = tmp_path / "nlc.csv"
+    table.write_bytes("id,title,author\n1,红楼梦,曹雪芹\n".encode("gbk"))
+    refused = tongwen("import", str(table), "--source", "nlc", "--no-index", expect=1).output
+    assert squeezed(refused).count("theencodingisnotcertain") == 1 and "--encoding" in refused
+    imported = tongwen("import", str(table), "--source", "nlc", "--encoding", "gb18030", "--no-index").output
+    assert squeezed(imported).count("encodinggb18030(declared)") == 1
+    assert "红楼梦" in tongwen("show", "nlc:1").output

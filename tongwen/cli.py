@@ -100,6 +100,12 @@ def open_store(settings: Settings, *, must_exist: bool = False) -> Iterator[Stor
     type=click.Path(exists=True, dir_okay=False),
     help="For CSV/TSV: which column holds the title, author, year... (a TOML mapping file).",
 )
+@click.option(
+    "--encoding",
+    metavar="CODEC",
+    help="For CSV/TSV: the files' text encoding (gb18030, big5, cp932, euc_jp, cp949…), when detection "
+    "is not sure. Default: detected; a file whose encoding is uncertain is refused.",
+)
 @click.option("--no-index", is_flag=True,
               help="Skip updating the work clusters and the search index (run `tongwen cluster` / `tongwen index` later).")
 @click.pass_obj
@@ -110,6 +116,7 @@ def import_command(
     institution: str | None,
     format_name: str | None,
     columns: str | None,
+    encoding: str | None,
     no_index: bool,
 ) -> None:
     """Import catalogue files into the data directory, then update the work clusters and the search index.
@@ -124,8 +131,11 @@ def import_command(
     Examples:
       tongwen import books.mrc --source nlc --institution NLC
       tongwen import list.csv --source aozora --columns aozora-columns.toml
+      tongwen import nlc-list.csv --source nlc-list --encoding gb18030
     """
     options = _column_options(Path(columns)) if columns else {}
+    if encoding:
+        options["encoding"] = encoding
     with open_store(settings) as store:
         try:
             summary = _import_with_progress(

@@ -205,3 +205,35 @@ def test_fuzz_corrupted_bytes_never_crash_and_good_rows_survive(data):
             csv_table.map(raw, MapContext(source="t"))
         except RecordRejected:
             pass
+
+
+SHORT_GBK = "id,title,作者\n1,红楼梦,曹雪芹\n".encode("gbk")  # read as mac_latin2 by charset-normalizer alone
+SJIS_WITHOUT_KANA = "id,書名,著者\n1,源氏物語,紫式部\n".encode("cp932")  # read as cp949 by it alone
+
+
+@pytest.mark.parametrize("data", [SHORT_GBK, SJIS_WITHOUT_KANA])
+def test_a_short_file_of_uncertain_encoding_is_refused_naming_the_candidates(data):
+    with pytest.raises(csv_table.UncertainEncoding, match=r"t\.csv: the encoding is not certain.*GBK/GB18030.*--encoding"):
+        read_bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "hint", "title"),
+    [
+        (SHORT_GBK, {"institution": "NLC"}, "红楼梦"),
+        (SHORT_GBK, {"language": "zh-Hans"}, "红楼梦"),
+        (SJIS_WITHOUT_KANA, {"institution": "NDL"}, "源氏物語"),
+        (SJIS_WITHOUT_KANA, {"encoding": "cp932"}, "源氏物語"),
+    ],
+)
+def test_the_institution_or_declared_language_or_encoding_decides(data, hint, title):
+    (raw,) = read_bytes(data, hint)
+    record, _ = csv_table.map(raw, MapContext(source="t"))
+    assert record.titles[0].text == title
+
+
+def test_an_encoding_key_in_the_column_mapping_is_used(tmp_path):
+    mapping = tmp_path / "columns.toml"
+    mapping.write_text('[columns]\nid = "id"\ntitle = "書名"\n[options]\nencoding = "cp932"\n', encoding="utf-8")
+    (raw,) = read_bytes(SJIS_WITHOUT_KANA, csv_table.load_column_mapping(mapping))
+    assert raw.payload["title"] == ["源氏物語"] and "encoding cp932 (declared)" in raw.diagnostics[0].message

@@ -6,7 +6,10 @@ Options (``read(stream, label, options)``, the same dict as ``MapContext.options
   keys are `MODEL_KEYS`. Without it the mapping is guessed from the headers (`guess_columns`) and reported
   as a diagnostic on the first record.
 - ``delimiter`` (default: tab for ``.tsv``/``.tab`` files, else whichever of ``,`` ``\\t`` ``;`` the header
-  line uses most), ``encoding`` (default: detected, see `detect_encoding`), ``separator`` between several
+  line uses most), ``encoding`` (default: detected, see `detect_encoding`; a file whose encoding is uncertain
+  is refused, never stored as mojibake), ``language`` of the text (``zh-Hans``, ``zh-Hant``, ``ja``, ``ko``;
+  default: the importing institution's, `INSTITUTION_LANGUAGES`), which decides between plausible encodings,
+  ``separator`` between several
   values inside one cell (default ``|``), ``comment_prefix`` (default ``#``; rows starting with it before the
   header are header candidates, after it comments), ``header_row`` (1-based row number of the header, when
   the guess is wrong), ``missing_id``: ``"error"`` (default) or ``"line"`` (use ``line-N`` as the id, for
@@ -43,7 +46,8 @@ MODEL_KEYS = (
     "contributor", "publisher", "place", "date", "language", "isbn", "issn", "identifier", "subject", "genre",
     "type", "extent", "notes", "url", "iiif_manifest", "thumbnail", "rights", "license", "institution",
 )
-OPTION_KEYS = ("columns", "delimiter", "encoding", "separator", "comment_prefix", "header_row", "missing_id")
+OPTION_KEYS = ("columns", "delimiter", "encoding", "language", "separator", "comment_prefix", "header_row",
+               "missing_id", "institution")
 _SINGLE_VALUED = {"id", "title", "title_reading", "title_romanized", "date", "extent", "rights", "license",
                   "institution", "place", "publisher"}
 
@@ -151,7 +155,30 @@ class _Prepended(io.RawIOBase):
         return len(data)
 
 
+class UncertainEncoding(ValueError):
+    """The bytes read plausibly in several encodings (or none): refused rather than stored as mojibake."""
+
+
+# The institution's language decides between encodings that all read plausibly: short GBK text is also valid
+# Big5, EUC-JP and cp949, and Shift_JIS without kana also reads as cp949 Hangul.
+INSTITUTION_LANGUAGES = {"NLC": "zh-Hans", "NCL": "zh-Hant", "NDL": "ja", "NIJL": "ja", "NLK": "ko"}
+_LANGUAGE_ENCODINGS = {
+    "zh-Hans": ("gb18030",), "zh": ("gb18030", "big5"), "zh-Hant": ("big5", "gb18030"),
+    "ja": ("cp932", "euc_jp"), "ko": ("cp949",),
+}
+_ENOUGH_TO_WEIGH = 400  # non-ASCII bytes; below that charset-normalizer's statistics among CJK codecs are noise
+_CJK_ENCODINGS = ("gb18030", "big5", "cp932", "euc_jp", "cp949")
+_ENCODING_NAMES = {"gb18030": "GBK/GB18030", "big5": "Big5", "cp932": "Shift_JIS (cp932)", "euc_jp": "EUC-JP",
+                   "cp949": "EUC-KR (cp949)"}
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KANA = re.compile(r"[\u3041-\u30ff]")
+_PLAUSIBLE = {  # what the non-ASCII text of a catalogue in that encoding consists of
+    "gb18030": re.compile(rf"[{_HAN}\u3000-\u303f\uff01-\uff5e\u00b7\u2014\u2018-\u201d\u2026]"),
+    "big5": re.compile(rf"[{_HAN}\u3000-\u303f\uff01-\uff5e\u2014\u2018-\u201d\u2026]"),
+    "cp932": re.compile(rf"[{_HAN}\u3000-\u30ff\uff01-\uff5e]"),
+    "euc_jp": re.compile(rf"[{_HAN}\u3000-\u30ff\uff01-\uff5e]"),
+    "cp949": re.compile(rf"[{_HAN}\uac00-\ud7a3\u3000-\u303f\uff01-\uff5e\u00b7]"),
+}
 
 
 def _decodes(head: bytes, codec: str) -> str | None:
@@ -161,17 +188,36 @@ def _decodes(head: bytes, codec: str) -> str | None:
         return None
 
 
-def detect_encoding(head: bytes) -> tuple[str, str]:
-    """(codec, how it was chosen) for the first bytes of a table.
+def _plausible_cjk(head: bytes) -> list[str]:
+    """The CJK encodings in which every non-ASCII character of `head` is one a catalogue of that language
+    uses (ideographs, kana, hangul, full-width punctuation): no half-width katakana, no private use."""
+    found = []
+    for codec in _CJK_ENCODINGS:
+        text = _decodes(head, codec)
+        if text is None:
+            continue
+        wide = [c for c in text if ord(c) > 127]
+        if wide and all(_PLAUSIBLE[codec].match(c) for c in wide):
+            found.append(codec)
+    return found
 
-    BOMs first; then strict UTF-8; then the two legacy Japanese encodings by trial decode, accepted only when
-    the result contains kana — charset-normalizer alone confuses short Shift_JIS / EUC-JP / GBK samples
-    (GB2312 bytes are valid EUC-JP, and cp932 reads GBK as half-width katakana), while real Japanese
-    text always has kana. EUC-JP is tried before cp932 because Shift_JIS kana (0x82/0x83 lead bytes) is never
-    valid EUC-JP. Anything else (GB18030, Big5, EUC-KR, TIS-620, windows-1258…) goes to charset-normalizer.
+
+def detect_encoding(head: bytes, language: str | None = None) -> tuple[str, str]:
+    """(codec, how it was chosen) for the first bytes of a table; raises `UncertainEncoding` when unsure.
+
+    BOMs first; then strict UTF-8; then the CJK encodings by trial decode, keeping those whose text is all
+    ideographs, kana, hangul and full-width punctuation. Kana settles Japanese (real Japanese text always
+    has it, and GBK or EUC-KR bytes never decode to it under EUC-JP); else one plausible encoding is taken,
+    and between several the `language` (declared, or the institution's: NLC → GBK/GB18030 first, NDL →
+    Shift_JIS first) decides, or charset-normalizer among them when the sample is long enough for its
+    statistics. Otherwise the file is refused naming the candidates — charset-normalizer alone reads short
+    GBK as mac_latin2 and Shift_JIS without kana as cp949. Other scripts (Thai TIS-620,
+    Vietnamese windows-1258…) go to charset-normalizer.
 
     >>> detect_encoding("書名,著者\\nげんじ".encode("cp932"))
-    ('cp932', 'Shift_JIS (cp932) by trial decode')
+    ('cp932', 'Shift_JIS (cp932) by trial decode: kana')
+    >>> detect_encoding("书名,作者\\n红楼梦,曹雪芹".encode("gbk"), "zh-Hans")
+    ('gb18030', 'GBK/GB18030 by trial decode, chosen for language zh-Hans among GBK/GB18030, EUC-JP, EUC-KR (cp949)')
     """
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig", "UTF-8 byte order mark"
@@ -179,18 +225,39 @@ def detect_encoding(head: bytes) -> tuple[str, str]:
         return "utf-16", "UTF-16 byte order mark"
     if _decodes(head, "utf-8") is not None:
         return "utf-8", "valid UTF-8"
-    for codec, name in (("euc_jp", "EUC-JP"), ("cp932", "Shift_JIS (cp932)")):
-        text = _decodes(head, codec)
-        if text is not None and _KANA.search(text):
-            return codec, f"{name} by trial decode"
+    candidates = _plausible_cjk(head)
+    japanese = [c for c in candidates if c in ("euc_jp", "cp932") and _KANA.search(_decodes(head, c) or "")]
+    if japanese:
+        return japanese[0], f"{_ENCODING_NAMES[japanese[0]]} by trial decode: kana"
+    if len(candidates) == 1:
+        return candidates[0], f"{_ENCODING_NAMES[candidates[0]]} by trial decode (the only plausible one)"
+    names = ", ".join(_ENCODING_NAMES[c] for c in candidates)
+    if candidates:
+        preferred = _LANGUAGE_ENCODINGS.get(language or "", ()) or _LANGUAGE_ENCODINGS.get((language or "")[:2], ())
+        chosen = next((c for c in preferred if c in candidates), None)
+        if chosen:
+            return chosen, f"{_ENCODING_NAMES[chosen]} by trial decode, chosen for language {language} among {names}"
+        if sum(b > 127 for b in head) >= _ENOUGH_TO_WEIGH:
+            from charset_normalizer import from_bytes  # imported here: only non-UTF-8 files need it
+
+            best = from_bytes(head, cp_isolation=candidates).best()
+            if best is not None:
+                return best.encoding, f"{best.encoding} by charset-normalizer among {names}"
+        raise UncertainEncoding(
+            f"the encoding is not certain: the text reads plausibly as {names}. Say which with "
+            "--encoding (e.g. --encoding gb18030) or encoding = \"…\" in the column mapping's [options], "
+            "or give --institution so its language decides"
+        )
     from charset_normalizer import (
-        from_bytes,  # imported here: only files that are not UTF-8 or Japanese need it
+        from_bytes,  # imported here: only files that are not UTF-8 or CJK need it
     )
 
     best = from_bytes(head).best()
     if best is not None:
         return best.encoding, f"{best.encoding} guessed by charset-normalizer"
-    return "utf-8", "unknown; read as UTF-8 with undecodable bytes reported per row"
+    raise UncertainEncoding(
+        "the encoding could not be recognised (not UTF-8, no CJK encoding reads it); say which with --encoding"
+    )
 
 
 # ====================================================================== reading
@@ -227,7 +294,14 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any] | None = None) ->
     options = dict(options or {})
     _check_options(options, label)
     head = stream.read(65536)
-    encoding, how = (options["encoding"], "declared") if options.get("encoding") else detect_encoding(head)
+    if options.get("encoding"):
+        encoding, how = options["encoding"], "declared"
+    else:
+        language = options.get("language") or INSTITUTION_LANGUAGES.get((options.get("institution") or "").upper())
+        try:
+            encoding, how = detect_encoding(head, language)
+        except UncertainEncoding as exc:
+            raise UncertainEncoding(f"{label}: {exc}") from None
     try:
         codecs.lookup(encoding)
     except LookupError as exc:

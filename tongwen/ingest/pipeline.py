@@ -122,7 +122,8 @@ class _Run:
             self.diagnostics(raw, known_id, raw.diagnostics)
             self.reject(raw, known_id, None, f"could not be mapped ({type(exc).__name__}: {exc})")
             return
-        warnings = [*raw.diagnostics, *found]
+        # Some mappers start from raw.diagnostics, others return only their own: count each note once.
+        warnings = [*raw.diagnostics, *(d for d in found if not any(d is r for r in raw.diagnostics))]
         if not record.local_id or not record.local_id.strip():
             self.diagnostics(raw, None, warnings)
             self.reject(
@@ -150,7 +151,7 @@ class _Run:
             self.reject(raw, record.id, None, f"could not be stored ({type(exc).__name__}: {exc})")
             return
         self.counts[result] += 1
-        if any(d.severity != "error" for d in warnings):
+        if any(d.severity == "warning" for d in warnings):  # "info" says how it was read, not a repair
             self.counts["repaired"] += 1
 
     def _complete(self, record: Record, raw: RawRecord, fmt: Format) -> None:
@@ -330,7 +331,9 @@ def _import_file(
         size = sum(p.stat().st_size for p in paths)
         state = ImportProgress(label, number, total, run.records_read, 0, size)
         in_file, problems_before = 0, run.problem_count
-        records = iter(fmt.read(stream, label, run.context.options))
+        # The institution goes to the reader too: its language decides between plausible CSV encodings.
+        reader_options = {**run.context.options, "institution": run.context.institution}
+        records = iter(fmt.read(stream, label, reader_options))
         while True:
             try:
                 raw = next(records)
@@ -338,6 +341,9 @@ def _import_file(
                 break
             except Exception as exc:  # the file itself broke off (truncated XML, I/O error): next file
                 where = f"after record {in_file}" if in_file else "before the first record"
+                if isinstance(exc, ValueError) and not in_file:  # refused up front (encoding, header): says why
+                    run.problem(label, None, None, "error", f"{exc}; nothing was imported from it")
+                    break
                 run.problem(
                     label,
                     None,
