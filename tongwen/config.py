@@ -7,11 +7,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DATA_DIR = "./tongwen-data"
+
+
+def _switch(value: str) -> bool | None:
+    """``on``/``off`` (or true/false, yes/no, 1/0) for a setting; ``auto`` for None."""
+    lowered = value.strip().lower()
+    if lowered == "auto":
+        return None
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{value!r} is not on, off or auto")
+
+
 _FROM_ENVIRONMENT = (  # Settings field, environment variable, type
     ("oai_repository_id", "TONGWEN_OAI_REPOSITORY_ID", str),
     ("oai_admin_email", "TONGWEN_OAI_ADMIN_EMAIL", str),
     ("oai_page_size", "TONGWEN_OAI_PAGE_SIZE", int),
     ("secret_key", "TONGWEN_SECRET_KEY", str),
+    ("secure_cookies", "TONGWEN_SECURE_COOKIES", _switch),
+    ("signin_delay", "TONGWEN_SIGNIN_DELAY", float),
 )
 
 
@@ -25,6 +41,13 @@ class Settings:
     - ``TONGWEN_OAI_ADMIN_EMAIL``: the contact the OAI-PMH Identify answer gives.
     - ``TONGWEN_OAI_PAGE_SIZE``: records per OAI-PMH response.
     - ``TONGWEN_SECRET_KEY``: signs OAI-PMH resumption tokens (without it they are only checksummed).
+    - ``TONGWEN_SECURE_COOKIES``: ``auto`` (default), ``on`` or ``off``. Staff cookies are marked ``Secure``
+      (sent over HTTPS only) when on, or in ``auto`` when the request arrived over HTTPS. Behind a proxy that
+      ends TLS, uvicorn (``tongwen serve``) takes the scheme from the proxy's ``X-Forwarded-Proto`` when the
+      proxy's address is trusted — 127.0.0.1 by default, others via ``FORWARDED_ALLOW_IPS`` — so ``auto``
+      follows it; say ``on`` when the proxy sends no such header.
+    - ``TONGWEN_SIGNIN_DELAY``: seconds a staff account (or address) waits after its first run of failed
+      sign-ins; the wait doubles with each further failure, up to an hour (default 30).
     """
 
     data_dir: Path
@@ -32,6 +55,8 @@ class Settings:
     oai_admin_email: str = "admin@tongwen.local"
     oai_page_size: int = 250
     secret_key: str | None = None
+    secure_cookies: bool | None = None  # None: auto, Secure when the request came over HTTPS
+    signin_delay: float = 30.0
 
     @property
     def database_path(self) -> Path:

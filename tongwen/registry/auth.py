@@ -1,6 +1,10 @@
 """Staff accounts for editing the registry: users with argon2 password hashes and roles, API tokens for
 scripts, login sessions and CSRF tokens for the web forms. No web code here; the portal calls these.
 
+Sign-in is throttled (`SignInPolicy`): after a few failures an account, or an address, must wait a delay that
+doubles with every further failure, and is refused while it waits even with the right password. Every
+attempt — failed, throttled aside — and every sign-out is written to the audit log with the client's address.
+
 Roles, each including the one before: ``viewer`` (staff who may read the audit log), ``editor`` (may change
 registry facts), ``admin`` (may also manage users). Anonymous visitors may read facts and never write.
 
@@ -121,6 +125,69 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class SignInPolicy:
+    """Growing delays for staff sign-in, per account and per client address.
+
+    An account's failures count since its last successful sign-in (at most ``account_window`` back); an
+    address's failures count over ``address_window`` whatever the account (password spraying), and a success
+    does not forgive them (an attacker with one account of their own could otherwise reset the count). After
+    ``free`` failures the next attempt must wait ``delay * 2**(failures - free)``, at most ``max_delay``,
+    counted from the last failure.
+
+    Written here rather than with a limiter library (``limits``): its strategies keep counters in memory or
+    in Redis/Memcached; these attempts are kept in the registry's own database, which every web worker
+    process shares and which survives a restart, and the same rows answer "what happened since my last
+    visit". No extra service for a one-laptop install.
+
+    >>> policy = SignInPolicy(delay=timedelta(seconds=30))
+    >>> [policy.wait(n, policy.account_free).total_seconds() for n in (4, 5, 6, 7, 20)]
+    [0.0, 30.0, 60.0, 120.0, 3600.0]
+    """
+
+    delay: timedelta = timedelta(seconds=30)
+    max_delay: timedelta = timedelta(hours=1)
+    account_free: int = 5
+    account_window: timedelta = timedelta(hours=24)
+    address_free: int = 20  # one office behind one NAT address holds many librarians
+    address_window: timedelta = timedelta(hours=1)
+
+    def wait(self, failures: int, free: int) -> timedelta:
+        if failures < free:
+            return timedelta(0)
+        return min(self.delay * 2 ** min(failures - free, 32), self.max_delay)
+
+
+@dataclass(frozen=True, slots=True)
+class SignInResult:
+    """What `Accounts.sign_in` decided: a `session` when the password was right; ``retry_at`` (UTC) when the
+    attempt was refused unchecked because of earlier failures; neither when the username or password is wrong."""
+
+    session: Session | None = None
+    retry_at: datetime | None = None
+
+    @property
+    def retry_after(self) -> int:
+        """Whole seconds until `retry_at` (for the HTTP Retry-After header), at least 1."""
+        if self.retry_at is None:
+            return 0
+        return max(1, int((self.retry_at - _now()).total_seconds() + 0.999))
+
+
+@dataclass(frozen=True, slots=True)
+class FailedSignIns:
+    """Failed sign-ins for an account between its previous and its latest sign-in (the notice on staff pages)."""
+
+    count: int
+    last_at: str  # UTC, ISO 8601
+    last_address: str
+
+
+def _stamp(moment: datetime) -> str:
+    # Always with microseconds, so the ISO strings in reg_signin_attempts compare as the times do.
+    return moment.isoformat(timespec="microseconds")
+
+
 AuditWriter = Callable[[User, str, str, str, dict[str, Any] | None, dict[str, Any] | None], None]
 
 
@@ -134,6 +201,7 @@ class Accounts:
         transaction: Callable[[], AbstractContextManager],
         audit: AuditWriter,
         hasher: PasswordHasher | None = None,
+        policy: SignInPolicy | None = None,
     ) -> None:
         # argon2id with argon2-cffi's recommended parameters (RFC 9106 low-memory profile) unless told
         # otherwise; tests pass cheaper parameters (~0.5 s per hash on a small server is right for logins,
@@ -143,6 +211,7 @@ class Accounts:
         self._conn = conn
         self._transaction = transaction  # the registry's: nests, commits once at the outermost level
         self._audit = audit
+        self.policy = policy or SignInPolicy()
 
     # ---- users -------------------------------------------------------------------------------------------
 
@@ -236,6 +305,90 @@ class Accounts:
                     (self._hasher.hash(password), row[0]),
                 )
         return User(row[1], row[3], row[0])
+
+    # ---- signing in and out -----------------------------------------------------------------------------
+
+    def sign_in(self, username: str, password: str, address: str) -> SignInResult:
+        """Check a sign-in from the client at ``address``, throttled by `policy`, and audit it.
+
+        The attempt is recorded as failed *before* the (slow) password check, in the same transaction as the
+        throttle check, so parallel guesses cannot all slip through while the first ones are being hashed;
+        it becomes 'signed-in' when the password proves right. Throttled attempts are answered without
+        checking the password and are not recorded (a flood of them must not fill the database).
+        """
+        username = username[:64]  # the longest valid username; anything longer is a guess worth no more
+        now = _now()
+        with self._transaction():
+            retry_at = self._throttled_until(username, address, now)
+            if retry_at is not None:
+                return SignInResult(retry_at=retry_at)
+            attempt = self._conn.execute(
+                "INSERT INTO reg_signin_attempts (at, username, address, outcome) VALUES (?, ?, ?, 'failed')",
+                (_stamp(now), username, address),
+            ).lastrowid
+        user = self.authenticate(username, password)
+        with self._transaction():
+            if user is None:
+                self._audit(ANONYMOUS, "sign-in", username, "failed", None, {"address": address})
+                return SignInResult()
+            self._conn.execute("UPDATE reg_signin_attempts SET outcome = 'signed-in' WHERE id = ?", (attempt,))
+            self._audit(user, "sign-in", username, "signed-in", None, {"address": address})
+            return SignInResult(session=self.start_session(user))
+
+    def sign_out(self, session_id: str, address: str) -> None:
+        """End a session and audit who signed out from where."""
+        user = self.session_user(session_id)
+        with self._transaction():
+            self.end_session(session_id)
+            if user is not None:
+                self._audit(user, "sign-in", user.username, "signed-out", None, {"address": address})
+
+    def failed_sign_ins(self, user: User) -> FailedSignIns | None:
+        """Failures for ``user``'s account between its previous sign-in and its latest one (None if none)."""
+        successes = self._conn.execute(
+            "SELECT at FROM reg_signin_attempts WHERE username = ? AND outcome = 'signed-in' "
+            "ORDER BY at DESC LIMIT 2",
+            (user.username,),
+        ).fetchall()
+        if not successes:
+            return None
+        since = successes[1][0] if len(successes) > 1 else ""
+        row = self._conn.execute(
+            "SELECT count(*), max(at) FROM reg_signin_attempts "
+            "WHERE username = ? AND outcome = 'failed' AND at > ? AND at < ?",
+            (user.username, since, successes[0][0]),
+        ).fetchone()
+        if not row[0]:
+            return None
+        address = self._conn.execute(
+            "SELECT address FROM reg_signin_attempts WHERE username = ? AND outcome = 'failed' AND at = ?",
+            (user.username, row[1]),
+        ).fetchone()[0]
+        return FailedSignIns(row[0], row[1], address)
+
+    def _throttled_until(self, username: str, address: str, now: datetime) -> datetime | None:
+        policy = self.policy
+        last_success = self._conn.execute(
+            "SELECT max(at) FROM reg_signin_attempts WHERE username = ? AND outcome = 'signed-in'", (username,)
+        ).fetchone()[0]
+        since_account = max(last_success or "", _stamp(now - policy.account_window))
+        checks = (
+            ("username", username, since_account, policy.account_free),
+            ("address", address, _stamp(now - policy.address_window), policy.address_free),
+        )
+        latest: datetime | None = None
+        for column, value, since, free in checks:
+            count, last_at = self._conn.execute(
+                f"SELECT count(*), max(at) FROM reg_signin_attempts "
+                f"WHERE {column} = ? AND outcome = 'failed' AND at > ?",
+                (value, since),
+            ).fetchone()
+            wait = policy.wait(count, free)
+            if wait:
+                until = datetime.fromisoformat(last_at) + wait
+                if until > now and (latest is None or until > latest):
+                    latest = until
+        return latest
 
     # ---- API tokens --------------------------------------------------------------------------------------
 

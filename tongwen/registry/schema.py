@@ -69,8 +69,20 @@ CREATE TABLE reg_audit (
 CREATE INDEX reg_audit_entity ON reg_audit (entity, entity_key);
 """
 
+# Staff sign-in attempts: the throttle's state (tongwen.registry.auth.SignInPolicy). Kept in the database, not
+# in process memory, so every web worker process sees the same failures and a restart forgets nothing.
+# ``outcome`` is 'failed' from the moment a password is being checked until it proves right ('signed-in').
+_V2 = """
+CREATE TABLE reg_signin_attempts (
+    id INTEGER PRIMARY KEY, at TEXT NOT NULL, username TEXT NOT NULL, address TEXT NOT NULL,
+    outcome TEXT NOT NULL
+);
+CREATE INDEX reg_signin_attempts_username ON reg_signin_attempts (username, outcome, at);
+CREATE INDEX reg_signin_attempts_address ON reg_signin_attempts (address, outcome, at);
+"""
+
 # (version, SQL script). Version n's script turns a version n-1 database into version n.
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1),)
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 TABLES = {

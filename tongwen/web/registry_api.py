@@ -14,13 +14,14 @@ from __future__ import annotations
 import io
 import threading
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from tongwen.registry import stats
-from tongwen.registry.auth import ANONYMOUS, CsrfError, PermissionDenied, User
+from tongwen.registry.auth import ANONYMOUS, CsrfError, PermissionDenied, SignInPolicy, User
 from tongwen.registry.database import PLURAL, Registry, RegistryData
 from tongwen.registry.exchange import export_csv, export_json, import_csv
 from tongwen.registry.model import ENTITY_BY_NAME, entity_key, from_dict, to_dict
@@ -44,12 +45,28 @@ def registry_of(request: Request) -> Registry:
 
     Passwords use argon2-cffi's recommended parameters unless ``app.state.password_hasher`` holds another
     `argon2.PasswordHasher` (the tests set cheap ones: a login then takes milliseconds, not half a second)."""
-    path = str(request.app.state.catalog.settings.database_path)
+    settings = request.app.state.catalog.settings
+    path = str(settings.database_path)
     opened: dict[str, Registry] = getattr(_local, "registries", None) or {}
     _local.registries = opened
     if path not in opened:
-        opened[path] = Registry.open(path, password_hasher=getattr(request.app.state, "password_hasher", None))
+        registry = Registry.open(path, password_hasher=getattr(request.app.state, "password_hasher", None))
+        registry.accounts.policy = SignInPolicy(delay=timedelta(seconds=settings.signin_delay))
+        opened[path] = registry
     return opened[path]
+
+
+def client_address(request: Request) -> str:
+    """The client's IP address, for sign-in throttling and the audit log. Behind a reverse proxy uvicorn puts
+    the address from X-Forwarded-For here when the proxy is trusted (``FORWARDED_ALLOW_IPS``)."""
+    return request.client.host if request.client else "unknown"
+
+
+def secure_cookies(request: Request) -> bool:
+    """Whether staff cookies get ``Secure``: `Settings.secure_cookies`, or in auto mode the request's scheme
+    (https directly, or through a trusted proxy's X-Forwarded-Proto via uvicorn's proxy headers)."""
+    setting = request.app.state.catalog.settings.secure_cookies
+    return request.url.scheme == "https" if setting is None else setting
 
 
 def session_id_of(request: Request) -> str | None:

@@ -3,7 +3,9 @@ the network picture, one page per partner pair, and staff sign-in, the "add acti
 
 Every figure is recomputed from the facts on each request (`tongwen.registry.stats`); nothing is typed in.
 Pages work without JavaScript. Forms carry the session's CSRF token in a hidden field; the session cookie is
-HttpOnly and SameSite=Lax. Anonymous visitors read everything except the audit log and never write.
+HttpOnly, SameSite=Strict (a link from another site opens the page signed out, so no request a foreign page
+starts carries staff rights) and Secure over HTTPS (`secure_cookies`). Sign-in is throttled per account and
+address (`tongwen.registry.auth.SignInPolicy`): 429 with Retry-After while an account must wait. Anonymous visitors read everything except the audit log and never write.
 """
 
 from __future__ import annotations
@@ -48,8 +50,10 @@ from tongwen.web.network_svg import network_svg
 from tongwen.web.registry_api import (
     KINDS,
     SESSION_COOKIE,
+    client_address,
     pair_data,
     registry_of,
+    secure_cookies,
     session_id_of,
     signed_in_user,
 )
@@ -217,8 +221,10 @@ def pair_rows(data: RegistryData, facts: Facts, request: Request, only: str | No
 def staff_context(request: Request) -> dict[str, Any]:
     user = signed_in_user(request)
     session_id = session_id_of(request)
-    return {"staff": user, "csrf_token": csrf_token_for(session_id) if session_id and not user.is_anonymous
-            else None, "can_edit": has_role(user, "editor"), "can_audit": has_role(user, "viewer")}
+    signed_in = session_id is not None and not user.is_anonymous
+    return {"staff": user, "csrf_token": csrf_token_for(session_id) if signed_in else None,
+            "can_edit": has_role(user, "editor"), "can_audit": has_role(user, "viewer"),
+            "failed_sign_ins": registry_of(request).accounts.failed_sign_ins(user) if signed_in else None}
 
 
 def page(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
@@ -693,14 +699,16 @@ def staff_login(request: Request, next: str | None = None):
     return _login_page(request, _safe_next(next), None)
 
 
-def _login_page(request: Request, next_url: str, error: str | None, status_code: int = 200) -> HTMLResponse:
+def _login_page(request: Request, next_url: str, error: str | None, status_code: int = 200,
+                headers: dict[str, str] | None = None) -> HTMLResponse:
     # Before a session exists, the form is protected by a double-submit token: a random value in a cookie
     # and the same value in the form (a cross-site page can make the browser send the cookie, not read it).
     token = secrets.token_urlsafe(32)
     response = page(request, "login.html", {"next": next_url, "error": error, "login_token": token},
                     status_code=status_code)
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="lax",
-                        secure=request.url.scheme == "https", path="/staff")
+    response.headers.update(headers or {})
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
+                        secure=secure_cookies(request), path="/staff")
     return response
 
 
@@ -711,14 +719,18 @@ def staff_login_submit(request: Request, username: str = Form(""), password: str
     if not verify_login_token(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         raise HTTPException(403, _("This form has expired or did not come from this site; reload the page "
                                    "and try again."))
-    accounts = registry_of(request).accounts
-    user = accounts.authenticate(username.strip(), password)
-    if user is None:
+    result = registry_of(request).accounts.sign_in(username.strip(), password, client_address(request))
+    if result.retry_at is not None:
+        message = _("Too many failed sign-ins for this account or from this address. To protect the account, "
+                    "signing in is paused until %(time)s UTC; then try again.") % {
+                        "time": result.retry_at.strftime("%H:%M:%S")}
+        return _login_page(request, _safe_next(next), message, status_code=429,
+                           headers={"Retry-After": str(result.retry_after)})
+    if result.session is None:
         return _login_page(request, _safe_next(next), _("The username or password is wrong."), status_code=401)
-    session = accounts.start_session(user)
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(SESSION_COOKIE, session.id, max_age=int(SESSION_LIFETIME.total_seconds()), httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https", path="/")
+    response.set_cookie(SESSION_COOKIE, result.session.id, max_age=int(SESSION_LIFETIME.total_seconds()),
+                        httponly=True, samesite="strict", secure=secure_cookies(request), path="/")
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/staff")
     return response
 
@@ -734,7 +746,7 @@ def staff_logout(request: Request, csrf_token: str = Form("")):
         raise HTTPException(403, _("This form has expired or did not come from this site; reload the page "
                                    "and try again."))
     if session_id:
-        registry_of(request).accounts.end_session(session_id)
+        registry_of(request).accounts.sign_out(session_id, client_address(request))
     response: Response = RedirectResponse(request.url_for("cooperation").path, status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
