@@ -15,6 +15,17 @@ from typing import Any, BinaryIO
 from tongwen.model import Record
 
 
+# One limit for a single field (a MARC subfield, an XML element's text, a CSV cell) in every reader, in
+# characters. Catalogue fields are short (ISO 2709 allows 9,999 bytes); a field beyond this is damage or an
+# attack, and its record is rejected naming the field while the records after it are read on.
+FIELD_LIMIT = 1_000_000
+
+
+def oversized(field: str, size: int) -> str:
+    """The rejection message for a field over `FIELD_LIMIT`."""
+    return f"field {field} is {size:,} characters long, over the per-field limit of {FIELD_LIMIT:,}; record not imported"
+
+
 @dataclass(slots=True)
 class Diagnostic:
     """A problem found in one record, named so a librarian can find it in the source file."""

@@ -38,8 +38,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tongwen.ingest import common_rules as rules
-from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
+from tongwen.ingest.base import FIELD_LIMIT, Diagnostic, Format, MapContext, RawRecord, RecordRejected
 from tongwen.model import Agent, Form, Link, Provenance, Publication, PublicationForm, Record, Subject, Title
+
+csv.field_size_limit(FIELD_LIMIT)  # the csv module's own limit (128 KB by default) made the shared one
 
 MODEL_KEYS = (
     "id", "title", "title_reading", "title_romanized", "title_variant", "creator", "creator_romanized",
@@ -432,7 +434,11 @@ def _row_record(row, line, header, indexes, options, label, encoding) -> RawReco
     position = f"{label} line {line}"
     original = _as_csv_line(row)
     if row and row[0].startswith("\x00csv-error:"):
-        return RawRecord(position, error=f"{position}: unreadable CSV ({row[0].split(':', 1)[1]})")
+        problem = row[0].split(":", 1)[1]
+        if "field larger than field limit" in problem:
+            return RawRecord(position, error=f"{position}: a cell is over the per-field limit of {FIELD_LIMIT:,} "
+                                             "characters; record not imported")
+        return RawRecord(position, error=f"{position}: unreadable CSV ({problem})")
     diagnostics: list[Diagnostic] = []
     if len(row) > len(header) and not any(cell.strip() for cell in row[len(header):]):
         diagnostics.append(Diagnostic(f"{len(row) - len(header)} empty cell(s) after the last column dropped"))

@@ -27,7 +27,7 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from tongwen.ingest import common_rules as rules
-from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
+from tongwen.ingest.base import FIELD_LIMIT, Diagnostic, Format, MapContext, RawRecord, RecordRejected, oversized
 from tongwen.ingest.xmlsafe import UnsafeXML, damage_message, iter_elements, local_name, parse_fragment, split_tag
 from tongwen.model import Agent, Form, Link, Provenance, Publication, PublicationForm, Record, Subject, Title
 
@@ -193,6 +193,10 @@ class _RecordBuilder:
 
     def _make(self, local_id: str | None, values: list[DCValue], original: str | None, error: str | None = None):
         self.count += 1
+        too_long = next((v for v in values if len(v.text) > FIELD_LIMIT), None)
+        if too_long is not None and error is None:
+            position = f"{self.label} record {self.count}"
+            return RawRecord(position, local_id=local_id, error=f"{position}: {oversized(too_long.element, len(too_long.text))}")
         return RawRecord(
             position=f"{self.label} record {self.count}", payload=values, original=original,
             local_id=local_id, error=error,

@@ -36,7 +36,7 @@ from lxml import html as lxml_html
 
 from tongwen.ingest import common_rules as rules
 from tongwen.ingest import iiif_pages
-from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
+from tongwen.ingest.base import FIELD_LIMIT, Diagnostic, Format, MapContext, RawRecord, RecordRejected, oversized
 from tongwen.model import Agent, Form, Link, Provenance, Publication, PublicationForm, Record, Subject, Title
 
 SAMPLE = json.dumps(
@@ -72,9 +72,25 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any] | None = None) ->
     on_collection: Callable[[str], None] | None = (options or {}).get("on_collection")
     reader = _Reader(label, on_collection)
     try:
-        yield from reader.document(ijson.parse(stream))
+        for raw in reader.document(ijson.parse(stream)):
+            too_long = _oversized_value(raw.payload, "")
+            if too_long and not raw.error:
+                raw = RawRecord(raw.position, local_id=raw.local_id, error=f"{raw.position}: {oversized(*too_long)}")
+            yield raw
     except ijson.JSONError as exc:
         yield RawRecord(position=reader.next_position(), error=f"{label}: not well-formed JSON ({exc})")
+
+
+def _oversized_value(value: Any, path: str) -> tuple[str, int] | None:
+    """(JSON path, length) of the first string in a manifest longer than `FIELD_LIMIT`."""
+    if isinstance(value, str):
+        return (path or "value", len(value)) if len(value) > FIELD_LIMIT else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _oversized_value(item, (f"{path}.{key}" if path else key) if isinstance(key, str) else f"{path}[{key}]")
+        if found:
+            return found
+    return None
 
 
 def _type(entry: dict[str, Any]) -> str:

@@ -36,7 +36,7 @@ import pymarc
 from pymarc.marc8 import marc8_to_unicode
 
 from tongwen.ingest import marc_rules
-from tongwen.ingest.base import Diagnostic, Format, RawRecord
+from tongwen.ingest.base import FIELD_LIMIT, Diagnostic, Format, RawRecord, oversized
 
 RECORD_TERMINATOR = 0x1D
 FIELD_TERMINATOR = 0x1E
@@ -504,7 +504,13 @@ def record_to_marcxml(record: pymarc.Record) -> str:
 def raw_from_record(
     record: pymarc.Record, position: str, diagnostics: list[Diagnostic], original: str | None = None
 ) -> RawRecord:
-    """Wrap a decoded record; shared by the MARCXML and MARC-in-JSON readers."""
+    """Wrap a decoded record; shared by the MARCXML and MARC-in-JSON readers. A record with a field over
+    `FIELD_LIMIT` comes back as an error naming it (and without the oversized original)."""
+    for field in record.fields:
+        values = [("", field.data)] if field.is_control_field() else [(f"${s.code}", s.value) for s in field.subfields]
+        for code, value in values:
+            if value and len(value) > FIELD_LIMIT:
+                return RawRecord(position=position, error=f"{position}: {oversized(field.tag + code, len(value))}")
     if original is None:
         original = record_to_marcxml(record)
     control = record.get("001")

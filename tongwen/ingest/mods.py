@@ -21,8 +21,8 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from tongwen.ingest import common_rules as rules
-from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
-from tongwen.ingest.xmlsafe import UnsafeXML, damage_message, iter_elements, local_name, split_tag
+from tongwen.ingest.base import FIELD_LIMIT, Diagnostic, Format, MapContext, RawRecord, RecordRejected, oversized
+from tongwen.ingest.xmlsafe import UnsafeXML, damage_message, iter_elements, oversized_part, local_name, split_tag
 from tongwen.model import Agent, Form, Link, Provenance, Publication, PublicationForm, Record, Subject, Title
 
 MODS_NS = "http://www.loc.gov/mods/v3"
@@ -53,6 +53,11 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any] | None = None) ->
                 continue
             count += 1
             local_id = _first_text(element, "recordInfo/recordIdentifier")
+            too_long = oversized_part(element, FIELD_LIMIT)
+            if too_long:
+                position = f"{label} record {count}"
+                yield RawRecord(position=position, local_id=local_id, error=f"{position}: {oversized(*too_long)}")
+                continue
             yield RawRecord(
                 position=f"{label} record {count}",
                 payload=copy.deepcopy(element),  # the streaming parser frees the original behind us

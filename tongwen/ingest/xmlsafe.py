@@ -1,8 +1,10 @@
 """Safe, streaming XML for every XML reader (MARCXML, Dublin Core, MODS, OAI-PMH pages).
 
-Safety: no DTD loading, no entity resolution, no network, no huge-tree mode — so "billion laughs" entity
-expansion and external entities (file:// or http:// SYSTEM ids) never run. A document that declares entities
-is refused outright with a clear message, because a catalogue record never needs them.
+Safety: no DTD loading, no entity resolution, no network — so "billion laughs" entity expansion and external
+entities (file:// or http:// SYSTEM ids) never run. A document that declares entities is refused outright
+with a clear message, because a catalogue record never needs them. libxml's huge-tree mode is on: without
+it one text over 10 MB ends the whole document ("try XML_PARSE_HUGE"), the good records after it included;
+instead the readers reject just the record whose field is over `base.FIELD_LIMIT` (`oversized_part`).
 
 Streaming: `iter_elements` yields each wanted element as it completes and then frees it and the siblings
 before it, so memory stays flat however large the file is.
@@ -44,7 +46,7 @@ def split_tag(tag: object) -> tuple[str | None, str]:
 
 
 def _parser_options() -> dict:
-    return dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True)
+    return dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, remove_comments=True)
 
 
 def fix_declared_encoding(head: bytes) -> bytes:
@@ -127,6 +129,16 @@ def iter_elements(stream: BinaryIO, wanted: Iterable[str], chunk_size: int = 655
                 _free(element)
     if failure is not None:
         raise failure
+
+
+def oversized_part(element: etree._Element, limit: int) -> tuple[str, int] | None:
+    """(name, length) of the first text or attribute inside `element` longer than `limit` characters."""
+    for node in element.iter():
+        for where, value in (("", node.text), (" (after it)", node.tail if node is not element else None),
+                             *((f"/@{k}", v) for k, v in node.attrib.items())):
+            if value and len(value) > limit:
+                return f"{split_tag(node.tag)[1]}{where}", len(value)
+    return None
 
 
 def damage_message(label: str, exc: etree.XMLSyntaxError) -> str:
