@@ -88,3 +88,23 @@ def test_sign_ins_failures_and_sign_outs_are_audited_with_the_address(registry, 
     accounts.sign_in("editor-user", EDITOR_PASSWORD, "192.0.2.7")
     assert accounts.failed_sign_ins(staff["editor"]) is None  # nothing failed since the last visit
     assert accounts.failed_sign_ins(User("admin-user", "admin", staff["admin"].id)) is None
+
+
+def test_an_admin_unlocks_a_waiting_account_from_the_command_line(tmp_path: Path, staff) -> None:
+    from click.testing import CliRunner
+
+    from tongwen.config import Settings
+    from tongwen.registry.commands import users
+
+    with Registry.open(tmp_path / "tongwen.sqlite", password_hasher=FAST_ARGON2) as registry:
+        accounts = _quick(registry).accounts
+        for _ in range(QUICK.account_free):
+            accounts.sign_in("editor-user", "wrong", "192.0.2.7")
+        assert accounts.sign_in("editor-user", EDITOR_PASSWORD, "192.0.2.7").retry_at is not None
+        settings = Settings(data_dir=tmp_path)
+        result = CliRunner().invoke(users, ["unlock", "editor-user"], obj=settings, catch_exceptions=False)
+        assert result.exit_code == 0 and "3 failed sign-ins no longer count" in result.output
+        assert accounts.sign_in("editor-user", EDITOR_PASSWORD, "192.0.2.7").session is not None
+        last = registry.audit_log(staff["admin"], entity="sign-in", limit=2)
+        assert [(e.actor.startswith("cli:"), e.action) for e in last] == [(False, "signed-in"), (True, "unlocked")]
+        assert CliRunner().invoke(users, ["unlock", "nobody"], obj=settings).exit_code == 1

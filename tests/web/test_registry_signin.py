@@ -95,7 +95,7 @@ def test_in_a_real_browser_a_throttled_librarian_is_told_to_wait_and_then_warned
 
     def sign_in(password: str) -> None:
         page.goto(signin_url + "/staff/login")
-        page.get_by_label("Username").fill("cy")
+        page.get_by_label("Username").fill("cy")  # kept after a failure; fill() replaces it
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_load_state()
@@ -103,6 +103,7 @@ def test_in_a_real_browser_a_throttled_librarian_is_told_to_wait_and_then_warned
     for n in range(5):
         sign_in(f"wrong guess {n}")
         assert page.get_by_role("alert").inner_text() == "The username or password is wrong."
+        assert page.get_by_label("Username").input_value() == "cy"  # no need to type it again
     sign_in(PASSWORD)  # right, but the account must wait
     alert = page.get_by_role("alert").inner_text()
     assert alert.startswith("Too many failed sign-ins") and "Signed in as" not in page.content()

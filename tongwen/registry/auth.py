@@ -343,6 +343,19 @@ class Accounts:
             if user is not None:
                 self._audit(user, "sign-in", user.username, "signed-out", None, {"address": address})
 
+    def unlock(self, acting: User, username: str) -> int:
+        """Let an account sign in again at once (admins): its failed attempts stop counting towards a wait
+        (they stay in the audit log). Returns how many were forgiven. Waits of an address are not lifted."""
+        require_role(acting, "admin", f"unlock {username!r}")
+        self._require_user(username)
+        with self._transaction():
+            forgiven = self._conn.execute(
+                "UPDATE reg_signin_attempts SET outcome = 'forgiven' WHERE username = ? AND outcome = 'failed'",
+                (username,),
+            ).rowcount
+            self._audit(acting, "sign-in", username, "unlocked", None, {"forgiven": forgiven})
+        return forgiven
+
     def failed_sign_ins(self, user: User) -> FailedSignIns | None:
         """Failures for ``user``'s account between its previous sign-in and its latest one (None if none)."""
         successes = self._conn.execute(

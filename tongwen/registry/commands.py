@@ -49,7 +49,25 @@ def users() -> None:
     \b
     Example:
       tongwen users add mei --role editor
+      tongwen users unlock mei
     """
+
+
+@users.command("unlock")
+@click.argument("username")
+@click.pass_context
+def users_unlock(ctx: click.Context, username: str) -> None:
+    """Let an account sign in at once again after failed sign-ins made it wait (the failures stay in the
+    audit log). Check with the account's owner first: the failures may have been someone guessing.
+
+    Example: tongwen users unlock mei
+    """
+    with _open(ctx) as registry:
+        try:
+            forgiven = registry.accounts.unlock(system_user(_operator()), username)
+        except AuthError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"{username} may sign in again ({forgiven} failed sign-ins no longer count).")
 
 
 @users.command("add")

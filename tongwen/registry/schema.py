@@ -71,7 +71,8 @@ CREATE INDEX reg_audit_entity ON reg_audit (entity, entity_key);
 
 # Staff sign-in attempts: the throttle's state (tongwen.registry.auth.SignInPolicy). Kept in the database, not
 # in process memory, so every web worker process sees the same failures and a restart forgets nothing.
-# ``outcome`` is 'failed' from the moment a password is being checked until it proves right ('signed-in').
+# ``outcome`` is 'failed' from the moment a password is being checked until it proves right ('signed-in');
+# an admin's `tongwen users unlock` turns an account's failures into 'forgiven'.
 _V2 = """
 CREATE TABLE reg_signin_attempts (
     id INTEGER PRIMARY KEY, at TEXT NOT NULL, username TEXT NOT NULL, address TEXT NOT NULL,

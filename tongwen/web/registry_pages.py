@@ -700,11 +700,12 @@ def staff_login(request: Request, next: str | None = None):
 
 
 def _login_page(request: Request, next_url: str, error: str | None, status_code: int = 200,
-                headers: dict[str, str] | None = None) -> HTMLResponse:
+                headers: dict[str, str] | None = None, username: str = "") -> HTMLResponse:
     # Before a session exists, the form is protected by a double-submit token: a random value in a cookie
     # and the same value in the form (a cross-site page can make the browser send the cookie, not read it).
     token = secrets.token_urlsafe(32)
-    response = page(request, "login.html", {"next": next_url, "error": error, "login_token": token},
+    response = page(request, "login.html", {"next": next_url, "error": error, "login_token": token,
+                                         "username": username},
                     status_code=status_code)
     response.headers.update(headers or {})
     response.set_cookie(LOGIN_CSRF_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
@@ -719,15 +720,17 @@ def staff_login_submit(request: Request, username: str = Form(""), password: str
     if not verify_login_token(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         raise HTTPException(403, _("This form has expired or did not come from this site; reload the page "
                                    "and try again."))
-    result = registry_of(request).accounts.sign_in(username.strip(), password, client_address(request))
+    username = username.strip()
+    result = registry_of(request).accounts.sign_in(username, password, client_address(request))
     if result.retry_at is not None:
         message = _("Too many failed sign-ins for this account or from this address. To protect the account, "
                     "signing in is paused until %(time)s UTC; then try again.") % {
                         "time": result.retry_at.strftime("%H:%M:%S")}
         return _login_page(request, _safe_next(next), message, status_code=429,
-                           headers={"Retry-After": str(result.retry_after)})
+                           headers={"Retry-After": str(result.retry_after)}, username=username)
     if result.session is None:
-        return _login_page(request, _safe_next(next), _("The username or password is wrong."), status_code=401)
+        return _login_page(request, _safe_next(next), _("The username or password is wrong."), status_code=401,
+                           username=username)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, result.session.id, max_age=int(SESSION_LIFETIME.total_seconds()),
                         httponly=True, samesite="strict", secure=secure_cookies(request), path="/")
