@@ -162,13 +162,17 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any]) -> Iterator[RawR
 
 
 def _lines(chunks: Iterator[bytes]) -> Iterator[bytes]:
-    pending = b""
+    pending: list[bytes] = []  # pieces of the unfinished line: joined once, as `+=` is quadratic on a huge line
     for chunk in chunks:
-        pending += chunk
-        *complete, pending = pending.split(b"\n")
-        yield from complete
+        *complete, rest = chunk.split(b"\n")
+        if complete:
+            yield b"".join([*pending, complete[0]])
+            yield from complete[1:]
+            pending = []
+        if rest:
+            pending.append(rest)
     if pending:
-        yield pending
+        yield b"".join(pending)
 
 
 class _Chained:
