@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DATA_DIR = "./tongwen-data"
+SECRET_FILE = "secret.key"
 
 
 def _switch(value: str) -> bool | None:
@@ -40,7 +42,8 @@ class Settings:
       it fixed once others harvest you.
     - ``TONGWEN_OAI_ADMIN_EMAIL``: the contact the OAI-PMH Identify answer gives.
     - ``TONGWEN_OAI_PAGE_SIZE``: records per OAI-PMH response.
-    - ``TONGWEN_SECRET_KEY``: signs OAI-PMH resumption tokens (without it they are only checksummed).
+    - ``TONGWEN_SECRET_KEY``: signs OAI-PMH resumption tokens. Without it, a random secret is made at the
+      first start and kept in the data dir (`SECRET_FILE`), so tokens stay valid across restarts.
     - ``TONGWEN_SECURE_COOKIES``: ``auto`` (default), ``on`` or ``off``. Staff cookies are marked ``Secure``
       (sent over HTTPS only) when on, or in ``auto`` when the request arrived over HTTPS. Behind a proxy that
       ends TLS, uvicorn (``tongwen serve``) takes the scheme from the proxy's ``X-Forwarded-Proto`` when the
@@ -80,6 +83,25 @@ class Settings:
             if environ.get(variable):
                 optional[name] = kind(environ[variable])
         return cls(data_dir=Path(chosen).expanduser().resolve(), **optional)
+
+    def token_secret(self) -> bytes:
+        """The secret that signs what this node hands out: ``TONGWEN_SECRET_KEY``, else this node's own random
+        secret in the data dir, made (readable by its owner only) the first time it is asked for."""
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.ensure().data_dir / SECRET_FILE
+        if not path.exists():
+            # Written aside, then linked into place: of two workers starting at once, one secret wins whole.
+            draft = path.with_name(f"{SECRET_FILE}.{os.getpid()}")
+            draft.touch(mode=0o600)
+            draft.write_text(secrets.token_hex(32))
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        return path.read_bytes().strip()
 
     def ensure(self) -> Settings:
         self.data_dir.mkdir(parents=True, exist_ok=True)

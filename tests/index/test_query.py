@@ -58,12 +58,22 @@ def test_parses(query, tree):
         ("year:abc", "not a year"),
         ("year:1950-1900", "starts after it ends"),
         ("title:(creator:x)", "cannot be used inside"),
+        ("nosuchfield:foo", "there is no field 'nosuchfield'; the fields are title:, creator:"),
+        ("(" * 40 + "a" + ")" * 40, "nests more than 32"),
+        ("-" * 40 + "a", "nests more than 32"),
+        ("NOT " * 40 + "a", "nests more than 32"),
     ],
 )
 def test_malformed_queries_get_a_message(query, message):
     with pytest.raises(QuerySyntaxError) as error:
         parse_query(query)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize("query", ["Taiwan: a history", "Re:Zero", "http://example.org/a", '"nosuchfield:foo"',
+                                   "Title:源氏物語", "(" * 32 + "a" + ")" * 32])
+def test_colons_and_nesting_that_are_not_mistakes_still_parse(query):
+    assert parse_query(query) is not None
 
 
 def test_positive_texts_skip_negated_words():

@@ -254,3 +254,14 @@ def test_cli_index_and_search(tmp_path, store):
 
     rebuilt = runner.invoke(index_command, ["--rebuild"], obj=settings)
     assert rebuilt.exit_code == 0 and "rebuilt" in rebuilt.output
+
+
+def test_the_index_itself_refuses_pages_past_the_result_window(index):
+    """Whoever the caller, tantivy is never asked for more than RESULT_WINDOW hits (a huge offset once made it
+    allocate 32 GB and abort the process)."""
+    from tongwen.index.search_index import RESULT_WINDOW
+
+    result = search(index, "", page=99_999_999, page_size=100)
+    assert result.hits == [] and f"{RESULT_WINDOW:,}" in result.query_error
+    assert search(index, "", page=RESULT_WINDOW // 100, page_size=100).query_error is None
+    assert f"{RESULT_WINDOW:,}" in index.search_in_item("any", "a", page=10**12)["query_error"]

@@ -220,3 +220,43 @@ def test_tokens_expire_and_cannot_be_altered(protocol_store):
     late = ask(protocol_store, ("verb", "ListIdentifiers"), ("resumptionToken", token),
                clock=lambda: now[0] + CONFIG.token_seconds + 1)
     assert error_code(late) == "badResumptionToken"
+
+
+def forged(store, config: OaiConfig, **fields) -> str:
+    """A token signed with the provider's own secret but carrying the given field values."""
+    from tongwen.protocols.oai_provider import TokenCodec
+
+    state = {"v": "ListRecords", "p": "oai_dc", "s": None, "f": None, "u": None, "a": 0, "c": 0, "n": 10,
+             "e": int(time.time()) + 600} | fields
+    return TokenCodec(config.secret).encode(state)
+
+
+@pytest.mark.parametrize("fields", [
+    {"a": 10**30}, {"a": -1}, {"c": -5}, {"n": "many"}, {"e": 1.5}, {"p": "nosuchformat"}, {"v": "GetRecord"},
+    {"s": ["institution:NDL"]}, {"f": 12}, {"a": True},
+])
+def test_every_field_of_a_token_is_checked(protocol_store, fields):
+    token = forged(protocol_store, CONFIG, **fields)
+    root = ask(protocol_store, ("verb", "ListRecords"), ("resumptionToken", token))
+    assert error_code(root) == "badResumptionToken"
+
+
+def test_a_token_signed_with_the_old_public_constant_is_refused(protocol_store):
+    from tongwen.protocols.oai_provider import TokenCodec
+
+    state = {"v": "ListRecords", "p": "oai_dc", "s": None, "f": None, "u": None, "a": 0, "c": 0, "n": 1,
+             "e": int(time.time()) + 600}
+    token = TokenCodec(b"tongwen-oai-resumption").encode(state)
+    assert error_code(ask(protocol_store, ("verb", "ListRecords"), ("resumptionToken", token))) == \
+        "badResumptionToken"
+
+
+def test_the_node_makes_its_own_secret_once_and_keeps_it(tmp_path):
+    from tongwen.config import SECRET_FILE, Settings
+
+    settings = Settings(data_dir=tmp_path / "node")
+    secret = settings.token_secret()
+    assert len(secret) == 64 and (tmp_path / "node" / SECRET_FILE).stat().st_mode & 0o077 == 0
+    assert Settings(data_dir=tmp_path / "node").token_secret() == secret  # the same after a restart
+    assert Settings(data_dir=tmp_path / "other").token_secret() != secret
+    assert Settings(data_dir=tmp_path / "node", secret_key="configured").token_secret() == b"configured"

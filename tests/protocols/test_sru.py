@@ -123,3 +123,24 @@ def test_explain_describes_indexes_and_schemas(web):
 def test_diagnostics(web, params, code):
     root = sru(web, **params)
     assert diagnostic(root) == code
+
+
+@pytest.mark.parametrize(("query", "says"), [
+    (" and ".join(["a"] * 3000), "characters long"),
+    ("(" * 5000 + "a" + ")" * 5000, "characters long"),
+    (" and ".join(["a"] * 20), "more than 15 terms"),
+    ("(" * 20 + "a" + ")" * 20, "parentheses more than 15 deep"),
+])
+def test_a_query_too_long_or_too_deep_is_a_diagnostic_not_a_server_error(web, query, says):
+    response = web.get("/sru", params={"query": query})
+    assert response.status_code == 200
+    root = etree.fromstring(response.content)
+    assert diagnostic(root) == "10"
+    assert says in root.find(".//{*}diagnostic/{*}message").text
+
+
+def test_paging_stops_at_the_result_window_and_points_to_oai(web):
+    root = sru(web, query="cql.allRecords = 1", startRecord="10001")
+    assert diagnostic(root) == "61"
+    assert "/oai" in root.find(".//{*}diagnostic/{*}message").text
+    assert diagnostic(sru(web, query="a", startRecord="9" * 5000)) == "6"

@@ -31,6 +31,10 @@ import re
 from dataclasses import dataclass, field
 
 FIELDS = ("title", "creator", "subject", "isbn", "publisher", "year", "text")
+MAX_NESTING = 32  # parentheses and NOTs inside each other; deeper is no query a person writes
+# A lowercase ASCII name glued to a value ("nosuchfield:foo") is meant as a field; "Taiwan: a history",
+# "Re:Zero" and URLs stay text.
+_MEANT_AS_FIELD = re.compile(r"([a-z_]{2,30}):(?!//)\S")
 FIELD_ALIASES = {"author": "creator", "ti": "title", "au": "creator", "su": "subject", "fulltext": "text"}
 OPERATORS = ("AND", "OR", "NOT")
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』"}
@@ -136,6 +140,10 @@ def _tokenize(query: str) -> list[_Token]:
                 tokens.append(_Token(word.lower(), word, start))
             elif word.endswith(":") and _field_name(word[:-1]):
                 tokens.append(_Token("field", _field_name(word[:-1]) or "", start))
+            elif (meant := _MEANT_AS_FIELD.match(word)) and not _field_name(meant.group(1)):
+                raise QuerySyntaxError(
+                    f"there is no field {meant.group(1)!r}; the fields are {', '.join(f + ':' for f in FIELDS)} "
+                    f"(put the words in quotes to search for them as written)", query, start)
             else:
                 tokens.append(_Token("word", word, start))
     return tokens
@@ -153,6 +161,7 @@ class _Parser:
         self.query = query
         self.tokens = _tokenize(query)
         self.index = 0
+        self.depth = 0
 
     def error(self, message: str, position: int | None = None) -> QuerySyntaxError:
         return QuerySyntaxError(message, self.query, position)
@@ -201,6 +210,18 @@ class _Parser:
         return children[0] if len(children) == 1 else And(tuple(children), explicit)
 
     def unary(self, field: str | None) -> Node:
+        token = self.peek()
+        if token is not None and token.kind in ("not", "lparen"):
+            self.depth += 1
+            if self.depth > MAX_NESTING:
+                raise self.error(f"the query nests more than {MAX_NESTING} parentheses or NOTs deep", token.position)
+            try:
+                return self._unary(field)
+            finally:
+                self.depth -= 1
+        return self.primary(field)
+
+    def _unary(self, field: str | None) -> Node:
         token = self.peek()
         if token is not None and token.kind == "not":
             self.take()

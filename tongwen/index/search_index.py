@@ -38,6 +38,20 @@ from tongwen.model import Record
 
 SORTS = ("relevance", "year", "-year", "title")
 MAX_PAGE_SIZE = 100
+# The result window: no search answers past this position (tantivy allocates for offset + limit, so an
+# unbounded page once aborted the whole server). Like Elasticsearch's index.max_result_window. Going further
+# is what the bulk exports and OAI-PMH are for.
+RESULT_WINDOW = 10_000
+
+
+def result_window_error(page: int, page_size: int) -> str | None:
+    """Why ``page`` of ``page_size`` hits is past `RESULT_WINDOW`, in words a user can act on; None if it is not."""
+    last = page * page_size
+    if last <= RESULT_WINDOW:
+        return None
+    return (f"page {page} of {page_size} hits would reach position {last:,}, past the {RESULT_WINDOW:,} results a "
+            f"search can page through; narrow the search with filters, or take all the records with the bulk "
+            f"exports (/api/export/search) or OAI-PMH (/oai)")
 SYNC_BATCH = 2_000
 STATE_FILE = "sync.json"
 
@@ -306,6 +320,8 @@ class SearchIndex:
             request = SearchRequest(request)
         page = max(1, int(request.page))
         page_size = min(max(1, int(request.page_size)), MAX_PAGE_SIZE)
+        if too_deep := result_window_error(page, page_size):
+            return SearchResult(0, [], {}, page, page_size, query_error=too_deep)
         try:
             if request.sort not in SORTS:
                 raise QuerySyntaxError(f"cannot sort by {request.sort!r}; choose one of {', '.join(SORTS)}")
@@ -370,6 +386,8 @@ class SearchIndex:
         page = max(1, int(page))
         page_size = min(max(1, int(page_size)), MAX_PAGE_SIZE)
         empty = {"record": record_id, "count": 0, "pages": [], "page": page, "page_size": page_size}
+        if too_deep := result_window_error(page, page_size):
+            return empty | {"query_error": too_deep}
         try:
             compiled = self.compiler.compile(parse_query(query) if query.strip() else None)
         except QuerySyntaxError as error:

@@ -27,6 +27,11 @@ from dataclasses import dataclass
 
 from tongwen.index.query import And, Node, Not, Or, Text, YearRange
 
+# Bounds on what one query may ask (a client can send anything; the parser and the printer recurse).
+MAX_CQL_LENGTH = 2_000  # characters
+MAX_CQL_BOOLEANS = 15  # and / or / not: each adds a level to the query the index runs
+MAX_CQL_DEPTH = 15  # parentheses inside each other
+
 
 class CqlError(ValueError):
     """A query we cannot run, as an SRU diagnostic: ``code`` is N of ``info:srw/diagnostic/1/N``;
@@ -111,6 +116,8 @@ class _Parser:
         self.tokens = _tokens(query)
         self.index = 0
         self.prefixes = set(DEFAULT_PREFIXES)
+        self.booleans = 0
+        self.depth = 0
 
     def peek(self, offset: int = 0) -> _Tok | None:
         at = self.index + offset
@@ -148,6 +155,10 @@ class _Parser:
         node = self.search_clause()
         while (token := self.peek()) is not None and token.kind == "word" and token.value.lower() in _BOOLEANS:
             operator = self.take().value.lower()
+            self.booleans += 1
+            if self.booleans > MAX_CQL_BOOLEANS:
+                raise CqlError(10, f"the query joins more than {MAX_CQL_BOOLEANS} terms with and / or / not; "
+                                   f"split it into several searches", token.value)
             modifiers = self.modifiers()
             right = self.search_clause()
             node = BooleanClause(operator, node, right, modifiers)
@@ -168,7 +179,11 @@ class _Parser:
     def search_clause(self) -> CqlNode:
         token = self.take()
         if token.kind == "punct" and token.value == "(":
+            self.depth += 1
+            if self.depth > MAX_CQL_DEPTH:
+                raise CqlError(10, f"the query nests parentheses more than {MAX_CQL_DEPTH} deep", token.value)
             node = self.cql_query()
+            self.depth -= 1
             closing = self.peek()
             if closing is None or closing.value != ")":
                 raise CqlError(13, "a parenthesis ( is never closed", self.query[token.position:])
@@ -215,6 +230,9 @@ class _Parser:
 
 def parse_cql(query: str) -> CqlNode:
     """Parse a CQL query; `CqlError` (with its SRU diagnostic code) when it cannot be read."""
+    if len(query) > MAX_CQL_LENGTH:
+        raise CqlError(10, f"the query is {len(query):,} characters long; the limit is {MAX_CQL_LENGTH:,}",
+                       query[:50])
     return _Parser(query).parse()
 
 

@@ -35,6 +35,7 @@ import hashlib
 import hmac
 import json
 import re
+import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -102,7 +103,9 @@ class OaiConfig:
     admin_emails: tuple[str, ...] = ("admin@tongwen.local",)
     page_size: int = 250
     token_seconds: int = 24 * 3600
-    secret: bytes = b"tongwen-oai-resumption"  # set a real secret to make tokens tamper-proof, not just checked
+    # Signs resumption tokens. The web app passes the node's secret (`Settings.token_secret`); the default, a
+    # random one per process, is safe but makes tokens die with the process.
+    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     institution_names: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -193,10 +196,35 @@ class TokenCodec:
             state = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         except (ValueError, UnicodeDecodeError):
             raise OaiError("badResumptionToken", "the resumptionToken cannot be read") from None
-        if state.get("e", 0) < now:
-            raise OaiError("badResumptionToken",
-                           f"the resumptionToken expired at {_utc(state.get('e', 0))}; start the list again")
+        _check_token_fields(state)
+        if state["e"] < now:
+            raise OaiError("badResumptionToken", f"the resumptionToken expired at {_utc(state['e'])}; start the list again")
         return state
+
+
+_LARGEST_SEQ = 2**63 - 1  # SQLite's and PostgreSQL's bigint: no stored sequence number is larger
+
+
+def _check_token_fields(state: Any) -> None:
+    """Every field of a decoded token is what `OaiProvider._list` writes, so nothing forged reaches the store."""
+    def bad(what: str) -> OaiError:
+        return OaiError("badResumptionToken", f"the resumptionToken is not valid ({what}); start the list again")
+
+    if not isinstance(state, dict):
+        raise bad("not a token of this repository")
+    if state.get("v") not in ("ListRecords", "ListIdentifiers"):
+        raise bad("unknown verb")
+    if state.get("p") not in METADATA_FORMATS:
+        raise bad("unknown metadataPrefix")
+    for name in ("s", "f", "u"):
+        if not (state.get(name) is None or isinstance(state[name], str) and len(state[name]) <= 200):
+            raise bad(f"field {name}")
+    for name, optional in (("a", False), ("c", False), ("n", True), ("e", False)):
+        value = state.get(name)
+        if optional and value is None:
+            continue
+        if type(value) is not int or not 0 <= value <= _LARGEST_SEQ:
+            raise bad(f"field {name} must be a whole number from 0 to {_LARGEST_SEQ}")
 
 
 # --- the provider -----------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from lxml import etree
 
 from tongwen.export.dc import dc_element
 from tongwen.export.marcxml import marcxml_element
-from tongwen.index.search_index import SearchRequest, SearchResult
+from tongwen.index.search_index import RESULT_WINDOW, SearchRequest, SearchResult
 from tongwen.model import Record
 from tongwen.protocols.cql import INDEXES, CqlError, SearchClause, parse_cql, to_query_string
 
@@ -246,7 +246,11 @@ class SruServer:
         if "sortKeys" in params:
             raise SruDiagnostic(80, "sorting is not supported", params["sortKeys"])
         start = _positive(params, "startRecord", 1, 1)
-        maximum = min(_positive(params, "maximumRecords", self.config.default_records, 0), self.config.max_records)
+        if start > RESULT_WINDOW:
+            raise SruDiagnostic(61, f"startRecord can be at most {RESULT_WINDOW:,}, the deepest a search pages; "
+                                    f"harvest all the records over OAI-PMH (/oai) instead", str(start))
+        maximum = min(_positive(params, "maximumRecords", self.config.default_records, 0), self.config.max_records,
+                      RESULT_WINDOW - start + 1)
         schema = _schema_uri(params.get("recordSchema", "dc"))
         escaping = self._escaping(params, legacy)
         query_string = self._query_string(params["query"])

@@ -22,12 +22,11 @@ def oai_config(request: Request) -> OaiConfig:
     settings = request.app.state.settings
     catalog = request.app.state.catalog
     names = {code: info.name_en for code, info in catalog.directory.items() if getattr(info, "name_en", None)}
-    defaults = OaiConfig(base_url="")
     return OaiConfig(
         base_url=str(request.url_for("oai_pmh")),
         repository_identifier=settings.oai_repository_id,
         admin_emails=(settings.oai_admin_email,),
-        secret=settings.secret_key.encode() if settings.secret_key else defaults.secret,
+        secret=settings.token_secret(),
         institution_names=names,
         page_size=settings.oai_page_size,
     )

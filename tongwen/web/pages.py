@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tongwen.cjk.scripts import detect_script, lang_tag
+from tongwen.index.search_index import RESULT_WINDOW
 from tongwen.web import registry_pages
 from tongwen.web.catalog import Catalog
 from tongwen.web.i18n import gettext as _
@@ -189,7 +190,8 @@ def results_context(params: SearchParams, result, catalog: Catalog, base: str) -
         for name, value in params.filters
     ]
     pages = None
-    page_count = (result.total + params.page_size - 1) // params.page_size
+    # Pages stop at the result window: the links never lead to a page the search refuses.
+    page_count = (min(result.total, RESULT_WINDOW) + params.page_size - 1) // params.page_size
     if page_count > 1:
         pages = {"page": params.page, "count": page_count,
                  "prev": params.url(base, page=params.page - 1) if params.page > 1 else None,

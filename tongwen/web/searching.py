@@ -2,7 +2,7 @@
 
 URL parameters (the same for the results page and ``/api/search``), so every search is a bookmarkable link:
 ``q`` (the query), ``filter`` (repeatable, ``facet:value``), ``sort`` (relevance, year, -year, title),
-``page`` (from 1) and ``page_size`` (at most 100).
+``page`` (from 1) and ``page_size`` (at most 100); no page reaches past `RESULT_WINDOW` (10,000) hits.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from tongwen.index import SearchRequest
 from tongwen.index.facets import DEFAULT_FACETS, parse_filter
 from tongwen.index.query import QuerySyntaxError
+from tongwen.index.search_index import result_window_error
 from tongwen.web.rendering import MAX_QUERY_LENGTH
 
 MAX_PAGE_SIZE = 100
@@ -67,6 +68,8 @@ def parse_params(q: str | None, filters: list[str] | None, sort: str | None, pag
         raise BadSearch(f"page_size must be between 1 and {MAX_PAGE_SIZE}.")
     if page is not None and page < 1:
         raise BadSearch("page must be 1 or more.")
+    if too_deep := result_window_error(page or 1, page_size or 20):
+        raise BadSearch(too_deep[0].upper() + too_deep[1:] + ".")
     if filters and len(filters) > MAX_FILTERS:
         raise BadSearch(f"At most {MAX_FILTERS} filters can be combined.")
     parsed = []
