@@ -110,3 +110,11 @@ def test_an_unknown_field_says_which_fields_exist(http):
     assert "nosuchfield" in message and "title:" in message and "creator:" in message
     page = http.get("/search", params={"q": "nosuchfield:foo"})
     assert "nosuchfield" in page.text and "publisher:" in page.text
+
+
+def test_control_characters_in_protocol_arguments_are_a_protocol_error(http):
+    """Found by the fuzz test above: SRU echoed operation=\\x08 into its XML answer and lxml refused it (500)."""
+    sru = http.get("/sru", params={"operation": "\x08"})
+    assert sru.status_code == 200 and "info:srw/diagnostic/1/6" in sru.text and "control characters" in sru.text
+    oai = http.get("/oai", params={"verb": "GetRecord", "identifier": "a\x01b", "metadataPrefix": "oai_dc"})
+    assert oai.status_code == 200 and 'code="badArgument"' in oai.text and "control characters" in oai.text

@@ -48,6 +48,7 @@ from lxml import etree
 from tongwen.export.dc import DC_NS, OAI_DC_NS, OAI_DC_SCHEMA, dc_element
 from tongwen.export.marcxml import MARC_NS, MARC_SCHEMA, marcxml_element
 from tongwen.model import Record
+from tongwen.protocols.xmlsafe import unwritable_argument
 from tongwen.store.api import Change
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -262,6 +263,9 @@ class OaiProvider:
         request = etree.SubElement(root, f"{{{OAI_NS}}}request")
         request.text = self.config.base_url
         try:
+            if (unwritable := unwritable_argument(arguments)) is not None:
+                raise OaiError("badArgument",
+                               f"the argument {unwritable} contains control characters, which XML cannot carry")
             verb, params = self._check_arguments(arguments)
             for name, value in params.items():  # only a well-formed request is echoed with its attributes
                 request.set(name, value)

@@ -33,6 +33,7 @@ from tongwen.export.marcxml import marcxml_element
 from tongwen.index.search_index import RESULT_WINDOW, SearchRequest, SearchResult
 from tongwen.model import Record
 from tongwen.protocols.cql import INDEXES, CqlError, SearchClause, parse_cql, to_query_string
+from tongwen.protocols.xmlsafe import unwritable_argument
 
 SRW_NS = "http://www.loc.gov/zing/srw/"
 SRW_DIAG_NS = "http://www.loc.gov/zing/srw/diagnostic/"
@@ -106,6 +107,9 @@ class SruServer:
     # -- entry point
 
     def respond(self, arguments: Sequence[tuple[str, str]]) -> bytes:
+        if (unwritable := unwritable_argument(arguments)) is not None:
+            return self._search_failure({}, False, SruDiagnostic(
+                6, f"the parameter {unwritable} contains control characters, which XML cannot carry", unwritable))
         params: dict[str, str] = {}
         repeated = None
         for name, value in arguments:
