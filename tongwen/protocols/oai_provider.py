@@ -199,7 +199,8 @@ class TokenCodec:
             raise OaiError("badResumptionToken", "the resumptionToken cannot be read") from None
         _check_token_fields(state)
         if state["e"] < now:
-            raise OaiError("badResumptionToken", f"the resumptionToken expired at {_utc(state['e'])}; start the list again")
+            raise OaiError("badResumptionToken",
+                           f"the resumptionToken expired at {_utc(state['e'])}; start the list again")
         return state
 
 
