@@ -1,4 +1,4 @@
-"""The demo collection (demo/): every file is well formed, complete and up to date with demo/facts.py.
+"""The demo collection (tongwen/demo_collection/): every file is well formed, complete and up to date with tongwen/demo_collection/facts.py.
 
 These tests read the files with lxml and the csv module directly, not through Tongwen's importers, so they
 describe the files themselves; the importer tests load the same files through the readers.
@@ -12,13 +12,13 @@ import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from lxml import etree
 from opencc import OpenCC
 
-DEMO = Path(__file__).resolve().parent.parent / "demo"
+from tongwen.demo import DEMO_DIR as DEMO
+
 MARC = "{http://www.loc.gov/MARC21/slim}"
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 OAI_DC = "{http://www.openarchives.org/OAI/2.0/oai_dc/}"
@@ -355,4 +355,4 @@ def test_committed_files_are_what_build_py_generates(build_module, tmp_path):
         for name in build_module.generated_names()
         if (tmp_path / name).read_bytes() != (DEMO / name).read_bytes()
     ]
-    assert stale == [], f"rerun `.venv/bin/python demo/build.py`: {stale} differ from demo/facts.py"
+    assert stale == [], f"rerun `.venv/bin/python tongwen/demo_collection/build.py`: {stale} differ from tongwen/demo_collection/facts.py"

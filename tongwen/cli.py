@@ -410,8 +410,9 @@ def runs(settings: Settings, problems_of: int | None, limit: int) -> None:
 def demo(settings: Settings, no_serve: bool, port: int, manifest: str) -> None:
     """Load the demo collection and the cooperation registry, then serve the portal.
 
-    Imports every file listed in demo/manifest.toml, loads the registry's seed facts, groups records of the
-    same work, brings the search index up to date, and serves http://127.0.0.1:8000. Loading again is safe:
+    Imports every file listed in the demo collection's manifest.toml (shipped inside the package), loads the
+    registry's seed facts, groups records of the same work, brings the search index up to date, and serves
+    http://127.0.0.1:8000. Loading again is safe:
     unchanged records are left alone.
 
     \b

@@ -1,4 +1,4 @@
-"""The demo: load the collection shipped in ``demo/`` (and the cooperation registry's seed) into a data dir.
+"""The demo: load the collection shipped in the package (``tongwen/demo_collection/``) (and the cooperation registry's seed) into a data dir.
 
 `tongwen demo` and the web tests call `load_demo`; it is idempotent — a second run changes nothing — because
 every step (import by record id, seed by key, index sync, clustering) is.
@@ -7,6 +7,7 @@ every step (import by record id, seed by key, index sync, clustering) is.
 from __future__ import annotations
 
 import tomllib
+from importlib import resources
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,9 @@ from tongwen.ingest.csv_table import load_column_mapping
 from tongwen.ingest.pipeline import ImportProgress, RunSummary, import_files
 from tongwen.store import Store
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+# Package data, so an installed wheel finds it as a source checkout does. The collection is plain files in a
+# directory of the installed package (setuptools installs package data unzipped), hence a real Path.
+DEMO_DIR = Path(str(resources.files("tongwen") / "demo_collection"))
 DEMO_MANIFEST = DEMO_DIR / "manifest.toml"
 
 

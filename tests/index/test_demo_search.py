@@ -1,21 +1,20 @@
-"""Hand-written cross-script cases over the demo collection (demo/), imported by the real pipeline into a
-temp store and indexed. The records that should be found come from the ``work`` keys in demo/facts.py."""
+"""Hand-written cross-script cases over the demo collection (tongwen/demo_collection/), imported by the real pipeline into a
+temp store and indexed. The records that should be found come from the ``work`` keys in tongwen/demo_collection/facts.py."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
 import tomllib
-from pathlib import Path
 
 import pytest
 
+from tongwen.demo import DEMO_DIR as DEMO
 from tongwen.index import SearchIndex, SearchRequest
 from tongwen.ingest.csv_table import load_column_mapping
 from tongwen.ingest.pipeline import import_files
 from tongwen.store import Store
 
-DEMO = Path(__file__).resolve().parents[2] / "demo"
 
 
 def demo_facts():

@@ -2,7 +2,9 @@
 
 Run from the project root (re-runnable; the output is deterministic, so a second run changes nothing):
 
-    .venv/bin/python demo/build.py            # writes demo/*.marcxml, *.dc.xml, *.csv, manifest.toml, README.md
+    .venv/bin/python tongwen/demo_collection/build.py
+
+which writes *.marcxml, *.dc.xml, *.csv, manifest.toml and README.md beside it.
 
 Each source is one file in one format: MARCXML (MARC 21 slim, 880 vernacular fields linked to their romanized
 partners by $6, as LC/ALA-LC catalogues do), Dublin Core (an OAI-PMH ListRecords response, or oai_dc records in a
@@ -492,7 +494,7 @@ ours, not the libraries'.
 
 **How it is built.** The facts live once in `facts.py`; `build.py` generates every other file here:
 
-    .venv/bin/python demo/build.py
+    .venv/bin/python tongwen/demo_collection/build.py
 
 Edit `facts.py`, rerun, commit both. `tests/test_demo_collection.py` checks the files are well formed and up
 to date with the table.
