@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
+import subprocess
+import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -172,3 +177,39 @@ def test_import_refuses_an_uncertain_encoding_once_and_takes_encoding(tongwen, t
     imported = tongwen("import", str(table), "--source", "nlc", "--encoding", "gb18030", "--no-index").output
     assert squeezed(imported).count("encodinggb18030(declared)") == 1
     assert "红楼梦" in tongwen("show", "nlc:1").output
+
+
+def test_a_killed_import_is_shown_interrupted_with_the_command_that_finishes_it(shared_data: Path, tmp_path: Path):
+    """`kill -9` of an import: `tongwen runs` says so and prints the command to run again; that command ends with
+    every record stored once."""
+    mapping = tmp_path / "kmc.columns.toml"
+    mapping.write_text('[columns]\nid = "seq"\ntitle = "hanja_title"\ntitle_reading = "hangul_reading"\n',
+                       encoding="utf-8")
+    data = tmp_path / "data"
+    command = [sys.executable, "-m", "tongwen.cli", "--data", str(data)]
+    importer = subprocess.Popen([*command, "import", str(shared_data / MEDICAL_TSV), "--source", "kmc",
+                                 "--institution", "KIOM", "--columns", str(mapping), "--no-index"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    database = data / "tongwen.sqlite"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # kill it once it has stored some records, not all
+        stored = 0
+        if database.exists():
+            with contextlib.suppress(sqlite3.OperationalError):
+                with contextlib.closing(sqlite3.connect(database, timeout=1)) as conn:
+                    stored = conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+        if stored:
+            break
+        time.sleep(0.005)
+    importer.kill()
+    importer.wait()
+
+    runs = squeezed(subprocess.run([*command, "runs"], capture_output=True, text=True, check=True).stdout)
+    assert "interrupted" in runs and "Run1wasinterrupted" in runs
+    assert f"tongwenimport{shared_data / MEDICAL_TSV}--sourcekmc--institutionKIOM--formatcsv" in runs
+    subprocess.run([*command, "import", str(shared_data / MEDICAL_TSV), "--source", "kmc", "--institution", "KIOM",
+                    "--columns", str(mapping), "--no-index"], check=True, capture_output=True)
+    rows = sum(1 for _ in (shared_data / MEDICAL_TSV).open(encoding="utf-8")) - 1
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT local_id) FROM records").fetchone() == (rows, rows)
+        assert conn.execute("SELECT status FROM runs ORDER BY id").fetchall()[0] == ("interrupted",)

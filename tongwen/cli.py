@@ -14,6 +14,7 @@ options and prints. To add a command, write one function:
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -33,7 +34,7 @@ from tongwen.derived import follow_store
 from tongwen.ingest import FORMATS
 from tongwen.ingest.pipeline import ImportProgress, RunSummary, import_files
 from tongwen.model import Record
-from tongwen.store import Store
+from tongwen.store import Run, Store
 from tongwen.works import Works
 
 console = Console(highlight=False)
@@ -379,7 +380,8 @@ def runs(settings: Settings, problems_of: int | None, limit: int) -> None:
                 _print_problems(problems, title=f"Problems of run {problems_of} ({len(problems):,})")
             return
         table = Table("run", "started (UTC)", "source", "format", "status", "records", "problems")
-        for run in store.runs(limit=limit):
+        recent = store.runs(limit=limit)
+        for run in recent:
             counts = ", ".join(f"{n:,} {name}" for name, n in run.counts.items() if n) or "none"
             table.add_row(
                 str(run.id),
@@ -391,6 +393,25 @@ def runs(settings: Settings, problems_of: int | None, limit: int) -> None:
                 f"{run.problem_count:,}",
             )
         console.print(table)
+        institutions = {source.name: source.institution for source in store.sources()}
+        for run in recent:
+            if run.status == "interrupted":
+                console.print(
+                    f"Run {run.id} was interrupted before it finished; what it stored is kept. To finish it, run "
+                    f"again: [bold]{escape(resume_command(run, institutions.get(run.source)))}[/]"
+                    + (" (with the same --columns and --encoding, if it had them)" if run.format == "csv" else "")
+                )
+
+
+def resume_command(run: Run, institution: str | None) -> str:
+    """The command that takes an interrupted run up where it stopped (imports skip what is stored unchanged,
+    harvests go on from their saved resumption point)."""
+    if run.kind == "harvest":
+        return f"tongwen harvest {shlex.quote(run.source)}"
+    words = ["tongwen", "import", *run.files, "--source", run.source]
+    words += ["--institution", institution] if institution else []
+    words += ["--format", run.format] if run.format else []
+    return shlex.join(words)
 
 
 # --- demo -----------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -261,3 +263,48 @@ def test_seen_in_run_tells_a_repeated_id_within_one_run(store: Store) -> None:
     store.finish_run(run_id, {}, "ok")
     next_run = store.begin_run("import", "nlc", ["a.mrc"], "marc")
     assert store.seen_in_run(next_run, "nlc:1") is False
+
+
+def begin_run_in_a_process_then(tmp_path: Path, *, die: bool) -> subprocess.Popen:
+    """A real importer process that starts a run and then waits; `die` kills it with SIGKILL, as `kill -9` does."""
+    script = (
+        "import sys, time\n"
+        "from tongwen.store import Store\n"
+        f"with Store.open({str(tmp_path / 'tongwen.sqlite')!r}) as store:\n"
+        "    store.begin_run('import', 'nlk', ['nlk.mrc'], 'marc')\n"
+        "    print('started', flush=True)\n"
+        "    time.sleep(60)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline() == "started\n"
+    if die:
+        process.kill()
+        process.wait()
+    return process
+
+
+def test_a_run_whose_process_was_killed_is_interrupted_at_the_next_open(tmp_path: Path) -> None:
+    begin_run_in_a_process_then(tmp_path, die=True)
+    with Store.open(tmp_path / "tongwen.sqlite") as store:
+        (run,) = store.runs()
+    assert run.status == "interrupted" and run.finished is not None
+
+
+def test_a_run_whose_process_still_works_stays_running(tmp_path: Path) -> None:
+    importer = begin_run_in_a_process_then(tmp_path, die=False)
+    try:
+        with Store.open(tmp_path / "tongwen.sqlite") as store:
+            (run,) = store.runs()
+        assert run.status == "running"
+    finally:
+        importer.kill()
+        importer.wait()
+
+
+def test_runs_of_another_host_or_from_before_owners_were_kept_are_left_alone(store: Store, tmp_path: Path) -> None:
+    for owner in ("another-host:1:0", None):
+        run_id = store.begin_run("harvest", "ndl", ["https://example.org/oai"], "oai_dc")
+        store._conn.execute("UPDATE runs SET owner = ? WHERE id = ?", (owner, run_id))
+    store.close()
+    with Store.open(tmp_path / "tongwen.sqlite") as reopened:
+        assert [run.status for run in reopened.runs()] == ["running", "running"]

@@ -40,6 +40,7 @@ from tongwen.store.api import (
     UpsertResult,
 )
 from tongwen.store.codec import decode, encode
+from tongwen.store.liveness import current_owner, owner_is_gone
 
 _PAGE = 1000  # rows per query when streaming; bounds memory whatever the store's size
 _MAX_PARAMS = 500  # ids per IN (...) query, well under SQLite's parameter limit
@@ -137,6 +138,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         _backfill_facets,
     ),
+    Migration(
+        3,
+        "the process that owns a run, so a run whose process died can be told from one still going",
+        "ALTER TABLE runs ADD COLUMN owner TEXT;  -- host:pid:start time, see store/liveness.py",
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -167,6 +173,19 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
                 raise
             version = step.version
     return version
+
+
+def _mark_interrupted_runs(conn: sqlite3.Connection) -> None:
+    """Runs still "running" whose process is gone (killed, crashed, power lost) become "interrupted".
+
+    Done whenever a command opens the store for writing, so `tongwen runs` never shows a dead run as going."""
+    running = conn.execute("SELECT id, owner FROM runs WHERE status = 'running'").fetchall()
+    gone = [run_id for run_id, owner in running if owner_is_gone(owner)]
+    if gone:
+        conn.executemany(
+            "UPDATE runs SET status = 'interrupted', finished = ? WHERE id = ? AND status = 'running'",
+            [(utc_now(), run_id) for run_id in gone],
+        )
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -231,6 +250,7 @@ class Store:
             except BaseException:
                 conn.close()
                 raise
+            _mark_interrupted_runs(conn)
             conn.execute(
                 "CREATE TEMP TABLE run_seen (run_id INTEGER, id TEXT, PRIMARY KEY (run_id, id)) WITHOUT ROWID"
             )
@@ -491,8 +511,10 @@ class Store:
     def begin_run(self, kind: str, source: str, files: Iterable[str], format: str | None) -> int:
         with self._write() as conn:
             cursor = conn.execute(
-                "INSERT INTO runs (kind, source, files, format, started, status) VALUES (?, ?, ?, ?, ?, ?)",
-                (kind, source, json.dumps(list(files), ensure_ascii=False), format, utc_now(), "running"),
+                "INSERT INTO runs (kind, source, files, format, started, status, owner)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (kind, source, json.dumps(list(files), ensure_ascii=False), format, utc_now(), "running",
+                 current_owner()),
             )
             return int(cursor.lastrowid)
 
