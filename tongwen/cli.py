@@ -467,6 +467,7 @@ def demo(settings: Settings, no_serve: bool, port: int, manifest: str) -> None:
 def _attach_commands() -> None:
     """Commands that live beside the stage they drive (one module each), attached to the main group."""
     from tongwen.export.commands import export_command
+    from tongwen.federation.commands import peers
     from tongwen.harvest.commands import harvest_command, sources
     from tongwen.index.commands import index_command, search_command
     from tongwen.registry.commands import registry, users
@@ -474,7 +475,7 @@ def _attach_commands() -> None:
     from tongwen.works.commands import cluster
 
     for command in (sources, harvest_command, search_command, index_command, cluster, export_command, serve,
-                    users, registry):
+                    users, registry, peers):
         main.add_command(command)
 
 

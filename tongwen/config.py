@@ -30,6 +30,7 @@ _FROM_ENVIRONMENT = (  # Settings field, environment variable, type
     ("secret_key", "TONGWEN_SECRET_KEY", str),
     ("secure_cookies", "TONGWEN_SECURE_COOKIES", _switch),
     ("signin_delay", "TONGWEN_SIGNIN_DELAY", float),
+    ("peer_timeout", "TONGWEN_PEER_TIMEOUT", float),
 )
 
 
@@ -51,6 +52,8 @@ class Settings:
       follows it; say ``on`` when the proxy sends no such header.
     - ``TONGWEN_SIGNIN_DELAY``: seconds a staff account (or address) waits after its first run of failed
       sign-ins; the wait doubles with each further failure, up to an hour (default 30).
+    - ``TONGWEN_PEER_TIMEOUT``: seconds a federated search (``scope=all``) waits for the peers in `peers_path`;
+      a peer that has not answered by then is left out and named on the page (default 2).
     """
 
     data_dir: Path
@@ -60,6 +63,7 @@ class Settings:
     secret_key: str | None = None
     secure_cookies: bool | None = None  # None: auto, Secure when the request came over HTTPS
     signin_delay: float = 30.0
+    peer_timeout: float = 2.0
 
     @property
     def database_path(self) -> Path:
@@ -72,6 +76,11 @@ class Settings:
     @property
     def sources_path(self) -> Path:
         return self.data_dir / "sources.toml"
+
+    @property
+    def peers_path(self) -> Path:
+        """The other member portals a federated search asks (`tongwen peers add`)."""
+        return self.data_dir / "peers.toml"
 
     @classmethod
     def load(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:
