@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from tongwen.federation.search import search_all
 from tongwen.web.catalog import Catalog
-from tongwen.web.searching import MAX_PAGE_SIZE, BadSearch, parse_params
+from tongwen.web.searching import MAX_PAGE_SIZE, BadSearch, SearchParams, parse_params
+from tongwen.works.keys import features
 
 router = APIRouter(prefix="/api", tags=["records"])
 
@@ -26,22 +29,42 @@ def api_search(
     sort: str = Query("relevance", description="relevance, year (oldest first), -year (newest first) or title"),
     page: int = Query(1, ge=1, description="Result page, from 1"),
     page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE, description=f"Hits per page, at most {MAX_PAGE_SIZE}"),
+    scope: str = Query("local", description="local: this portal; all: this portal and its peers (`tongwen peers`), "
+                                            "each hit naming its node, with `peers: [{name, status, ms, total}]`"),
+    match_keys: bool = Query(False, description="Give each hit's work match keys (what a federated search "
+                                                "groups copies of one work across portals by)"),
 ) -> dict[str, Any]:
     try:
-        params = parse_params(q, filter, sort, page, page_size)
+        params = parse_params(q, filter, sort, page, page_size, scope)
+        if params.scope == "all":
+            result = search_all(request, params, partial(search_body, catalog_of(request), params, match_keys=True))
+            body = result.to_dict(params.page, params.page_size)
+        else:
+            body = search_body(catalog_of(request), params, match_keys=match_keys)
     except BadSearch as error:
         raise HTTPException(400, str(error)) from error
-    result = catalog_of(request).search(params.request())
-    if result.query_error:
-        raise HTTPException(400, result.query_error)
-    body = result.to_dict()
-    body.pop("query_error", None)
-    clusters = catalog_of(request).clusters_for([hit["id"] for hit in body["hits"]])
-    for hit in body["hits"]:
-        hit["work"] = work_summary(clusters.get(hit["id"]))
+    if query_error := body.pop("query_error", None):
+        raise HTTPException(400, query_error)
     body["query"] = params.query
     body["filters"] = [f"{name}:{value}" for name, value in params.filters]
     body["sort"] = params.sort
+    return body
+
+
+def search_body(catalog: Catalog, params: SearchParams, *, match_keys: bool = False) -> dict[str, Any]:
+    """This node's answer to `params`, ``query_error`` included (None when the query was read)."""
+    result = catalog.search(params.request())
+    body = result.to_dict()
+    if result.query_error:
+        return body
+    ids = [hit["id"] for hit in body["hits"]]
+    clusters = catalog.clusters_for(ids)
+    records = {record.id: record for record in catalog.records(ids)} if match_keys else {}
+    for hit in body["hits"]:
+        hit["work"] = work_summary(clusters.get(hit["id"]))
+        if match_keys:
+            record = records.get(hit["id"])
+            hit["match_keys"] = features(record).to_dict() if record else None
     return body
 
 

@@ -3,6 +3,7 @@
 URL parameters (the same for the results page and ``/api/search``), so every search is a bookmarkable link:
 ``q`` (the query), ``filter`` (repeatable, ``facet:value``), ``sort`` (relevance, year, -year, title),
 ``page`` (from 1) and ``page_size`` (at most 100); no page reaches past `RESULT_WINDOW` (10,000) hits.
+``scope``: ``local`` (this node, the default) or ``all`` (this node and its peers, `tongwen.federation`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tongwen.web.rendering import MAX_QUERY_LENGTH
 
 MAX_PAGE_SIZE = 100
 MAX_FILTERS = 20
+SCOPES = ("local", "all")
 PORTAL_FACETS = (*DEFAULT_FACETS, "year", "subject")
 
 
@@ -33,6 +35,7 @@ class SearchParams:
     sort: str
     page: int
     page_size: int
+    scope: str = "local"
 
     def request(self, facets=PORTAL_FACETS) -> SearchRequest:
         grouped: dict[str, list[str]] = defaultdict(list)
@@ -56,11 +59,14 @@ class SearchParams:
             params.append(("page", str(page)))
         if self.page_size != 20:
             params.append(("page_size", str(self.page_size)))
+        scope = changes.get("scope", self.scope)
+        if scope != "local":
+            params.append(("scope", scope))
         return f"{base}?{urlencode(params)}" if params else base
 
 
 def parse_params(q: str | None, filters: list[str] | None, sort: str | None, page: int | None,
-                 page_size: int | None) -> SearchParams:
+                 page_size: int | None, scope: str | None = None) -> SearchParams:
     query = (q or "").strip()
     if len(query) > MAX_QUERY_LENGTH:
         raise BadSearch(f"The query is {len(query)} characters long; the limit is {MAX_QUERY_LENGTH}.")
@@ -70,6 +76,8 @@ def parse_params(q: str | None, filters: list[str] | None, sort: str | None, pag
         raise BadSearch("page must be 1 or more.")
     if too_deep := result_window_error(page or 1, page_size or 20):
         raise BadSearch(too_deep[0].upper() + too_deep[1:] + ".")
+    if scope not in (None, "", *SCOPES):
+        raise BadSearch(f"scope must be local (this portal) or all (this portal and its peers), not {scope!r}.")
     if filters and len(filters) > MAX_FILTERS:
         raise BadSearch(f"At most {MAX_FILTERS} filters can be combined.")
     parsed = []
@@ -78,4 +86,5 @@ def parse_params(q: str | None, filters: list[str] | None, sort: str | None, pag
             parsed.append(parse_filter(text))
         except QuerySyntaxError as error:
             raise BadSearch(str(error)) from error
-    return SearchParams(query, tuple(dict.fromkeys(parsed)), sort or "relevance", page or 1, page_size or 20)
+    return SearchParams(query, tuple(dict.fromkeys(parsed)), sort or "relevance", page or 1, page_size or 20,
+                        scope or "local")

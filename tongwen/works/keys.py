@@ -377,6 +377,19 @@ class Features:
             ensure_ascii=False, separators=(",", ":"),
         )
 
+    def to_dict(self) -> dict:
+        """The keys as `/api/search?match_keys=true` gives them, so another node can match them (federated
+        search groups copies of one work across portals with `cluster.work_score` on these)."""
+        return {"titles": self.titles, "creators": sorted(self.creators), "identifiers": sorted(self.identifiers),
+                "year": self.year, "type": self.content_type, "languages": list(self.languages),
+                "publisher": self.publisher, "institution": self.institution}
+
+    @classmethod
+    def from_dict(cls, record_id: str, keys: dict) -> Features:
+        """The inverse of `to_dict`, for a record `record_id` of another node (values already type-checked)."""
+        return cls(record_id, dict(keys["titles"]), frozenset(keys["creators"]), frozenset(keys["identifiers"]),
+                   keys["year"], keys["type"], tuple(keys["languages"]), keys["publisher"], keys["institution"])
+
     @classmethod
     def from_json(cls, text: str) -> Features:
         rid, titles, creators, identifiers, year, ctype, langs, publisher, institution = json.loads(text)
