@@ -54,6 +54,11 @@ class FederatedResult:
     budget: float = 2.0
 
     @property
+    def query_error(self) -> None:
+        """Always None: a query this node cannot read stops the search before any merge (`BadSearch`)."""
+        return None
+
+    @property
     def paged_total(self) -> int:
         """How far pages go: as far as the node with most hits, each within its result window."""
         totals = [self.local.total] + [answer.total for answer in self.answers]

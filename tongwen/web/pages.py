@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import html
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tongwen.cjk.scripts import detect_script, lang_tag
+from tongwen.federation.fanout import HTTP_ERROR, OK, TIMEOUT, UNREACHABLE
+from tongwen.federation.merge import FederatedResult
+from tongwen.federation.peers import LOCAL, PeersFileError, load_peers
+from tongwen.federation.search import search_all
 from tongwen.index.search_index import RESULT_WINDOW
 from tongwen.web import registry_pages
+from tongwen.web.api import search_body
 from tongwen.web.catalog import Catalog
 from tongwen.web.i18n import gettext as _
 from tongwen.web.labels import content_type_label, country_label, language_label, script_label
 from tongwen.web.record_actions import record_actions, thumbnail_of
-from tongwen.web.rendering import choose_language, render
+from tongwen.web.rendering import choose_language, format_number, render
 from tongwen.web.searching import BadSearch, SearchParams, parse_params
 from tongwen.web.suggest import other_script_suggestions
 from tongwen.web.views import display_title, original_script_first, record_view
@@ -158,21 +164,96 @@ def search_page(
     sort: str | None = None,
     page: int | None = None,
     page_size: int | None = None,
+    scope: str | None = None,
 ):
     choose_language(request)
     catalog = catalog_of(request)
     base = str(request.url_for("search_page").path)
     try:
-        params = parse_params(q, filter, sort, page, page_size)
+        params = parse_params(q, filter, sort, page, page_size, scope)
+        if params.scope == "all":
+            result = search_all(request, params, partial(search_body, catalog, params, match_keys=True))
+        else:
+            result = catalog.search(params.request())
     except BadSearch as error:
         return render(request, "results.html", {"error": str(error), "query": q, "hits": [], "total": 0},
                       status_code=400)
-    result = catalog.search(params.request())
     context = results_context(params, result, catalog, base)
+    context["scopes"] = scope_links(params, base, request.app.state.settings)
     return render(request, "results.html", context)
 
 
+def scope_links(params: SearchParams, base: str, settings) -> list[dict[str, Any]]:
+    """"Search in: This portal · All member portals", when this node lists peers."""
+    try:
+        listed = bool(load_peers(settings.peers_path))
+    except PeersFileError:
+        listed = True  # the search of all portals then says what is wrong with the file
+    if not listed and params.scope == "local":
+        return []
+    return [{"label": label, "url": params.url(base, scope=scope, page=params.page if scope == params.scope else 1),
+             "current": scope == params.scope}
+            for scope, label in (("local", _("This portal")), ("all", _("All member portals")))]
+
+
+def federated_entries(result: FederatedResult) -> list[dict[str, Any]]:
+    """One entry per work, as `works_on_page`, across nodes: the first (best-placed) hit of a work lists the
+    copies of it the other nodes found, and says who holds it, with each node's own count of its copies."""
+    entries: list[dict[str, Any]] = []
+    by_group: dict[int, dict[str, Any]] = {}
+    for item in result.hits:
+        node = _("This portal") if item.node == LOCAL else item.node
+        view = hit_view(item.hit)
+        holding = {"id": item.hit.id, "title": view["title"]["text"], "lang": view["title"]["lang"],
+                   "institution": item.hit.institution, "year": view["year"], "url": item.url, "node": node}
+        entry = by_group.get(item.group)
+        if entry is None:
+            entry = by_group[item.group] = {**view, "url": item.url, "node": node, "holdings": [],
+                                            "_works": {}}
+            entries.append(entry)
+        entry["holdings"].append(holding)
+        work = item.work or {"id": item.hit.id, "institutions": {item.hit.institution or "?": 1}}
+        entry["_works"][(item.node, work["id"])] = work["institutions"]
+    for entry in entries:
+        holders: dict[str, int] = {}
+        for institutions in entry.pop("_works").values():
+            for code, copies in institutions.items():
+                holders[code] = holders.get(code, 0) + copies
+        entry["copies"] = sum(holders.values())
+        entry["holding_institutions"] = ", ".join(sorted(holders))
+        if entry["copies"] < 2:
+            entry["holdings"] = None
+    return entries
+
+
+def peer_lines(result: FederatedResult) -> list[dict[str, Any]]:
+    """What each node did, in the reader's language: "NLK: 12 results in 35 ms", or why it is missing."""
+    seconds = format_number(result.budget)
+    lines = [{"ok": True, "text": _("%(name)s: %(count)s results in %(ms)s ms") % {
+        "name": _("This portal"), "count": format_number(result.local.total), "ms": format_number(result.local_ms)}}]
+    for answer in result.answers:
+        name = answer.peer.name
+        if answer.status == OK:
+            text = _("%(name)s: %(count)s results in %(ms)s ms") % {
+                "name": name, "count": format_number(answer.total), "ms": format_number(answer.ms)}
+        elif answer.status == TIMEOUT:
+            text = _("%(name)s did not answer in %(seconds)s s: results without it") % {
+                "name": name, "seconds": seconds}
+        elif answer.status == UNREACHABLE:
+            text = _("%(name)s could not be reached: results without it") % {"name": name}
+        elif answer.status == HTTP_ERROR:
+            text = _("%(name)s answered with an error (HTTP %(status)s): results without it") % {
+                "name": name, "status": answer.http_status}
+        else:
+            text = _("%(name)s sent an answer that is not a Tongwen search result: results without it") % {
+                "name": name}
+        lines.append({"ok": answer.status == OK, "text": text})
+    return lines
+
+
 def results_context(params: SearchParams, result, catalog: Catalog, base: str) -> dict[str, Any]:
+    """The results page of a local search (a `SearchResult`) or of all member portals (a `FederatedResult`)."""
+    federated = isinstance(result, FederatedResult)
     selected = set(params.filters)
     facets = []
     for name, pairs in result.facets.items():
@@ -191,7 +272,8 @@ def results_context(params: SearchParams, result, catalog: Catalog, base: str) -
     ]
     pages = None
     # Pages stop at the result window: the links never lead to a page the search refuses.
-    page_count = (min(result.total, RESULT_WINDOW) + params.page_size - 1) // params.page_size
+    paged = result.paged_total if federated else min(result.total, RESULT_WINDOW)
+    page_count = (paged + params.page_size - 1) // params.page_size
     if page_count > 1:
         pages = {"page": params.page, "count": page_count,
                  "prev": params.url(base, page=params.page - 1) if params.page > 1 else None,
@@ -203,7 +285,7 @@ def results_context(params: SearchParams, result, catalog: Catalog, base: str) -
     return {
         "query": params.query,
         "error": result.query_error,
-        "hits": works_on_page(result.hits, catalog),
+        "hits": federated_entries(result) if federated else works_on_page(result.hits, catalog),
         "total": result.total,
         "facets": facets,
         "filters": active,
@@ -213,6 +295,8 @@ def results_context(params: SearchParams, result, catalog: Catalog, base: str) -
         "pages": pages,
         "first_position": (params.page - 1) * params.page_size + 1,
         "suggestions": suggestions,
+        "scope": params.scope,
+        "peers": peer_lines(result) if federated else [],
     }
 
 
