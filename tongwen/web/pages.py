@@ -202,7 +202,7 @@ def federated_entries(result: FederatedResult) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     by_group: dict[int, dict[str, Any]] = {}
     for item in result.hits:
-        node = _("This portal") if item.node == LOCAL else item.node
+        node = _("at this portal") if item.node == LOCAL else _("at %(node)s") % {"node": item.node}
         view = hit_view(item.hit)
         holding = {"id": item.hit.id, "title": view["title"]["text"], "lang": view["title"]["lang"],
                    "institution": item.hit.institution, "year": view["year"], "url": item.url, "node": node}
