@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from itertools import islice
 
 from tongwen.index.documents import DocumentBuilder
 from tongwen.index.plan import IndexDocument
 from tongwen.model import Record
+from tongwen.workers import worker_pool
 
 CHUNK = 500
 _worker_builder: DocumentBuilder | None = None
@@ -48,7 +49,7 @@ def build_documents(
         while chunk := list(islice(iterator, CHUNK)):
             yield [builder.build(record) for record in chunk]
         return
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(dict(builder.countries),)) as pool:
+    with worker_pool(workers, _start_worker, (dict(builder.countries),)) as pool:
         pending: deque[Future[list[IndexDocument]]] = deque()
         while True:
             while len(pending) < 2 * workers and (chunk := list(islice(iterator, CHUNK))):
