@@ -1,7 +1,8 @@
 """What the web layer may ask of the data: a narrow facade over the store and the search index.
 
 Pages and API handlers never touch SQL or tantivy; they call this. SQLite connections are per thread (FastAPI
-runs plain handlers in a thread pool), opened read-only: the web process never writes records.
+runs plain handlers in a thread pool), opened read-only: the web process never writes records, and never waits
+for an import's write lock.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ class Catalog:
             # Bring an older database (or one holding only the registry) to this version's schema once, so the
             # read-only connections below can serve it.
             Store.open(settings.database_path).close()
+            from tongwen.works import Works
+
+            Works.open(settings.database_path).close()
 
     # -- store ---------------------------------------------------------------------------------------------
     @property
@@ -69,7 +73,7 @@ class Catalog:
         if works is None:
             from tongwen.works import Works
 
-            works = Works.open(self.settings.database_path)
+            works = Works.open(self.settings.database_path, read_only=True)
             self._local.works = works
         return works
 

@@ -98,8 +98,19 @@ class Works:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path) -> Works:
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Works:
+        """Open (creating the works tables as needed) the works layer in the database at `path`.
+
+        `read_only=True` (for the web server) never takes the write lock: an import holding it for a
+        clustering pass once kept each new web thread waiting, requests took 19 s and more."""
         path = Path(path)
+        if read_only:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                   check_same_thread=False, timeout=10)
+            if not _has_table(conn, "works_meta"):
+                conn.close()
+                raise StoreError(f"no works tables in {path} yet: run `tongwen cluster` once")
+            return cls(conn, path)
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         conn.execute("PRAGMA journal_mode = WAL")
