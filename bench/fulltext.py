@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -112,13 +113,14 @@ def phrases(items: list[Record], count: int, rng: random.Random) -> list[str]:
 
     simplify = OpenCC("t2s").convert
     chosen = []
-    texts = [page.text for item in items for page in item.pages if page.text and len(page.text) > 40]
+    # Runs of Han characters only: the pages also carry section numbers ("14.37子曰") a reader would not type.
+    runs = [run for item in items for page in item.pages for run in re.findall(r"[\u4e00-\u9fff]{6,}", page.text or "")]
     while len(chosen) < count:
-        text = rng.choice(texts)
-        start = rng.randrange(0, len(text) - 8)
-        phrase = "".join(ch for ch in text[start:start + rng.randint(4, 6)] if ch.isalnum())
-        if len(phrase) >= 3:
-            chosen.append(simplify(phrase) if len(chosen) % 2 else phrase)
+        run = rng.choice(runs)
+        length = rng.randint(4, 6)
+        start = rng.randrange(0, len(run) - length + 1)
+        phrase = run[start:start + length]
+        chosen.append(simplify(phrase) if len(chosen) % 2 else phrase)
     return chosen
 
 
