@@ -39,8 +39,9 @@ def alive(pid: int) -> bool:
 
 def test_document_builders_die_when_their_parent_is_killed() -> None:
     parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True)
+    workers: list[int] = []
     try:
-        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        workers += [int(pid) for pid in parent.stdout.readline().split()]
         assert len(workers) >= 2 and all(alive(pid) for pid in workers)
         parent.send_signal(signal.SIGKILL)
         parent.wait()
@@ -50,3 +51,5 @@ def test_document_builders_die_when_their_parent_is_killed() -> None:
         assert not any(alive(pid) for pid in workers), "workers outlived their killed parent"
     finally:
         parent.kill()
+        for pid in filter(alive, workers):  # when the test fails: leave nothing behind
+            os.kill(pid, signal.SIGKILL)
