@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["text", "variants", "korean", "japanese", "chinese", "romanize", "analysis", "scripts"]
+MODULES = ["text", "variants", "korean", "japanese", "chinese", "romanize", "analysis", "scripts", "places"]
 
 
 @pytest.mark.parametrize("name", MODULES)

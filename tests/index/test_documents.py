@@ -4,7 +4,7 @@ import doctest
 
 import tongwen.index.documents
 from tongwen.index.documents import DocumentBuilder, normalise_identifier
-from tongwen.model import Agent, Form, Identifier, Record, Subject, Title
+from tongwen.model import Agent, Form, Identifier, Publication, PublicationForm, Record, Subject, Title
 
 
 def test_docstring_examples():
@@ -52,7 +52,15 @@ def test_keywords_for_facets():
         "type": ["book"],
         "subject_facet": ["Court life -- Japan", "物語"],
         "digitised": [],
+        "place_facet": [],
     }
+
+
+def test_places_of_publication_and_subject_places_in_any_script_are_one_facet_value():
+    record = Record("demo", "keijo", languages=["kor"],
+                    publications=[Publication([PublicationForm("Kyŏngsŏng"), PublicationForm("京城")])],
+                    subjects=[Subject("Korea -- History", kind="place"), Subject("서울", kind="place")])
+    assert build(record).keywords["place_facet"] == ["1835848", "KR"]  # Seoul (京城 1910–1945), Korea
 
 
 def test_countries_come_from_the_registry_by_default():

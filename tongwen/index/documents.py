@@ -23,6 +23,7 @@ from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.fulltext import page_documents, running_text_analyzer
 from tongwen.index.plan import IndexDocument
 from tongwen.model import Form, Record
+from tongwen.places import record_places
 
 INDEXED_TITLE_ROLES = ("main", "parallel", "variant", "uniform")  # series titles go to "other"
 READING_SCRIPTS = ("Latn", "Hira", "Kana", "Hang")
@@ -211,6 +212,7 @@ class DocumentBuilder:
             "type": [record.content_type] if record.content_type else [],
             "subject_facet": list(subjects)[:MAX_SUBJECT_FACETS],
             "digitised": digitised_values(record),
+            "place_facet": [match.place.id for match in record_places(record)],  # GeoNames id or ISO country
         }
 
 

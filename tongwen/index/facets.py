@@ -23,6 +23,11 @@ FACETS: dict[str, FacetSpec] = {
     "subject": FacetSpec("subject", "subject_facet", size=30),
     "year": FacetSpec("year", "year", size=30, interval=10),  # decades, "1900-1909"
     "digitised": FacetSpec("digitised", "digitised"),  # "full text", "page images"
+    "place": FacetSpec("place", "place_facet", size=30),  # tongwen.places ids: "1850147" (Tokyo), "JP"
+    # The browse pages (tongwen.web.browse) count every value, not the top ones.
+    "places": FacetSpec("places", "place_facet", size=5000),
+    "subjects": FacetSpec("subjects", "subject_facet", size=10000),
+    "years": FacetSpec("years", "year", size=6000, interval=1),
 }
 DEFAULT_FACETS = ("institution", "country", "language", "script", "type")
 _RANGE = re.compile(r"^\s*(\d{1,4})?\s*[-–]\s*(\d{1,4})?\s*$")
