@@ -1,5 +1,6 @@
-"""Hand-written cross-script cases over the demo collection (tongwen/demo_collection/), imported by the real pipeline into a
-temp store and indexed. The records that should be found come from the ``work`` keys in tongwen/demo_collection/facts.py."""
+"""Hand-written cross-script cases over the demo collection (tongwen/demo_collection/), imported by the real
+pipeline into a temp store and indexed. The records that should be found come from the ``work`` keys in
+tongwen/demo_collection/facts.py."""
 
 from __future__ import annotations
 
@@ -98,3 +99,25 @@ def test_work_is_found_across_institutions(demo):
     index, _ = demo
     result = index.search(SearchRequest("紅樓夢", facets=("institution",)))
     assert len(result.facets["institution"]) >= 3
+
+
+@pytest.mark.parametrize(
+    ("work", "query", "also"),
+    [("genji", "Tale of Genji", "源氏物語"), ("hongloumeng", "Dream of the Red Chamber", "红楼梦"),
+     ("lunyu", "Analects", "论语")],
+)
+def test_an_english_title_finds_the_originals_through_the_translations_titles(demo, work, query, also):
+    """The English translations name the original (246/240/765); the originals share no word with English."""
+    index, works = demo
+    result = index.search(SearchRequest(query, facets=(), page_size=20))
+    hits = {hit.id.rsplit(":", 1)[1] for hit in result.hits}
+    assert result.also_searched == [also]
+    assert len(hits & works[work]) / len(works[work]) >= 0.8, sorted(hits & works[work])
+
+
+def test_one_english_word_of_a_title_is_no_name_of_it(demo):
+    """"tale" is a word of "The tale of Genji", not its name: nothing else is searched."""
+    index, _ = demo
+    result = index.search(SearchRequest("tale", facets=(), page_size=20))
+    assert result.total > 0 and result.also_searched == []
+    assert index.search(SearchRequest("title:(Tale of Genji)", facets=())).also_searched == []  # fields: as typed

@@ -67,3 +67,11 @@ def test_institution_page_joins_collection_figures(client):
     page = client.get("/institution/NDL", headers={"Accept-Language": "en"}).text
     assert "National Diet Library" in page and "国立国会図書館" in page
     assert client.get("/institution/NOPE").status_code == 404
+
+
+def test_an_english_title_says_which_original_titles_were_searched_too(client) -> None:
+    page = client.get("/search", params={"q": "Tale of Genji"}, headers={"Accept-Language": "ja"}).text
+    assert "次の書名でも検索しました" in page and '>源氏物語</a>' in page
+    assert "ndl0001" in page  # the Japanese edition, which shares no word with the English title
+    api = client.get("/api/search", params={"q": "Analects"}).json()
+    assert api["also_searched"] == ["论语"]

@@ -66,6 +66,11 @@ _RANGES: tuple[tuple[int, int, str], ...] = (
 )
 
 
+# Languages whose Latin-script titles in a catalogue are romanizations (Genji monogatari, Hong lou meng), not
+# translations: queries in them already reach the vernacular through romanization keys.
+ROMANIZED_TITLE_LANGUAGES = frozenset({"chi", "zho", "jpn", "kor", "vie", "tha", "bur", "mya"})
+
+
 @lru_cache(maxsize=65536)
 def char_script(ch: str) -> str | None:
     """Script of one character, or None for digits, punctuation, spaces and symbols (ISO 'Zyyy')."""

@@ -120,6 +120,9 @@ def search_command(
     if result.query_error:
         raise click.UsageError(f"cannot read the query: {result.query_error}")
     first = (page - 1) * page_size + 1
+    if result.also_searched:
+        click.echo(f"Also searched: {', '.join(result.also_searched)} "
+                   "(titles the matching records give in another script)")
     click.echo(
         f"{result.total} records" + (f", {first}–{first + len(result.hits) - 1}:" if result.hits else "")
     )

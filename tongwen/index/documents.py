@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
-from tongwen.cjk.scripts import detect_script, lang_tag
+from tongwen.cjk.scripts import ROMANIZED_TITLE_LANGUAGES, detect_script, lang_tag
 from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.fulltext import page_documents, running_text_analyzer
 from tongwen.index.plan import IndexDocument
@@ -231,6 +231,9 @@ def _form_summary(form: Form, lang: str | None) -> dict[str, str | None]:
     return {"text": form.text, "script": script, "lang": lang_tag(script, form.lang or lang, form.text)}
 
 
+MAX_OTHER_TITLES = 5
+
+
 def display_summary(record: Record) -> dict:
     """What a hit shows without asking the store: the main title in every script (then other titles),
     creators with their forms, year, institution."""
@@ -247,8 +250,16 @@ def display_summary(record: Record) -> dict:
         {"name": agent.name, "role": agent.role, "forms": [_form_summary(form, lang) for form in agent.forms]}
         for agent in record.agents[:MAX_CREATORS_SHOWN]
     ]
+    named = [form for title in record.titles if title.role != "series" for form in title.forms]
+    other_scripts = list(dict.fromkeys(form.text for form in named if _script(form) not in ("Latn", None)))
+    translated = [form for form in named
+                  if _script(form) == "Latn" and (form.lang or lang) not in ROMANIZED_TITLE_LANGUAGES]
+    translations = list(dict.fromkeys(form.text for form in translated))
     return {
         "titles": titles + others,
+        # for English ↔ CJK queries, `tongwen.index.expansion`
+        "other_scripts": other_scripts[:MAX_OTHER_TITLES],
+        "translated_titles": translations[:MAX_OTHER_TITLES],
         "creators": creators,
         "year": record.year_from,
         "date": record.date_display,

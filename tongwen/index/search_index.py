@@ -20,13 +20,20 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.compiler import CompiledQuery, QueryCompiler
 from tongwen.index.documents import DocumentBuilder
+from tongwen.index.expansion import (
+    HITS_CONSULTED,
+    expanded_query,
+    is_plain_latin_query,
+    title_probe,
+    titles_to_search_too,
+)
 from tongwen.index.facets import DEFAULT_FACETS, facet_specs, filters_plan
 from tongwen.index.fulltext import PAGE_INDEX_DIR, PAGES_SHOWN, PageIndex
 from tongwen.index.highlight import page_snippet, snippet
@@ -94,6 +101,10 @@ class Hit:
     # Where the full text matched: {"count": pages that match, "pages": [{"label", "snippet"}]} (first
     # pages in page order, label as the source gives it, snippet HTML with <mark>), or None.
     in_text: dict[str, Any] | None = None
+    # Its Latin-script titles that are no romanization, and its non-Latin titles: for `tongwen.index.expansion`
+    # (not in to_dict).
+    translated_titles: list[str] = field(default_factory=list)
+    other_scripts: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,10 +130,12 @@ class SearchResult:
     page: int = 1
     page_size: int = 20
     query_error: str | None = None  # a message for people when the query could not be read
+    also_searched: list[str] = field(default_factory=list)  # titles searched besides the query (expansion)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "total": self.total,
+            "also_searched": self.also_searched,
             "page": self.page,
             "page_size": self.page_size,
             "hits": [hit.to_dict() for hit in self.hits],
@@ -311,13 +324,30 @@ class SearchIndex:
 
     def search(self, request: SearchRequest | str) -> SearchResult:
         """Run a search. A query or filter people cannot have meant gives an empty result with
-        ``query_error`` set, never an exception.
+        ``query_error`` set, never an exception. A plain Latin-script query whose title matches name titles in
+        other scripts (a translation's 源氏物語) searches those too, when that finds more
+        (`tongwen.index.expansion`; the result's ``also_searched`` lists them).
 
         >>> index.search(SearchRequest('title:"源氏', page_size=5)).query_error   # doctest: +SKIP
         'the quotation mark " is never closed (at character 7)'
         """
         if isinstance(request, str):
             request = SearchRequest(request)
+        result = self._search(request)
+        if result.query_error or not result.total or not is_plain_latin_query(request.query):
+            return result
+        probe = self._search(SearchRequest(title_probe(request.query), facets=(), page_size=HITS_CONSULTED))
+        titles = titles_to_search_too(request.query,
+                                      [(hit.translated_titles, hit.other_scripts) for hit in probe.hits])
+        if not titles:
+            return result
+        expanded = self._search(replace(request, query=expanded_query(request.query, titles)))
+        if expanded.total <= result.total or expanded.query_error:
+            return result
+        expanded.also_searched = titles
+        return expanded
+
+    def _search(self, request: SearchRequest) -> SearchResult:
         page = max(1, int(request.page))
         page_size = min(max(1, int(request.page_size)), MAX_PAGE_SIZE)
         if too_deep := result_window_error(page, page_size):
@@ -354,6 +384,8 @@ class SearchIndex:
                     snippet=marked.html if marked else None,
                     snippet_lang=marked.lang if marked else None,
                     in_text=self._in_text(engine_hit.id, compiled) if display.get("pages") else None,
+                    translated_titles=display.get("translated_titles", []),
+                    other_scripts=display.get("other_scripts", []),
                 )
             )
         return SearchResult(result.total, hits, result.facets, page, page_size)

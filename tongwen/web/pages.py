@@ -295,6 +295,9 @@ def results_context(params: SearchParams, result, catalog: Catalog, base: str) -
         "pages": pages,
         "first_position": (params.page - 1) * params.page_size + 1,
         "suggestions": suggestions,
+        # English ↔ CJK: the titles the index searched besides the query, each a search of its own.
+        "also_searched": [{"text": title, "lang": lang_tag(detect_script(title), None, title),
+                           "url": params.url(base, query=title)} for title in getattr(result, "also_searched", ())],
         "scope": params.scope,
         "peers": peer_lines(result) if federated else [],
     }
