@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from tongwen.cli import DEMO_MANIFEST, main
+from tongwen.index.search_index import STATE_FILE
 
 NIHON_NO_CHASHO = "openlibrary-marc-880/bin_input/880_Nihon_no_chasho.mrc"  # 001 3835178, 日本 の 茶書
 PRIDE = "marc4j-test-resources/pride-and-prejudice-fixed.mrc"
@@ -213,3 +215,21 @@ def test_a_killed_import_is_shown_interrupted_with_the_command_that_finishes_it(
     with contextlib.closing(sqlite3.connect(database)) as conn:
         assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT local_id) FROM records").fetchone() == (rows, rows)
         assert conn.execute("SELECT status FROM runs ORDER BY id").fetchall()[0] == ("interrupted",)
+
+
+def test_an_index_built_by_an_older_tongwen_is_named_and_rebuilt(tongwen, shared_data: Path, tmp_path: Path):
+    """After an upgrade that changed the index schema: `tongwen index` says what to do, --rebuild does it."""
+    import tantivy
+
+    tongwen("import", str(shared_data / NIHON_NO_CHASHO), "--source", "nnc", "--no-index")
+    index_dir = tmp_path / "data" / "index"
+    shutil.rmtree(index_dir, ignore_errors=True)
+    index_dir.mkdir(parents=True)
+    older = tantivy.SchemaBuilder()
+    older.add_text_field("id", stored=True)
+    tantivy.Index(older.build(), path=str(index_dir))
+    (index_dir / STATE_FILE).write_text('{"seq": 1, "schema_version": 3}', encoding="utf-8")
+
+    assert "tongwen index --rebuild" in tongwen("index", expect=1).output
+    assert "1 records searchable" in tongwen("index", "--rebuild").output
+    assert "Nihon no chasho" in tongwen("search", "日本の茶書").output

@@ -167,9 +167,9 @@ class SearchIndex:
         self.analysis = analysis or default_analysis()
         self.builder = DocumentBuilder(analysis=self.analysis, countries=countries)
         self.compiler = QueryCompiler(self.analysis)
+        self._check_state()  # before tantivy opens it: an index of another schema would fail there, unexplained
         self.engine = TantivyEngine(self.path)
         self.pages = PageIndex(self.path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
-        self._check_state()
 
     @classmethod
     def open(
