@@ -308,3 +308,16 @@ def test_runs_of_another_host_or_from_before_owners_were_kept_are_left_alone(sto
     store.close()
     with Store.open(tmp_path / "tongwen.sqlite") as reopened:
         assert [run.status for run in reopened.runs()] == ["running", "running"]
+
+
+def test_fetching_a_page_of_hits_looks_the_ids_up(store: Store) -> None:
+    """`get_many` (a results page's 20 records) goes by primary key, never through all live records."""
+    for number in range(20):
+        store.upsert(hongloumeng(str(number)))
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    assert len(store.get_many([f"nlc:{number}" for number in range(20)])) == 20
+    store._conn.set_trace_callback(None)
+    (select,) = [sql for sql in statements if sql.startswith("SELECT")]
+    plan = str(store._conn.execute(f"EXPLAIN QUERY PLAN {select}").fetchall())
+    assert "sqlite_autoindex_records_1" in plan and "records_facets" not in plan

@@ -414,8 +414,10 @@ class Store:
         for start in range(0, len(wanted), _MAX_PARAMS):
             chunk = wanted[start : start + _MAX_PARAMS]
             marks = ",".join("?" * len(chunk))
+            # "+deleted": with 20-odd ids SQLite otherwise walks the records_facets index for every live
+            # record (deleted = 0) instead of looking the ids up: 452 ms instead of 0.3 ms at 220,000 records.
             for record_id, *columns in self._conn.execute(
-                f"SELECT id, {_RECORD_COLUMNS} FROM records WHERE deleted = 0 AND id IN ({marks})", chunk
+                f"SELECT id, {_RECORD_COLUMNS} FROM records WHERE +deleted = 0 AND id IN ({marks})", chunk
             ):
                 found[record_id] = decode(*columns)
         return [found[i] for i in wanted if i in found]
