@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["text", "variants", "korean", "japanese", "chinese", "romanize", "analysis", "scripts", "places"]
+MODULES = ["text", "variants", "korean", "japanese", "chinese", "romanize", "analysis", "scripts", "places",
+           "collation", "eras"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -34,7 +34,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-__all__ = ["OPEN_END", "DateRange", "Era", "find_eras", "kanji_number", "parse_date", "parse_year_range_008"]
+__all__ = [
+    "OPEN_END", "DateRange", "Era", "era_year_label", "eras_in_use", "find_eras", "kanji_number", "parse_date",
+    "parse_year_range_008",
+]
 
 OPEN_END = 9999
 """year_to of an open range ("2011-", MARC 008 date2 "9999"), as MARC writes it."""
@@ -208,6 +211,49 @@ def find_eras(name: str) -> tuple[Era, ...]:
     found = [era for era, _ in tables.by_han.get(_normalize(name).strip(), ())]
     found += [e for e in tables.by_roman.get(_roman_key(name), ()) if e not in found]
     return tuple(sorted(set(found), key=lambda e: (e.start, e.country)))
+
+
+@cache
+def _all_eras() -> tuple[Era, ...]:
+    eras = {era for forms in _tables().by_han.values() for era, _ in forms}
+    return tuple(sorted(eras, key=lambda e: (e.start, e.country, e.name)))
+
+
+# 開國 counts every year of Joseon but was written only from 1894: a timeline shows the king's year instead.
+_NOT_SHOWN_AS_ERA = frozenset({"開國"})
+
+
+def eras_in_use(low: int, high: int | None = None) -> dict[str, tuple[Era, ...]]:
+    """The eras in use in the years ``low``–``high`` (one year when ``high`` is None), per country ("JP", "CN",
+    "KR"), oldest first: what a timeline shows beside the years. Korea shows its era names (建陽, 光武, 隆熙)
+    where there were any and the king's regnal years otherwise.
+
+    >>> {country: [era.name for era in eras] for country, eras in eras_in_use(1868).items()}
+    {'JP': ['慶応', '明治'], 'CN': ['同治'], 'KR': ['高宗']}
+    >>> [era.name for era in eras_in_use(1890, 1909)["KR"]]
+    ['建陽', '光武', '隆熙']
+    """
+    high = low if high is None else high
+    found: dict[str, list[Era]] = {}
+    for era in _all_eras():
+        end = era.end if era.end is not None else OPEN_END
+        if era.start <= high and end >= low and era.name not in _NOT_SHOWN_AS_ERA:
+            found.setdefault(era.country, []).append(era)
+    korea = found.get("KR", [])
+    named = [era for era in korea if not era.regnal and era.calendar == "korean-era"]
+    if named:
+        found["KR"] = [era for era in korea if not era.regnal]
+    return {country: tuple(found[country]) for country in ("JP", "CN", "KR") if found.get(country)}
+
+
+def era_year_label(era: Era, year: int) -> str:
+    """``year`` counted in ``era``, as written: 明治元年, 乾隆5年.
+
+    >>> era_year_label(find_eras("明治")[0], 1868), era_year_label(find_eras("乾隆")[0], 1740)
+    ('明治元年', '乾隆5年')
+    """
+    number = year - era.start + 1
+    return f"{era.name}{'元' if number == 1 else number}年"
 
 
 # ------------------------------------------------------------------------------------------------------------

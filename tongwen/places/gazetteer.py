@@ -84,6 +84,7 @@ class Gazetteer:
         self._cities: dict[str, list[tuple[Place, bool]]] = {}  # key -> (city, is the key its own name)
         self._countries: dict[str, Place] = {}
         self._table: dict[str, HistoricalName] = {}
+        self._rows = list(names)
         self._qualifiers = dict(qualifiers or {})
         for place in countries:
             self.places[place.id] = place
@@ -95,7 +96,7 @@ class Gazetteer:
                 entries = self._cities.setdefault(key, []) if key else []
                 if key and all(other is not place for other, _ in entries):
                     entries.append((place, position == 0))
-        for row in names:
+        for row in self._rows:
             if row.place_id not in self.places:
                 raise ValueError(f"{TABLE.name}: {row.forms[0]} names the place {row.place_id}, "
                                  "which the gazetteer lacks")
@@ -114,6 +115,10 @@ class Gazetteer:
 
     def place(self, place_id: str) -> Place | None:
         return self.places.get(place_id)
+
+    def names_of(self, place_id: str) -> list[HistoricalName]:
+        """The rows of our table naming this place (its historical names, with their years)."""
+        return [row for row in self._rows if row.place_id == place_id]
 
     def resolve(self, transcribed: str | None, *, lang: str | None = None, subject: bool = False) -> list[PlaceMatch]:
         """Every place a transcribed place statement names, in order, each once; names that match nothing are
@@ -169,7 +174,7 @@ class Gazetteer:
         """The place's name for an interface language (``en``, ``ja``, ``ko``, ``zh-Hans``, ``zh-Hant``):
         the GeoNames name, or its shortest form in the language's script among GeoNames' alternate names
         (ソウル, 首尔, 首爾, 서울); never one of our historical names."""
-        historical = {form for row in self._table.values() if row.place_id == place.id and row.end for form in row.forms}
+        historical = {form for row in self.names_of(place.id) if row.end for form in row.forms}
         candidates = [name for name in place.cjk_names if name not in historical]
         chosen = [name for name in candidates if _fits(name, language, place.country)]
         return min(chosen, key=len) if chosen else place.name

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tongwen import __version__
 from tongwen.config import Settings
-from tongwen.web import api, pages
+from tongwen.web import api, browse, pages
 from tongwen.web.catalog import Catalog
 from tongwen.web.rendering import render_error
 
@@ -80,6 +80,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(browse.router)
+    app.include_router(browse.api_router)
     from tongwen.web import registry_api, registry_pages  # the cooperation registry's API and pages
 
     app.include_router(registry_api.router)

@@ -18,6 +18,7 @@ from tongwen.index.search_index import RESULT_WINDOW
 from tongwen.web import registry_pages
 from tongwen.web.api import search_body
 from tongwen.web.catalog import Catalog
+from tongwen.web.i18n import current_language
 from tongwen.web.i18n import gettext as _
 from tongwen.web.labels import content_type_label, country_label, language_label, script_label
 from tongwen.web.record_actions import record_actions, thumbnail_of
@@ -81,12 +82,19 @@ def facet_value_label(name: str, value: str, catalog: Catalog) -> tuple[str, str
         return content_type_label(value), None
     if name == "subject":
         return value, lang_tag(detect_script(value), None, value)
+    if name == "place":
+        from tongwen.places import Gazetteer  # loads the gazetteer (two seconds) on the first place shown
+
+        gazetteer = Gazetteer.shared()
+        place = gazetteer.place(value)
+        return (gazetteer.label(place, current_language().code) if place else value), None
     return value, None
 
 
 def facet_title(name: str) -> str:
     return {"institution": _("Institution"), "country": _("Country"), "language": _("Language"),
-            "script": _("Script"), "type": _("Type"), "year": _("Decade"), "subject": _("Subject")}.get(name, name)
+            "script": _("Script"), "type": _("Type"), "year": _("Decade"), "subject": _("Subject"),
+            "place": _("Place")}.get(name, name)
 
 
 def hit_view(hit) -> dict[str, Any]:
