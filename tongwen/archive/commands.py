@@ -144,7 +144,7 @@ def _print_bag(report: BagReport) -> None:
     parts = [f"{report.pages} pages", f"{report.texts} texts", f"{report.images} images",
              f"{report.files} files", f"{report.bytes / 1e6:,.1f} MB"]
     if not report.manifest:
-        parts.append("no IIIF manifest (the item has no images to paint canvases with)")
+        parts.append("no IIIF manifest (Tongwen builds none for an item without images it can paint)")
     click.echo(f"{report.record_id} → {report.bag.name}: " + ", ".join(parts))
     if report.remote_images:
         click.echo(f"  {len(report.remote_images)} remote images not put in the bag (addresses kept in "
