@@ -88,7 +88,9 @@ def places_data(request: Request, params: SearchParams) -> dict[str, Any]:
         if place is None:  # indexed with another gazetteer version
             continue
         places.append({
-            "id": place.id, "name": place.name, "label": gazetteer.label(place, language), "kind": place.kind,
+            "id": place.id, "name": place.name, "kind": place.kind,
+            "label": (country_label(place.country) or place.name) if place.kind == "country"
+            else gazetteer.label(place, language),
             "country": place.country, "country_name": country_label(place.country) or place.country,
             "latitude": place.latitude, "longitude": place.longitude, "iso_numeric": place.iso_numeric,
             "count": count, "search": _search_url(request, params, "place", place.id),

@@ -87,6 +87,8 @@ def facet_value_label(name: str, value: str, catalog: Catalog) -> tuple[str, str
 
         gazetteer = Gazetteer.shared()
         place = gazetteer.place(value)
+        if place is not None and place.kind == "country":
+            return country_label(place.country) or place.name, None
         return (gazetteer.label(place, current_language().code) if place else value), None
     return value, None
 
