@@ -24,6 +24,7 @@ from tongwen.cjk.places import place_keys, place_names, split_qualifier
     ("[S.l.]", []),
     ("1996", []),
     ("$1!4I!0a(B", []),
+    ("$1&apos;T+!4I!&lt;D(B", []),  # the same, XML-escaped twice: its ";" is no separator
 ])
 def test_place_names(transcribed, expected):
     assert place_names(transcribed) == expected

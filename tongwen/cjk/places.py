@@ -5,7 +5,7 @@ names a gazetteer can look up, and lookup keys that are the same across scripts 
     [('London',), ('New York',)]
     >>> place_names("東武 [江戶]"), place_names("[Tokyo] :"), place_names("長泉町 (静岡県)")
     ([('東武', '江戶')], [('Tokyo',)], [('長泉町 (静岡県)', '長泉町')])
-    >>> place_names("Cambridge, Mass."), place_names("[S.l.]"), place_names("$1!4I!0a(B")
+    >>> place_names("Cambridge, Mass."), place_names("[S.l.]"), place_names("$1&apos;T+!4I!&lt;D(B")
     ([('Cambridge, Mass',)], [], [])
     >>> split_qualifier("Harlow, Essex, England")
     ('Harlow', ['Essex', 'England'])
@@ -27,6 +27,7 @@ it; the full form is always tried first (京都 is Kyoto, not 京).
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
@@ -67,7 +68,8 @@ def place_names(transcribed: str | None) -> list[tuple[str, ...]]:
     punctuation and "etc." go; unknown-place statements ("[S.l.]")
     and numbers (a date in the wrong subfield) give nothing."""
     places: list[tuple[str, ...]] = []
-    for part in _SEPARATORS.split(_STRAY_SUBFIELD.sub("", clean(transcribed or ""))):
+    # Entities left escaped by a converter ("Freeman&apos;s") would be split at their ";".
+    for part in _SEPARATORS.split(_STRAY_SUBFIELD.sub("", html.unescape(clean(transcribed or "")))):
         supplied = _SUPPLIED.match(part)
         names: list[str] = []
         for candidate in (supplied["outer"], supplied["inner"]) if supplied else (part,):
