@@ -116,12 +116,19 @@ class StoredFile:
 class PreservationStore:
     """Events and recorded checksums. Open with `PreservationStore.open(database_path)`; a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection):
+    def __init__(self, conn: sqlite3.Connection, *, empty: bool = False):
         self._conn = conn
+        self._empty = empty  # opened read-only before anything was ever archived: no tables yet
 
     @classmethod
-    def open(cls, path: str | Path) -> PreservationStore:
+    def open(cls, path: str | Path, *, read_only: bool = False) -> PreservationStore:
+        """Open (creating and upgrading the tables as needed). `read_only=True` (for the portal) never writes
+        and may be shared between threads; it sees no events where nothing was archived yet."""
         path = Path(path)
+        if read_only:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                   check_same_thread=False, timeout=10)
+            return cls(conn, empty=not _has_tables(conn))
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, timeout=30)
         conn.execute("PRAGMA journal_mode = WAL")
@@ -161,6 +168,8 @@ class PreservationStore:
         )
 
     def events_of(self, record_id: str) -> list[Event]:
+        if self._empty:
+            return []
         rows = self._conn.execute(
             "SELECT record_id, type, at, agent, outcome, detail FROM archive_events WHERE record_id = ? ORDER BY id",
             (record_id,),
@@ -209,6 +218,10 @@ class _Transaction:
 
     def __exit__(self, kind: object, *exc: object) -> None:
         self._conn.execute("ROLLBACK" if kind else "COMMIT")
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'archive_events'").fetchone() is not None
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from tongwen.archive.events import Event, PreservationStore
 from tongwen.cjk.scripts import detect_script, lang_tag
 from tongwen.federation.fanout import HTTP_ERROR, OK, TIMEOUT, UNREACHABLE
 from tongwen.federation.merge import FederatedResult
@@ -353,7 +354,16 @@ def record_page(request: Request, record_id: str):
     actions = record_actions(record, permalink=str(request.url_for("record_page", record_id=record.id)),
                              export_url=str(request.url_for("export_one", record_id=record.id)),
                              original_lang=view["title"]["lang"])
-    return render(request, "record.html", {"view": view, "actions": actions})
+    return render(request, "record.html", {"view": view, "actions": actions,
+                                           "preservation_events": preservation_events(request, catalog, record.id)})
+
+
+def preservation_events(request: Request, catalog: Catalog, record_id: str) -> list[Event] | None:
+    """The item's preservation events for signed-in staff; None for readers (they are the library's own)."""
+    if registry_pages.signed_in_user(request).is_anonymous or not catalog.has_data():
+        return None
+    with PreservationStore.open(catalog.settings.database_path, read_only=True) as events:
+        return events.events_of(record_id)
 
 
 @router.get("/institution/{code}", response_class=HTMLResponse, name="institution_page")
