@@ -117,6 +117,30 @@ def _units(text: str, analysis: TextAnalysis, lang: str | None) -> list[tuple[in
     return units
 
 
+def match_spans(
+    text: str, words: Sequence[str], analysis: TextAnalysis, *, lang: str | None = None
+) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of every place one of the query's words occurs, in text order. Matching is on
+    folded forms, unit by unit, so a phrase typed in simplified characters is found in traditional text and
+    punctuation or line ends inside it are spanned.
+
+    >>> from tongwen.index.analysis import default_analysis
+    >>> match_spans("學而時習之，\\n不亦說乎", ["习之不亦"], default_analysis())
+    [(3, 9)]
+    """
+    page_units = _units(text, analysis, lang)
+    folded = [unit[2] for unit in page_units]
+    spans: list[tuple[int, int]] = []
+    for word in words:
+        query = [unit[2] for unit in _units(word, analysis, lang)]
+        if not query:
+            continue
+        for i in range(len(folded) - len(query) + 1):
+            if folded[i : i + len(query)] == query:
+                spans.append((page_units[i][0], page_units[i + len(query) - 1][1]))
+    return sorted(spans)
+
+
 def page_snippet(
     text: str, words: Sequence[str], analysis: TextAnalysis, *, context: int = 30, lang: str | None = None
 ) -> str:
@@ -129,17 +153,7 @@ def page_snippet(
     >>> page_snippet("子曰：「學而時習之，\\n不亦說乎？」", ["习之不亦"], default_analysis())
     '子曰：「學而時<mark>習之， 不亦</mark>說乎？」'
     """
-    page_units = _units(text, analysis, lang)
-    folded = [unit[2] for unit in page_units]
-    spans: list[tuple[int, int]] = []
-    for word in words:
-        query = [unit[2] for unit in _units(word, analysis, lang)]
-        if not query:
-            continue
-        for i in range(len(folded) - len(query) + 1):
-            if folded[i : i + len(query)] == query:
-                spans.append((page_units[i][0], page_units[i + len(query) - 1][1]))
-    spans.sort()
+    spans = match_spans(text, words, analysis, lang=lang)
     if not spans:
         return html.escape(" ".join(text[: 2 * context].split()))
     start = max(0, spans[0][0] - context)

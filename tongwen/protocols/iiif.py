@@ -18,6 +18,13 @@ Every label and metadata value is a language map carrying each script form under
   viewer can ask for the real size; a plain image URL gives a canvas without a size;
 - a record whose only image source is a link to the source's manifest gets no manifest of ours: its
   manifest URL here redirects there (`manifest_redirect`), with our multi-script label in the collection.
+
+A digitised item (a record with `Page`s) has one canvas per page, in page order, labelled with the source's
+own page label: the source's canvas when the page came from one (same id), else one of ours
+(``…/iiif/{id}/canvas/{n}``) painted with the page's image when it has a IIIF service or a web address.
+Each page's text is a ``supplementing`` annotation (a TextualBody with its language) on its canvas, and
+the manifest advertises the item's IIIF Content Search services (`tongwen.protocols.content_search`)
+whose hits target these canvases.
 """
 
 from __future__ import annotations
@@ -30,9 +37,11 @@ from urllib.parse import quote
 
 from tongwen.cjk.scripts import lang_tag
 from tongwen.export.common import display_date, form_tag
-from tongwen.model import Form, Record
+from tongwen.model import Form, Page, Record
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
+SEARCH1_CONTEXT = "http://iiif.io/api/search/1/context.json"
+SEARCH1_PROFILE = "http://iiif.io/api/search/1/search"
 RIGHTS_HOSTS = ("creativecommons.org/", "rightsstatements.org/")
 VIEWING_DIRECTIONS = ("left-to-right", "right-to-left", "top-to-bottom", "bottom-to-top")
 # IIIF Image API request URL: {service}/{region}/{size}/{rotation}/{quality}.{format}
@@ -91,14 +100,47 @@ def has_images(record: Record) -> bool:
     return bool(links(record, "iiif_manifest") or links(record, "thumbnail") or source_manifest(record))
 
 
+def has_manifest(record: Record) -> bool:
+    """Whether the record has a manifest URL here: it has images, or it is a digitised item with pages."""
+    return bool(record.pages) or has_images(record)
+
+
 def has_own_manifest(record: Record) -> bool:
     """Whether we can build canvases for it (else we point at the source's manifest)."""
     original = source_manifest(record)
-    return bool(links(record, "thumbnail") or (original and _source_canvases(original)))
+    return bool(record.pages or links(record, "thumbnail") or (original and _source_canvases(original)))
 
 
 def manifest_url(base_url: str, record_id: str) -> str:
     return f"{base_url.rstrip('/')}/iiif/{quote(record_id, safe=':')}/manifest"
+
+
+def item_url(base_url: str, record_id: str) -> str:
+    """The root of one record's IIIF resources: its manifest, canvases and search services are below it."""
+    return f"{base_url.rstrip('/')}/iiif/{quote(record_id, safe=':')}"
+
+
+def canvas_id(base_url: str, record: Record, ordinal: int) -> str:
+    """The canvas of page ``ordinal``: the source's canvas when the page came from one, else ours."""
+    page_id = record.pages[ordinal].id or ""
+    if page_id.startswith(("http://", "https://")):
+        return page_id
+    return f"{item_url(base_url, record.id)}/canvas/{ordinal + 1}"
+
+
+def search_url(base_url: str, record_id: str, version: int = 2) -> str:
+    """The item's IIIF Content Search service: ``…/search`` speaks 2.0, ``…/search/v1`` 1.0 (Mirador 3)."""
+    return f"{item_url(base_url, record_id)}/search" + ("/v1" if version == 1 else "")
+
+
+def search_services(base_url: str, record_id: str) -> list[dict[str, Any]]:
+    """The manifest's ``service`` entries for both versions; a 1.0 service is described as in 1.0 (``@id``,
+    ``profile``), the form Presentation 3 keeps for services of earlier versions and Mirador 3 looks for."""
+    return [
+        {"id": search_url(base_url, record_id), "type": "SearchService2"},
+        {"@context": SEARCH1_CONTEXT, "@id": search_url(base_url, record_id, 1), "@type": "SearchService1",
+         "profile": SEARCH1_PROFILE},
+    ]
 
 
 def collection_url(base_url: str, code: str | None = None) -> str:
@@ -138,7 +180,7 @@ def record_manifest(record: Record, base_url: str, directory: Mapping[str, Any] 
         manifest["requiredStatement"] = {"label": _en("Attribution"), "value": value}
     if record.license and any(host in record.license for host in RIGHTS_HOSTS):
         manifest["rights"] = record.license.replace("https://", "http://", 1)  # the registered form
-    direction = (original or {}).get("viewingDirection")
+    direction = (original or {}).get("viewingDirection") or record.viewing_direction
     if direction in VIEWING_DIRECTIONS:
         manifest["viewingDirection"] = direction
     homepage = [{"id": f"{base_url}/record/{quote(record.id, safe=':')}", "type": "Text",
@@ -160,8 +202,68 @@ def record_manifest(record: Record, base_url: str, directory: Mapping[str, Any] 
     if record.institution:
         manifest["partOf"] = [{"id": collection_url(base_url, record.institution), "type": "Collection"}]
     canvases = _source_canvases(original) if original else []
+    if record.pages:
+        canvases = _page_canvases(record, base_url, {canvas["id"]: canvas for canvas in canvases})
     manifest["items"] = canvases or [_thumbnail_canvas(url, link) for link in links(record, "thumbnail")[:1]]
+    if any(page.text for page in record.pages):
+        manifest["service"] = search_services(base_url, record.id)
     return manifest
+
+
+def _page_canvases(record: Record, base_url: str, source: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One canvas per page: the source's canvas with that id when there is one, else built from the page."""
+    canvases = []
+    for ordinal, page in enumerate(record.pages):
+        identifier = canvas_id(base_url, record, ordinal)
+        canvas = dict(source.get(identifier) or _canvas_from_page(identifier, page))
+        canvas["label"] = {"none": [page.label]}
+        if page.text:
+            canvas["annotations"] = [_text_page(identifier, page, record)]
+        canvases.append(canvas)
+    return canvases
+
+
+def _canvas_from_page(identifier: str, page: Page) -> dict[str, Any]:
+    """A canvas of our own for a page. A page without a picture we can show (no image, or a file path
+    relative to the imported file) is a canvas with its text only; its size is the page's when known."""
+    canvas: dict[str, Any] = {"id": identifier, "type": "Canvas"}
+    if page.width and page.height:
+        canvas["width"], canvas["height"] = page.width, page.height
+    image = page.image
+    body: dict[str, Any] | None = None
+    if image is not None and image.kind == "iiif":
+        body = {"id": f"{image.url.rstrip('/')}/full/max/0/default.jpg", "type": "Image", "format": "image/jpeg",
+                "service": [{"id": image.url.rstrip("/"), "type": "ImageService2",
+                             "profile": "http://iiif.io/api/image/2/level0.json"}]}
+    elif image is not None and image.url.startswith(("http://", "https://")):
+        body = {"id": image.url, "type": "Image"}
+        if image.format:
+            body["format"] = image.format
+    if body is not None and "width" in canvas:
+        body["width"], body["height"] = canvas["width"], canvas["height"]
+    canvas["items"] = [_painting_page(identifier, body)] if body is not None else []
+    return canvas
+
+
+def text_annotation_id(canvas: str) -> str:
+    return f"{canvas}/text/1"
+
+
+def _text_page(canvas: str, page: Page, record: Record) -> dict[str, Any]:
+    """The page's text as a supplementing annotation on its canvas (what the viewer shows beside the image
+    and what the content search finds)."""
+    body: dict[str, Any] = {"type": "TextualBody", "value": page.text, "format": "text/plain"}
+    language = text_language(page, record)
+    if language:
+        body["language"] = language
+    return {"id": f"{canvas}/text", "type": "AnnotationPage", "items": [{
+        "id": text_annotation_id(canvas), "type": "Annotation", "motivation": "supplementing",
+        "body": body, "target": canvas}]}
+
+
+def text_language(page: Page, record: Record) -> str | None:
+    """The BCP 47 tag of a page's text (its script read from the start of the text when not given)."""
+    return form_tag(Form((page.text or "")[:200], page.script, page.lang), record)
 
 
 def _metadata(record: Record, directory: Mapping[str, Any] | None) -> list[dict[str, Any]]:

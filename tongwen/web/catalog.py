@@ -95,13 +95,17 @@ class Catalog:
                     self._refreshed = time.monotonic()
         return self._index
 
-    def search(self, request):
+    def fresh_index(self):
+        """The search index with what other processes committed up to `REFRESH_SECONDS` ago."""
         index = self.index
         if time.monotonic() - self._refreshed > REFRESH_SECONDS:
             # Imports and harvests run in other processes; pick up what they committed.
             index.refresh()
             self._refreshed = time.monotonic()
-        return index.search(request)
+        return index
+
+    def search(self, request):
+        return self.fresh_index().search(request)
 
     # -- institutions ----------------------------------------------------------------------------------------
     @cached_property

@@ -1,4 +1,5 @@
-"""/iiif: IIIF Presentation 3 manifests per record and collections per institution (`tongwen.protocols.iiif`)."""
+"""/iiif: IIIF Presentation 3 manifests per record and collections per institution (`tongwen.protocols.iiif`),
+and IIIF Content Search 2.0 and 1.0 inside each digitised item (`tongwen.protocols.content_search`)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,18 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from tongwen.model import Record
+from tongwen.protocols.content_search import (
+    IGNORED_PARAMETERS,
+    SEARCH2_CONTEXT,
+    SearchRequestError,
+    annotation_list,
+    annotation_page,
+    find_hits,
+)
 from tongwen.protocols.iiif import (
     PRESENTATION_CONTEXT,
-    has_images,
+    SEARCH1_CONTEXT,
+    has_manifest,
     institution_collection,
     manifest_redirect,
     record_manifest,
@@ -23,9 +33,9 @@ _PAGE = 1000
 IIIF_MEDIA_TYPE = f'application/ld+json;profile="{PRESENTATION_CONTEXT}"'
 
 
-def _json(data: dict) -> Response:
+def _json(data: dict, media_type: str = IIIF_MEDIA_TYPE) -> Response:
     # CORS for viewers on other sites comes from the app's CORS middleware (allow_origins=*).
-    return JSONResponse(data, media_type=IIIF_MEDIA_TYPE)
+    return JSONResponse(data, media_type=media_type)
 
 
 def _base(request: Request) -> str:
@@ -66,9 +76,40 @@ def iiif_manifest(request: Request, record_id: str) -> Response:
     record = catalog.record(record_id)
     if record is None:
         raise HTTPException(404, f"There is no record with the id {record_id!r}.")
-    if not has_images(record):
-        raise HTTPException(404, f"The record {record_id!r} has no images.")
+    if not has_manifest(record):
+        raise HTTPException(404, f"The record {record_id!r} has no images or pages.")
     source = manifest_redirect(record)
     if source:
         return RedirectResponse(source, status_code=303)
     return _json(record_manifest(record, _base(request), catalog.directory))
+
+
+def _content_search(request: Request, record_id: str, q: str | None, page: str, version: int) -> Response:
+    catalog = request.app.state.catalog
+    record = catalog.record(record_id)
+    if record is None:
+        raise HTTPException(404, f"There is no record with the id {record_id!r}.")
+    if not any(p.text for p in record.pages):
+        raise HTTPException(404, f"The record {record_id!r} has no page text to search.")
+    try:
+        if not page.isdigit():
+            raise SearchRequestError(f"page must be a whole number, not {page!r}")
+        found = find_hits(catalog.fresh_index(), record, q or "", int(page))
+    except SearchRequestError as error:
+        raise HTTPException(400, f"Content search in {record_id!r}: {error}.") from error
+    ignored = [name for name in IGNORED_PARAMETERS if name in request.query_params]
+    if version == 1:
+        return _json(annotation_list(_base(request), record, q or "", found, ignored),
+                     f'application/ld+json;profile="{SEARCH1_CONTEXT}"')
+    return _json(annotation_page(_base(request), record, q or "", found, ignored),
+                 f'application/ld+json;profile="{SEARCH2_CONTEXT}"')
+
+
+@router.get("/{record_id:path}/search/v1", summary="IIIF Content Search 1.0 inside one item (Mirador 3)")
+def iiif_content_search_v1(request: Request, record_id: str, q: str | None = None, page: str = "1") -> Response:
+    return _content_search(request, record_id, q, page, 1)
+
+
+@router.get("/{record_id:path}/search", summary="IIIF Content Search 2.0 inside one item: hits on the pages' canvases")
+def iiif_content_search(request: Request, record_id: str, q: str | None = None, page: str = "1") -> Response:
+    return _content_search(request, record_id, q, page, 2)
