@@ -84,19 +84,24 @@ def iiif_manifest(request: Request, record_id: str) -> Response:
     return _json(record_manifest(record, _base(request), catalog.directory))
 
 
+def _search_error(status: int, message: str) -> Response:
+    """Errors of the search services are JSON like the API's: their clients are viewers, not people."""
+    return JSONResponse({"error": {"status": status, "message": message}}, status_code=status)
+
+
 def _content_search(request: Request, record_id: str, q: str | None, page: str, version: int) -> Response:
     catalog = request.app.state.catalog
     record = catalog.record(record_id)
     if record is None:
-        raise HTTPException(404, f"There is no record with the id {record_id!r}.")
+        return _search_error(404, f"There is no record with the id {record_id!r}.")
     if not any(p.text for p in record.pages):
-        raise HTTPException(404, f"The record {record_id!r} has no page text to search.")
+        return _search_error(404, f"The record {record_id!r} has no page text to search.")
     try:
         if not page.isdigit():
             raise SearchRequestError(f"page must be a whole number, not {page!r}")
         found = find_hits(catalog.fresh_index(), record, q or "", int(page))
     except SearchRequestError as error:
-        raise HTTPException(400, f"Content search in {record_id!r}: {error}.") from error
+        return _search_error(400, f"Content search in {record_id!r}: {error}.")
     ignored = [name for name in IGNORED_PARAMETERS if name in request.query_params]
     if version == 1:
         return _json(annotation_list(_base(request), record, q or "", found, ignored),
