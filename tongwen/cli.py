@@ -466,6 +466,7 @@ def demo(settings: Settings, no_serve: bool, port: int, manifest: str) -> None:
 
 def _attach_commands() -> None:
     """Commands that live beside the stage they drive (one module each), attached to the main group."""
+    from tongwen.agents.commands import agents_command
     from tongwen.archive.commands import archive, fixity_command
     from tongwen.export.commands import export_command
     from tongwen.federation.commands import peers
@@ -476,7 +477,7 @@ def _attach_commands() -> None:
     from tongwen.works.commands import cluster
 
     for command in (sources, harvest_command, search_command, index_command, cluster, export_command, serve,
-                    users, registry, peers, archive, fixity_command):
+                    users, registry, peers, archive, fixity_command, agents_command):
         main.add_command(command)
 
 

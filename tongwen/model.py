@@ -11,7 +11,8 @@ Field by field (the MARC / DC / MODS sources named are the usual ones; the exact
   script forms. The first form is the one in the record's main field (MARC 245); its vernacular or
   romanized partner (MARC 880 linked by $6, or a paired DC/MODS title) is the next form.
 - ``agents``: creators and contributors, likewise with their name forms in each script, a role
-  (``creator`` or a relator term such as ``editor``, ``translator``) and a kind (person / organization / meeting).
+  (``creator`` or a relator term such as ``editor``, ``translator``), a kind (person / organization / meeting),
+  life dates and authority identifiers (MARC $0/$1, DC-NDL agent URIs, MODS valueURI).
 - ``publications``: place, publisher and date *as transcribed* (MARC 260/264, DC publisher/date), each in its
   script forms; ``year_from`` / ``year_to`` on the record are the normalised year range (from MARC 008 or
   the transcribed date, era dates converted), ``date_display`` keeps the form shown to people.
@@ -81,6 +82,9 @@ class Agent:
     role: str = "creator"
     kind: str = "person"
     dates: str | None = None
+    # Authority identifiers as catalogued: MARC $0 / $1 ("(DLC)n79021164", "http://viaf.org/viaf/37004329"),
+    # a DC-NDL agent's rdf:about, a MODS valueURI. `tongwen.agents.keys.agent_identifier` normalises them.
+    identifiers: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -253,7 +257,8 @@ class Record:
             identifiers=[Identifier(**i) for i in data.get("identifiers", [])],
             titles=[Title(forms(t["forms"]), t.get("role", "main")) for t in data.get("titles", [])],
             agents=[
-                Agent(forms(a["forms"]), a.get("role", "creator"), a.get("kind", "person"), a.get("dates"))
+                Agent(forms(a["forms"]), a.get("role", "creator"), a.get("kind", "person"), a.get("dates"),
+                      list(a.get("identifiers", [])))
                 for a in data.get("agents", [])
             ],
             publications=[

@@ -443,7 +443,7 @@ def agents_from_dc(values: list[DCValue]) -> list[Agent]:
             forms.append(Form(value.reading, rules.text_script(value.reading)))
         role = "contributor" if value.element.endswith("contributor") else "creator"
         kind = "organization" if value.uri and "/library/" in value.uri else "person"
-        agents.append(Agent(forms, role, kind, dates))
+        agents.append(Agent(forms, role, kind, dates, [value.uri] if value.uri else []))
     return agents
 
 

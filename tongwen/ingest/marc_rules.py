@@ -502,7 +502,8 @@ _ROLE_ABBREVIATIONS = {
 
 def agents_from_1xx_7xx(m: MarcContext) -> None:
     """100 / 700 person, 110 / 710 organization, 111 / 711 meeting; role from $e ($j for meetings) or the
-    relator code $4, else 'creator' for 1xx and 'contributor' for 7xx; dates from $d (persons)."""
+    relator code $4, else 'creator' for 1xx and 'contributor' for 7xx; dates from $d (persons); authority
+    identifiers from $0 and $1 of the field and its 880 partner."""
     for tag, fields in m.groups("100", "110", "111", "700", "710", "711"):
         kind = _KIND_BY_TAG_END[tag[1:]]
         codes = _NAME_CODES[kind]
@@ -511,7 +512,9 @@ def agents_from_1xx_7xx(m: MarcContext) -> None:
             continue
         main = fields[0]
         dates = strip_isbd(main.get("d")) or None if kind == "person" else None
-        m.out.agents.append(Agent(forms, _role(main, tag), kind, dates))
+        identifiers = list(dict.fromkeys(
+            value.strip() for fld in fields for value in fld.get_subfields("0", "1") if value.strip()))
+        m.out.agents.append(Agent(forms, _role(main, tag), kind, dates, identifiers))
 
 
 def _role(fld: pymarc.Field, tag: str) -> str:

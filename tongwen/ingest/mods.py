@@ -233,7 +233,8 @@ def agents_from_mods(mods: etree._Element) -> list[Agent]:
         terms = [t for t in _texts(name, "role/roleTerm") if not re.fullmatch(r"[a-z]{3}", t)]
         role = (terms[0].rstrip(".,").lower() if terms else "creator")
         role = "creator" if role in ("author", "creator", "aut", "cre") else role
-        agent = Agent([form], role, _NAME_KINDS.get(name.get("type") or "", "person"), dates)
+        identifiers = [uri for uri in (name.get("valueURI"),) if uri] + _texts(name, "nameIdentifier")
+        agent = Agent([form], role, _NAME_KINDS.get(name.get("type") or "", "person"), dates, identifiers)
         agents.append(agent)
         if group:
             groups[group] = agent
