@@ -121,7 +121,7 @@ class UpdateReport:
     mentions: int = 0
     synced_seq: int = 0
     seconds: float = 0.0
-    records_touched: set[str] = field(default_factory=set)
+    records_touched: set[str] = field(default_factory=set)  # records whose agents changed (beyond the feed's)
 
 
 def agent_id_for(mention_ids: Iterable[str]) -> str:
@@ -313,7 +313,6 @@ class Agents:
                         report.deleted += 1
                     else:
                         report.changed += 1
-                    report.records_touched.add(change.record_id)
                 seq = batch[-1].seq
                 self._conn.execute("UPDATE agents_meta SET value = ? WHERE key = 'synced_seq'", (str(seq),))
                 self._conn.execute("COMMIT")
@@ -450,3 +449,28 @@ def summarise(agent_id: str, group: list[Mention]) -> AgentSummary:
 def _chunks(items: list, size: int = _MAX_PARAMS) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+class AgentForms:
+    """What the search index asks while it builds a record's document: every form of each of its agents.
+
+    Opens the database read-only on first use, in whichever process builds documents (the index's rebuild
+    pickles its document builder into worker processes; a connection does not pickle)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._agents: Agents | None = None
+
+    def __getstate__(self) -> dict:
+        return {"path": self.path}
+
+    def __setstate__(self, state: dict) -> None:
+        self.path, self._agents = state["path"], None
+
+    def __call__(self, record_id: str) -> list[RecordAgent]:
+        if self._agents is None:
+            try:
+                self._agents = Agents.open(self.path, read_only=True)
+            except (StoreError, sqlite3.Error):
+                return []  # no agents built yet: the record's own forms are all there is
+        return self._agents.forms_of_record(record_id)

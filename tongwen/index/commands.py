@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from tongwen.agents.store import AgentForms
 from tongwen.config import settings_of
 from tongwen.index.facets import DEFAULT_FACETS, FACETS, parse_filter
 from tongwen.index.query import QuerySyntaxError
@@ -40,14 +41,14 @@ def index_command(ctx: click.Context, rebuild: bool) -> None:
         raise click.ClickException(f"there is no store at {settings.database_path}: import records first")
     store = Store.open(settings.database_path, read_only=True)
     try:
-        index = SearchIndex.open(settings.index_dir)
+        index = SearchIndex.open(settings.index_dir, agent_forms=AgentForms(settings.database_path))
     except RuntimeError as error:  # an index from another schema version
         if not rebuild:
             raise click.ClickException(str(error)) from error
         import shutil
 
         shutil.rmtree(settings.index_dir)
-        index = SearchIndex.open(settings.index_dir)
+        index = SearchIndex.open(settings.index_dir, agent_forms=AgentForms(settings.database_path))
     try:
         report = index.rebuild(store) if rebuild else index.sync(store)
     finally:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 from functools import lru_cache
 
 from tongwen.cjk.scripts import ROMANIZED_TITLE_LANGUAGES, detect_script, lang_tag
@@ -97,8 +98,12 @@ class DocumentBuilder:
         *,
         analysis: TextAnalysis | None = None,
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+        agent_forms: Callable[[str], Iterable[Any]] | None = None,
     ) -> None:
         self.analysis = analysis or default_analysis()
+        # record id → its agents with every form each is known by (`tongwen.agents.store.AgentForms`): a
+        # name catalogued elsewhere in another script finds this record too (吉田一 ↔ Yoshida, Hajime).
+        self.agent_forms = agent_forms
         self.analyze_pages = running_text_analyzer(self.analysis)
         if countries is None:
             countries = country_lookup_from_registry
@@ -161,11 +166,13 @@ class DocumentBuilder:
                 if not sort_title and title is record.main_title:
                     # Sort by romanization (as library catalogues file CJK titles), falling back to the text.
                     sort_title = roman_keys[0] if roman_keys else "".join(vernacular)
-        for agent in record.agents:
-            for form in agent.forms:
-                form_lang = form.lang or lang
-                add("creator", analyze(form.text, form_lang))
-                add("creator_roman", roman(form.text, form_lang, ()))
+        own_forms = {form.text for agent in record.agents for form in agent.forms}
+        learned = [form for known in (self.agent_forms(record.id) if self.agent_forms else ())
+                   for form in known.forms if form.text not in own_forms]
+        for form in [*(form for agent in record.agents for form in agent.forms), *learned]:
+            form_lang = form.lang or lang
+            add("creator", analyze(form.text, form_lang))
+            add("creator_roman", roman(form.text, form_lang, ()))
         for subject in record.subjects:
             add("subject", analyze(subject.term, lang))
         for genre in record.genres:

@@ -161,11 +161,12 @@ class SearchIndex:
         *,
         analysis: TextAnalysis | None = None,
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+        agent_forms: Callable[[str], Iterable[Any]] | None = None,
     ) -> None:
         self.path = Path(path)
         self._default_analysis = analysis is None  # only the default one can be recreated in worker processes
         self.analysis = analysis or default_analysis()
-        self.builder = DocumentBuilder(analysis=self.analysis, countries=countries)
+        self.builder = DocumentBuilder(analysis=self.analysis, countries=countries, agent_forms=agent_forms)
         self.compiler = QueryCompiler(self.analysis)
         self._check_state()  # before tantivy opens it: an index of another schema would fail there, unexplained
         self.engine = TantivyEngine(self.path)
@@ -178,10 +179,11 @@ class SearchIndex:
         *,
         analysis: TextAnalysis | None = None,
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+        agent_forms: Callable[[str], Iterable[Any]] | None = None,
     ) -> SearchIndex:
         """Open (or create) the index in ``path``. ``countries`` maps institution codes to ISO country
         codes for the country facet (default: `tongwen.registry.institution_directory`)."""
-        return cls(Path(path), analysis=analysis, countries=countries)
+        return cls(Path(path), analysis=analysis, countries=countries, agent_forms=agent_forms)
 
     # ---- state --------------------------------------------------------------------------------------
 

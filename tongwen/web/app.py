@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tongwen import __version__
 from tongwen.config import Settings
-from tongwen.web import api, browse, pages
+from tongwen.web import agents, api, browse, pages
 from tongwen.web.catalog import Catalog
 from tongwen.web.rendering import render_error
 
@@ -82,6 +82,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(browse.router)
     app.include_router(browse.api_router)
+    app.include_router(agents.router)
+    app.include_router(agents.api_router)
     from tongwen.web import registry_api, registry_pages  # the cooperation registry's API and pages
 
     app.include_router(registry_api.router)

@@ -77,6 +77,26 @@ class Catalog:
             self._local.works = works
         return works
 
+    @property
+    def agents(self):
+        """The agents layer (`tongwen.agents`), or None before `tongwen agents` / an import has built it."""
+        agents = getattr(self._local, "agents", None)
+        if agents is None and self.has_data():
+            from tongwen.agents import Agents
+            from tongwen.store import StoreError
+
+            try:
+                agents = Agents.open(self.settings.database_path, read_only=True)
+            except StoreError:
+                return None
+            self._local.agents = agents
+        return agents
+
+    def agent_links(self, record_id: str) -> dict[int, str]:
+        """Agent position in the record → agent id, for the names a record page links."""
+        agents = self.agents
+        return {a.position: a.agent_id for a in agents.forms_of_record(record_id)} if agents else {}
+
     def clusters_for(self, record_ids: list[str]) -> dict[str, Any]:
         return self.works.clusters_for(record_ids) if record_ids and self.has_data() else {}
 

@@ -355,6 +355,7 @@ def record_page(request: Request, record_id: str):
                              export_url=str(request.url_for("export_one", record_id=record.id)),
                              original_lang=view["title"]["lang"])
     return render(request, "record.html", {"view": view, "actions": actions,
+                                           "agent_links": catalog.agent_links(record.id),
                                            "preservation_events": preservation_events(request, catalog, record.id)})
 
 
