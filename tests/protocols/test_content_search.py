@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from iiif_prezi3 import Manifest
+from iiif_prezi3 import Annotation, AnnotationPage, Manifest
 
 from tongwen.config import Settings
 from tongwen.index import SearchIndex
@@ -63,7 +63,8 @@ def alto_page(number: int) -> str:
 <alto xmlns="http://www.loc.gov/standards/alto/ns-v4#">
   <Description><MeasurementUnit>pixel</MeasurementUnit>
     <sourceImageInformation><fileName>T08n0251_{number:04}.jpg</fileName></sourceImageInformation></Description>
-  <Layout><Page ID="P{number}" PHYSICAL_IMG_NR="{number}" PRINTED_IMG_NR="848{'ab'[number - 1]}" WIDTH="1600" HEIGHT="2400">
+  <Layout><Page ID="P{number}" PHYSICAL_IMG_NR="{number}" PRINTED_IMG_NR="848{'ab'[number - 1]}"
+                WIDTH="1600" HEIGHT="2400">
     <PrintSpace><TextBlock ID="B{number}"><TextLine ID="L{number}">{strings}</TextLine></TextBlock></PrintSpace>
   </Page></Layout>
 </alto>"""
@@ -146,8 +147,7 @@ def test_a_simplified_query_finds_the_traditional_text_on_its_page(server):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/ld+json")
     found = response.json()
-    assert found["@context"] == ["http://iiif.io/api/presentation/3/context.json",
-                                 "http://iiif.io/api/search/2/context.json"]
+    assert found["@context"] == "http://iiif.io/api/presentation/3/context.json"
     assert found["type"] == "AnnotationPage" and found["partOf"]["total"] == 1
     [hit] = found["items"]
     canvas = canvases_by_id(server, LUNYU)[hit["target"]]  # a page's canvas in the manifest, whole (no boxes)
@@ -158,6 +158,22 @@ def test_a_simplified_query_finds_the_traditional_text_on_its_page(server):
     assert context["motivation"] == "contextualizing" and context["target"]["source"] == hit["id"]
     assert context["target"]["selector"] == [{"type": "TextQuoteSelector", "prefix": "1 《學而篇第一》  1.1子曰： 「",
                                               "exact": "學而時習之", "suffix": "， 不亦說乎？ 有朋自遠方來， 不亦樂乎"}]
+
+
+@pytest.mark.parametrize("record_id, q", [(LUNYU, "之"), (ALTO_ITEM, "观自在"), (HOCR_ITEM, "菩萨")])
+def test_a_result_page_is_a_presentation_3_annotation_page(server, record_id, q):
+    """iiif-prezi3 reads every hit as an Annotation, and the page as an AnnotationPage less what Content
+    Search defines for result pages (``annotations``, ``startIndex``, and ``partOf`` as one embedded
+    collection where Presentation 3 has a list)."""
+    found = search(server, record_id, q).json()
+    assert found["items"]
+    for item in found["items"]:
+        written = json.loads(Annotation.model_validate(item).jsonld())
+        assert written.pop("@context") == "http://iiif.io/api/presentation/3/context.json" and written == item
+    plain = {key: value for key, value in found.items()
+             if key not in ("@context", "annotations", "startIndex", "partOf")}
+    written = json.loads(AnnotationPage.model_validate(plain).jsonld())
+    assert written.pop("@context") == "http://iiif.io/api/presentation/3/context.json" and written == plain
 
 
 def test_hits_land_on_the_word_boxes_of_alto_and_hocr_pages(server):
@@ -205,9 +221,11 @@ def test_a_request_without_words_is_a_clear_400(server, version):
     assert search(server, "kanripo:KR9z9999", "之", version).status_code == 404
 
 
-def test_unsupported_parameters_are_ignored_and_said_so(server):
-    found = search(server, LUNYU, "学而", motivation="painting", user="https://example.org/me").json()
-    assert found["ignored"] == ["motivation", "user"] and found["partOf"]["total"] >= 1
+def test_motivation_selects_and_unsupported_parameters_are_ignored_and_said_so(server):
+    found = search(server, LUNYU, "学而", motivation="painting supplementing", user="https://example.org/me").json()
+    assert found["ignored"] == ["user"] and found["partOf"]["total"] == 11
+    assert {item["motivation"] for item in found["items"]} == {"supplementing"}
+    assert search(server, LUNYU, "学而", motivation="commenting").json()["partOf"]["total"] == 0
     assert "ignored" not in search(server, LUNYU, "学而").json()
 
 

@@ -13,8 +13,9 @@ word boxes (ALTO, hOCR), else the whole canvas.
 - 1.0 (``…/search/v1``, what Mirador 3 speaks): an ``sc:AnnotationList`` with ``resources`` and ``hits``
   (``before`` / ``match`` / ``after``), ``within`` the ``sc:Layer`` with ``total``.
 
-Both give `HITS_PER_PAGE` hits a page with ``next`` / ``prev`` links; ``q`` is required (`SearchRequestError`),
-``motivation``, ``date`` and ``user`` are ignored and said so (``ignored``).
+Both give `HITS_PER_PAGE` hits a page with ``next`` / ``prev`` links; ``q`` is required (`SearchRequestError`);
+``motivation`` is honoured (the hits are ``supplementing``: any other motivation finds nothing), ``date`` and
+``user`` are ignored and said so (``ignored``): page text has neither.
 """
 
 from __future__ import annotations
@@ -37,11 +38,11 @@ from tongwen.protocols.iiif import (
     text_language,
 )
 
-SEARCH2_CONTEXT = "http://iiif.io/api/search/2/context.json"
 PRESENTATION2_CONTEXT = "http://iiif.io/api/presentation/2/context.json"
 HITS_PER_PAGE = 50
 CONTEXT_CHARS = 20  # characters of text before and after a hit
-IGNORED_PARAMETERS = ("motivation", "date", "user")
+IGNORED_PARAMETERS = ("date", "user")
+HIT_MOTIVATION = "supplementing"  # the hits are the pages' text, as the manifest gives it
 _PAGES_PER_READ = 200  # matching pages read from the page index at a time
 
 
@@ -68,8 +69,9 @@ class HitPage:
     last: int  # the last page number (1 when there are no hits)
 
 
-def find_hits(index, record: Record, query: str, page: int = 1) -> HitPage:
-    """Page ``page`` of the hits of ``query`` in ``record``, `HITS_PER_PAGE` at a time, in page order.
+def find_hits(index, record: Record, query: str, page: int = 1, motivation: str | None = None) -> HitPage:
+    """Page ``page`` of the hits of ``query`` in ``record``, `HITS_PER_PAGE` at a time, in page order;
+    none when ``motivation`` (space-separated, as the API gives it) does not include `HIT_MOTIVATION`.
 
     Every matching page is read to give the total (a IIIF client shows "N results"); the page index bounds
     that to `RESULT_WINDOW` matching pages, as every other search here."""
@@ -82,7 +84,8 @@ def find_hits(index, record: Record, query: str, page: int = 1) -> HitPage:
     except QuerySyntaxError as error:
         raise SearchRequestError(f"q: {error}") from error
     hits: list[ContentHit] = []
-    if compiled.text_plan is not None:
+    wanted = motivation.split() if motivation and motivation.strip() else [HIT_MOTIVATION]
+    if compiled.text_plan is not None and HIT_MOTIVATION in wanted:
         words = compiled.text_words
         offset = 0
         while offset < RESULT_WINDOW:
@@ -168,7 +171,7 @@ def annotation_page(base_url: str, record: Record, query: str, found: HitPage,
     """The Content Search 2.0 response for one page of hits."""
     service = search_url(base_url, record.id)
     result: dict[str, Any] = {
-        "@context": [PRESENTATION_CONTEXT, SEARCH2_CONTEXT],
+        "@context": PRESENTATION_CONTEXT,  # 2.0 has no context of its own
         "id": _url(service, query, found.page),
         "type": "AnnotationPage",
         "partOf": {"id": _url(service, query), "type": "AnnotationCollection", "total": found.total,
@@ -189,7 +192,7 @@ def annotation_page(base_url: str, record: Record, query: str, found: HitPage,
         language = text_language(record.pages[hit.ordinal], record)
         if language:
             body["language"] = language
-        items.append({"id": hit_id, "type": "Annotation", "motivation": "supplementing", "body": body,
+        items.append({"id": hit_id, "type": "Annotation", "motivation": HIT_MOTIVATION, "body": body,
                       "target": _target(base_url, record, hit)})
         contexts.append({"id": f"{hit_id}/context", "type": "Annotation", "motivation": "contextualizing",
                          "target": {"type": "SpecificResource", "source": hit_id, "selector": [

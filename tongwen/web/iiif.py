@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from tongwen.model import Record
 from tongwen.protocols.content_search import (
     IGNORED_PARAMETERS,
-    SEARCH2_CONTEXT,
     SearchRequestError,
     annotation_list,
     annotation_page,
@@ -99,15 +98,14 @@ def _content_search(request: Request, record_id: str, q: str | None, page: str, 
     try:
         if not page.isdigit():
             raise SearchRequestError(f"page must be a whole number, not {page!r}")
-        found = find_hits(catalog.fresh_index(), record, q or "", int(page))
+        found = find_hits(catalog.fresh_index(), record, q or "", int(page), request.query_params.get("motivation"))
     except SearchRequestError as error:
         return _search_error(400, f"Content search in {record_id!r}: {error}.")
     ignored = [name for name in IGNORED_PARAMETERS if name in request.query_params]
     if version == 1:
         return _json(annotation_list(_base(request), record, q or "", found, ignored),
                      f'application/ld+json;profile="{SEARCH1_CONTEXT}"')
-    return _json(annotation_page(_base(request), record, q or "", found, ignored),
-                 f'application/ld+json;profile="{SEARCH2_CONTEXT}"')
+    return _json(annotation_page(_base(request), record, q or "", found, ignored))
 
 
 @router.get("/{record_id:path}/search/v1", summary="IIIF Content Search 1.0 inside one item (Mirador 3)")
