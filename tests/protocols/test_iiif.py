@@ -6,8 +6,10 @@ import json
 
 from iiif_prezi3 import Collection, Manifest
 
+from tongwen.ingest.pipeline import import_files
 from tongwen.model import Form, Link, Record, Title
 from tongwen.protocols.iiif import has_images, record_manifest
+from tongwen.store import Store
 
 from .conftest import NIJL_ID
 
@@ -48,6 +50,25 @@ def test_the_nijl_manifest_keeps_its_canvases_and_right_to_left_reading(web):
     assert first["items"][0]["items"][0]["body"]["service"][0]["type"] == "ImageService2"
     assert data["label"] == {"ja": ["雅楽譜"]}
     assert {"label": {"en": ["Other title"]}, "value": {"ja": ["明治撰定譜"]}} in data["metadata"]
+
+
+def test_a_manifest_read_page_by_page_keeps_the_source_canvases_under_the_page_labels(iiif_data):
+    """The NIJL manifest imported by the reader (pages from its canvases, canvas URIs as page ids): our
+    manifest has the source's canvases, same ids and sizes, one per page, labelled with the pages' labels,
+    painted through the page's image service; with no page text it advertises no search."""
+    path = iiif_data / "nijl-kokusho" / "100376839_manifest.json"
+    with Store.open(":memory:") as store:
+        summary = import_files(store, [path], source="nijl")
+        [record] = list(store.iter_records("nijl"))
+    assert summary.counts["added"] == 1 and len(record.pages) == 1660
+    data = validated(record_manifest(record, "https://tongwen.example"), Manifest)
+    source = json.loads(path.read_text(encoding="utf-8"))["sequences"][0]["canvases"]
+    assert [(c["id"], c["width"], c["height"]) for c in data["items"]] == \
+        [(c["@id"], c["width"], c["height"]) for c in source]
+    assert [canvas["label"] for canvas in data["items"]] == [{"none": [page.label]} for page in record.pages]
+    service = data["items"][0]["items"][0]["items"][0]["body"]["service"][0]
+    assert service["id"] == source[0]["images"][0]["resource"]["service"]["@id"].removesuffix("/info.json")
+    assert data["viewingDirection"] == "right-to-left" and "service" not in data
 
 
 def test_a_record_with_a_thumbnail_gets_a_valid_manifest_with_every_script():

@@ -424,13 +424,13 @@ def collection_item(record: Record, base_url: str) -> dict[str, Any]:
 
 def institution_collection(code: str, records: Iterable[Record], base_url: str,
                            directory: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The collection of one institution's records that have images (``records`` may be all of its records)."""
+    """The collection of one institution's records with a manifest (``records`` may be all of its records)."""
     return {
         "@context": PRESENTATION_CONTEXT,
         "id": collection_url(base_url, code),
         "type": "Collection",
         "label": _institution_names(code, directory) or {"none": [code]},
-        "items": [collection_item(record, base_url) for record in records if has_images(record)],
+        "items": [collection_item(record, base_url) for record in records if has_manifest(record)],
     }
 
 
