@@ -112,6 +112,8 @@ def test_a_bag_holds_the_record_its_metadata_and_every_page_text_with_both_check
     assert "論語" in "".join(marc.getroot().itertext())
     assert etree.parse(str(lunyu_bag / "data" / "metadata" / "dc.xml")).getroot() is not None
     assert json.loads((lunyu_bag / "data" / "metadata" / "jsonld.json").read_text(encoding="utf-8"))
+    manifest = json.loads((lunyu_bag / "data" / "iiif-manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["items"]) == 690  # every page a canvas with its text (tongwen.protocols.iiif)
     [archived] = json.loads((lunyu_bag / "data" / "premis-events.json").read_text(encoding="utf-8"))
     assert archived["eventType"] == "archive" and archived["eventOutcome"] == "success"
     assert archived["linkingObject"] == LUNYU and "690 page texts" in archived["eventOutcomeDetail"]
@@ -121,7 +123,7 @@ def test_a_bag_made_on_one_node_imports_on_another_with_nothing_lost(node_a: Pat
                                                                      tmp_path: Path) -> None:
     node_b = tmp_path / "node-b"
     imported = cli(node_b, "archive", "import", str(lunyu_bag))
-    assert f"{LUNYU}: added" in imported.output and "695 files verified" in imported.output
+    assert f"{LUNYU}: added" in imported.output and "696 files verified" in imported.output
     assert stored(node_b, LUNYU) == stored(node_a, LUNYU)  # the record, pages and texts, byte for byte
     copy = node_b / "bags" / lunyu_bag.name
     original_files = sorted(p.relative_to(lunyu_bag) for p in lunyu_bag.rglob("*") if p.is_file())
@@ -186,7 +188,7 @@ def test_a_bag_with_a_missing_file_is_refused_naming_it(lunyu_bag: Path, tmp_pat
 def test_fixity_reports_what_changed_and_never_repairs_it(lunyu_bag: Path, tmp_path: Path) -> None:
     node_b = tmp_path / "node-b"
     cli(node_b, "archive", "import", str(lunyu_bag), "--no-index")
-    assert "695 files and 1 bags of 1 items checked: all intact" in cli(node_b, "fixity").output
+    assert "696 files and 1 bags of 1 items checked: all intact" in cli(node_b, "fixity").output
     copy = node_b / "bags" / lunyu_bag.name
     record_json = copy / "data" / "record.json"
     recorded = sha256(record_json)
