@@ -181,14 +181,22 @@ def test_hits_land_on_the_word_boxes_of_alto_and_hocr_pages(server):
     [hit] = search(server, ALTO_ITEM, "观自在").json()["items"]  # 觀 typed in simplified
     canvas, box = hit["target"].split("#")
     assert alto[canvas]["label"] == {"none": ["848a"]} and box == "xywh=1400,100,60,180"
-    # a phrase over two words of one column and on into the next: the box holds all of them
-    [hit] = search(server, ALTO_ITEM, "菩萨行深般若").json()["items"]
-    assert hit["target"].endswith("#xywh=1300,100,160,440") and hit["body"]["value"] == "菩薩行深般若波羅蜜多"[:6]
-    [hit] = search(server, ALTO_ITEM, "五蕴皆空").json()["items"]
-    canvas, box = hit["target"].split("#")
-    assert alto[canvas]["label"] == {"none": ["848b"]} and box == "xywh=1300,100,160,250"
-    [hit] = search(server, HOCR_ITEM, "自在菩萨").json()["items"]  # across the hOCR line end
-    assert hit["target"].endswith("#xywh=100,100,180,130") and hit["body"]["value"] == "自在\n菩薩"
+    # a phrase down two words of one column and on into the next: a box in each column, one match
+    found = search(server, ALTO_ITEM, "菩萨行深般若").json()
+    assert [(item["body"]["value"], item["target"].split("#")[1]) for item in found["items"]] == [
+        ("菩薩行深", "xywh=1400,290,60,250"), ("般若", "xywh=1300,100,60,360")]  # 般若 is in 般若波羅蜜多's box
+    [context] = found["annotations"][0]["items"]
+    assert [(t["source"], t["selector"][0]) for t in context["target"]] == [
+        (found["items"][0]["id"], {"type": "TextQuoteSelector", "exact": "菩薩行深", "prefix": "觀自在"}),
+        (found["items"][1]["id"], {"type": "TextQuoteSelector", "exact": "般若", "suffix": "波羅蜜多時"})]
+    assert found["partOf"]["total"] == 1
+    found = search(server, ALTO_ITEM, "五蕴皆空").json()
+    assert {alto[item["target"].split("#")[0]]["label"]["none"][0] for item in found["items"]} == {"848b"}
+    assert [item["target"].split("#")[1] for item in found["items"]] == ["xywh=1400,230,60,120",
+                                                                         "xywh=1300,100,60,120"]
+    found = search(server, HOCR_ITEM, "自在菩萨").json()  # across the hOCR line end
+    assert [(item["body"]["value"], item["target"].split("#")[1]) for item in found["items"]] == [
+        ("自在", "xywh=160,100,120,60"), ("菩薩", "xywh=100,170,120,60")]
 
 
 def test_many_hits_come_in_pages_linked_by_next_and_prev(server):
@@ -247,6 +255,10 @@ def test_version_1_gives_an_annotation_list_with_hits_before_and_after(server):
     assert resource["on"].endswith("#xywh=1400,100,60,180")
     assert found["hits"] == [{"@type": "search:Hit", "annotations": [resource["@id"]], "match": "觀自在",
                               "before": "", "after": "菩薩行深般若波羅蜜多時"}]
+    across = search(server, HOCR_ITEM, "自在菩萨", version=1).json()  # one hit over two lines: two resources
+    [hit] = across["hits"]
+    assert hit["annotations"] == [r["@id"] for r in across["resources"]] and hit["match"] == "自在\n菩薩"
+    assert [r["on"].split("#")[1] for r in across["resources"]] == ["xywh=160,100,120,60", "xywh=100,170,120,60"]
 
 
 def test_version_1_pages_like_version_2(server):

@@ -4,14 +4,14 @@ One hit is one place in a page's text where a query word (or phrase) occurs, fou
 (`tongwen.index`): the page index says which pages of the item match, with the records' analysis
 (simplified ↔ traditional ↔ shinjitai folding, kana, width), and `tongwen.index.highlight.match_spans`
 finds the places on each page with the same folding. A hit targets its page's canvas in our manifest
-(`tongwen.protocols.iiif.canvas_id`), on the union of its words' boxes (``#xywh=``) when the page has
-word boxes (ALTO, hOCR), else the whole canvas.
+(`tongwen.protocols.iiif.canvas_id`): on its words' box (``#xywh=``) when the page has word boxes (ALTO,
+hOCR), one box per line or column a phrase runs over (`HitPart`), else the whole canvas.
 
-- 2.0 (``…/search``): an AnnotationPage; ``items`` are the hits as ``supplementing`` annotations with the
-  matched text, ``annotations`` their ``contextualizing`` annotations (TextQuoteSelector with the text
-  before and after), ``partOf`` the AnnotationCollection with ``total``, ``first`` and ``last``;
-- 1.0 (``…/search/v1``, what Mirador 3 speaks): an ``sc:AnnotationList`` with ``resources`` and ``hits``
-  (``before`` / ``match`` / ``after``), ``within`` the ``sc:Layer`` with ``total``.
+- 2.0 (``…/search``): an AnnotationPage; ``items`` are the hits' parts as ``supplementing`` annotations with
+  the matched text, ``annotations`` one ``contextualizing`` annotation per hit (TextQuoteSelectors with the
+  text before and after, on every part), ``partOf`` the AnnotationCollection with ``total``, ``first``, ``last``;
+- 1.0 (``…/search/v1``, what Mirador 3 speaks): an ``sc:AnnotationList`` with the parts as ``resources`` and
+  ``hits`` naming them (``before`` / ``match`` / ``after``), ``within`` the ``sc:Layer`` with ``total``.
 
 Both give `HITS_PER_PAGE` hits a page with ``next`` / ``prev`` links; ``q`` is required (`SearchRequestError`);
 ``motivation`` is honoured (the hits are ``supplementing``: any other motivation finds nothing), ``date`` and
@@ -51,14 +51,22 @@ class SearchRequestError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class ContentHit:
-    ordinal: int  # the page's position in the item
+class HitPart:
+    """The piece of a hit on one line or column: its text and the box of its words (x, y, w, h on the
+    canvas; None when the page has no word boxes)."""
+
     start: int  # where in the page's text
     end: int
+    box: tuple[int, int, int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContentHit:
+    ordinal: int  # the page's position in the item
     exact: str
     before: str
     after: str
-    box: tuple[int, int, int, int] | None  # x, y, w, h on the canvas, when the page has word boxes
+    parts: list[HitPart]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +122,35 @@ def page_hits(record: Record, ordinal: int, words, analysis) -> list[ContentHit]
     placed = _placed_words(page)
     hits = []
     for start, end in match_spans(text, words, analysis, lang=lang):
+        covered = [(word_start, word_end, word) for word_start, word_end, word in placed
+                   if word_start < end and word_end > start]
+        parts = [HitPart(max(start, line[0][0]), min(end, line[-1][1]), _box([word for _, _, word in line]))
+                 for line in _lines(covered)] or [HitPart(start, end, None)]
         hits.append(ContentHit(
-            ordinal, start, end, text[start:end],
+            ordinal, text[start:end],
             _one_line(text[max(0, start - CONTEXT_CHARS) : start]), _one_line(text[end : end + CONTEXT_CHARS]),
-            _box([word for word_start, word_end, word in placed if word_start < end and word_end > start]),
+            parts,
         ))
     return hits
+
+
+def _lines(placed: list[tuple[int, int, Word]]) -> list[list[tuple[int, int, Word]]]:
+    """Consecutive words grouped by line (or column): a word goes on with the line when it continues it —
+    beside the word before and further right (horizontal text), or below it and further down (vertical);
+    otherwise a new line or column begins. One box per line keeps a phrase that runs from the foot of one
+    column to the head of the next from covering both columns whole."""
+    lines: list[list[tuple[int, int, Word]]] = []
+    for item in placed:
+        word = item[2]
+        if lines:
+            before = lines[-1][-1][2]
+            same_row = word.y < before.y + before.h and before.y < word.y + word.h and word.x >= before.x
+            same_column = word.x < before.x + before.w and before.x < word.x + word.w and word.y >= before.y
+            if same_row or same_column:
+                lines[-1].append(item)
+                continue
+        lines.append([item])
+    return lines
 
 
 def _placed_words(page: Page) -> list[tuple[int, int, Word]]:
@@ -157,13 +188,17 @@ def _url(service: str, query: str, page: int | None = None) -> str:
     return f"{service}?{urlencode(parameters)}"
 
 
-def _target(base_url: str, record: Record, hit: ContentHit) -> str:
+def _target(base_url: str, record: Record, hit: ContentHit, part: HitPart) -> str:
     canvas = canvas_id(base_url, record, hit.ordinal)
-    return f"{canvas}#xywh={','.join(map(str, hit.box))}" if hit.box else canvas
+    return f"{canvas}#xywh={','.join(map(str, part.box))}" if part.box else canvas
 
 
-def _hit_id(base_url: str, record: Record, hit: ContentHit) -> str:
-    return f"{item_url(base_url, record.id)}/canvas/{hit.ordinal + 1}/text/{hit.start}-{hit.end}"
+def _part_id(base_url: str, record: Record, hit: ContentHit, part: HitPart) -> str:
+    return f"{item_url(base_url, record.id)}/canvas/{hit.ordinal + 1}/text/{part.start}-{part.end}"
+
+
+def _part_text(record: Record, hit: ContentHit, part: HitPart) -> str:
+    return (record.pages[hit.ordinal].text or "")[part.start : part.end]
 
 
 def annotation_page(base_url: str, record: Record, query: str, found: HitPage,
@@ -187,17 +222,25 @@ def annotation_page(base_url: str, record: Record, query: str, found: HitPage,
         result["ignored"] = ignored
     items, contexts = [], []
     for hit in found.hits:
-        hit_id = _hit_id(base_url, record, hit)
-        body: dict[str, Any] = {"type": "TextualBody", "value": hit.exact, "format": "text/plain"}
         language = text_language(record.pages[hit.ordinal], record)
-        if language:
-            body["language"] = language
-        items.append({"id": hit_id, "type": "Annotation", "motivation": HIT_MOTIVATION, "body": body,
-                      "target": _target(base_url, record, hit)})
-        contexts.append({"id": f"{hit_id}/context", "type": "Annotation", "motivation": "contextualizing",
-                         "target": {"type": "SpecificResource", "source": hit_id, "selector": [
-                             {"type": "TextQuoteSelector", "prefix": hit.before, "exact": hit.exact,
-                              "suffix": hit.after}]}})
+        targets = []
+        for number, part in enumerate(hit.parts):
+            part_id, value = _part_id(base_url, record, hit, part), _part_text(record, hit, part)
+            body: dict[str, Any] = {"type": "TextualBody", "value": value, "format": "text/plain"}
+            if language:
+                body["language"] = language
+            items.append({"id": part_id, "type": "Annotation", "motivation": HIT_MOTIVATION, "body": body,
+                          "target": _target(base_url, record, hit, part)})
+            # A hit over several lines is one match over several annotations (the spec's multi-annotation
+            # match): the text before it goes with its first part, the text after with its last.
+            selector: dict[str, Any] = {"type": "TextQuoteSelector", "exact": value}
+            if number == 0:
+                selector["prefix"] = hit.before
+            if number == len(hit.parts) - 1:
+                selector["suffix"] = hit.after
+            targets.append({"type": "SpecificResource", "source": part_id, "selector": [selector]})
+        contexts.append({"id": f"{_part_id(base_url, record, hit, hit.parts[0])}/context", "type": "Annotation",
+                         "motivation": "contextualizing", "target": targets[0] if len(targets) == 1 else targets})
     result["items"] = items
     result["annotations"] = [{"type": "AnnotationPage", "items": contexts}]
     return result
@@ -223,13 +266,13 @@ def annotation_list(base_url: str, record: Record, query: str, found: HitPage,
     if found.page > 1:
         result["prev"] = _url(service, query, found.page - 1)
     result["resources"] = [
-        {"@id": _hit_id(base_url, record, hit), "@type": "oa:Annotation", "motivation": "sc:painting",
-         "resource": {"@type": "cnt:ContentAsText", "chars": hit.exact},
-         "on": _target(base_url, record, hit)}
-        for hit in found.hits]
+        {"@id": _part_id(base_url, record, hit, part), "@type": "oa:Annotation", "motivation": "sc:painting",
+         "resource": {"@type": "cnt:ContentAsText", "chars": _part_text(record, hit, part)},
+         "on": _target(base_url, record, hit, part)}
+        for hit in found.hits for part in hit.parts]
     result["hits"] = [
-        {"@type": "search:Hit", "annotations": [_hit_id(base_url, record, hit)], "match": hit.exact,
-         "before": hit.before, "after": hit.after}
+        {"@type": "search:Hit", "annotations": [_part_id(base_url, record, hit, part) for part in hit.parts],
+         "match": hit.exact, "before": hit.before, "after": hit.after}
         for hit in found.hits]
     return result
 
