@@ -45,6 +45,7 @@ _URI_SCHEMES = (
     (re.compile(r"id\.ndl\.go\.jp/auth/(?:entity|ndlna)/(\w+)"), "ndl"),
     (re.compile(r"(?:lod\.nl\.go\.kr/(?:resource|page)/|^nlk:)(K[A-Z]{2}\d+)"), "nlk"),
     (re.compile(r"wikidata\.org/(?:entity|wiki)/(Q\d+)"), "wikidata"),
+    (re.compile(r"ci\.nii\.ac\.jp/author/(DA\d+)"), "cinii"),
 )
 _MARC_SOURCES = {"dlc": "lcnaf", "jtndl": "ndl", "viaf": "viaf", "isni": "isni", "kosend": "nlk", "nlk": "nlk",
                  "ocolc": "oclc", "uri": "uri"}
@@ -56,9 +57,10 @@ IDENTIFIER_LINKS = {
     "ndl": "https://id.ndl.go.jp/auth/ndlna/{}",
     "nlk": "https://lod.nl.go.kr/page/{}",
     "wikidata": "https://www.wikidata.org/wiki/{}",
+    "cinii": "https://ci.nii.ac.jp/author/{}",
 }
 # Schemes where one agent has one value: two different values are two agents.
-EXCLUSIVE_SCHEMES = ("viaf", "isni", "lcnaf", "ndl", "nlk", "wikidata")
+EXCLUSIVE_SCHEMES = ("viaf", "isni", "lcnaf", "ndl", "nlk", "wikidata", "cinii")
 
 
 def agent_identifier(text: str) -> str | None:
