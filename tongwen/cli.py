@@ -51,17 +51,26 @@ _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
     type=click.Path(file_okay=False),
     help=f"Where Tongwen keeps its database and index. Default: $TONGWEN_DATA, else {DEFAULT_DATA_DIR}.",
 )
+@click.option(
+    "--store",
+    "store_path",
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="The store (SQLite file) when it is not the data dir's own: nodes that follow one shared store keep "
+    "their index in --data. Default: $TONGWEN_STORE, else DIR/tongwen.sqlite.",
+)
 @click.version_option(package_name="tongwen")
 @click.pass_context
-def main(ctx: click.Context, data_dir: str | None) -> None:
+def main(ctx: click.Context, data_dir: str | None, store_path: str | None) -> None:
     """Tongwen (同文): one catalogue for the records of many national libraries, searchable across scripts.
 
     \b
     Example:
       tongwen import nlc-books.mrc --source nlc --institution NLC
       tongwen stats
+      tongwen --data node2 --store shared/tongwen.sqlite serve --follow --port 8001
     """
-    ctx.obj = Settings.load(data_dir)
+    ctx.obj = Settings.load(data_dir, store_path)
 
 
 @contextmanager

@@ -31,6 +31,7 @@ _FROM_ENVIRONMENT = (  # Settings field, environment variable, type
     ("secure_cookies", "TONGWEN_SECURE_COOKIES", _switch),
     ("signin_delay", "TONGWEN_SIGNIN_DELAY", float),
     ("peer_timeout", "TONGWEN_PEER_TIMEOUT", float),
+    ("store_path", "TONGWEN_STORE", lambda value: Path(value).expanduser().resolve()),
 )
 
 
@@ -54,6 +55,8 @@ class Settings:
       sign-ins; the wait doubles with each further failure, up to an hour (default 30).
     - ``TONGWEN_PEER_TIMEOUT``: seconds a federated search (``scope=all``) waits for the peers in `peers_path`;
       a peer that has not answered by then is left out and named on the page (default 2).
+    - ``TONGWEN_STORE``: the store's SQLite file when it is not the data dir's own (``--store`` wins) — a node
+      that follows a shared store keeps its own index replica in its data dir and reads the records there.
     """
 
     data_dir: Path
@@ -64,10 +67,11 @@ class Settings:
     secure_cookies: bool | None = None  # None: auto, Secure when the request came over HTTPS
     signin_delay: float = 30.0
     peer_timeout: float = 2.0
+    store_path: Path | None = None  # None: the store is the data dir's own tongwen.sqlite
 
     @property
     def database_path(self) -> Path:
-        return self.data_dir / "tongwen.sqlite"
+        return self.store_path or self.data_dir / "tongwen.sqlite"
 
     @property
     def index_dir(self) -> Path:
@@ -83,14 +87,18 @@ class Settings:
         return self.data_dir / "peers.toml"
 
     @classmethod
-    def load(cls, data_dir: str | os.PathLike[str] | None = None) -> Settings:
-        """`data_dir` if given, else $TONGWEN_DATA, else ./tongwen-data."""
+    def load(
+        cls, data_dir: str | os.PathLike[str] | None = None, store_path: str | os.PathLike[str] | None = None
+    ) -> Settings:
+        """`data_dir` if given, else $TONGWEN_DATA, else ./tongwen-data; `store_path` overrides $TONGWEN_STORE."""
         chosen = data_dir or os.environ.get("TONGWEN_DATA") or DEFAULT_DATA_DIR
         environ = os.environ
         optional: dict[str, object] = {}
         for name, variable, kind in _FROM_ENVIRONMENT:
             if environ.get(variable):
                 optional[name] = kind(environ[variable])
+        if store_path:
+            optional["store_path"] = Path(store_path).expanduser().resolve()
         return cls(data_dir=Path(chosen).expanduser().resolve(), **optional)
 
     def token_secret(self) -> bytes:

@@ -2,11 +2,16 @@
 
 All follow the store's change feed (`Store.changes_since`), so this applies only what changed since the last
 call; `tongwen import`, `tongwen harvest` and `tongwen demo` run it after writing records. The agents come
-before the index: a record whose agent gained a form elsewhere is indexed again with it.
+before the index: a record whose agent gained a form elsewhere is indexed again with it. `Follower` does the
+same for a node's own index replica, continuously (`tongwen index --follow`, `tongwen serve --follow`).
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tongwen.agents import Agents
@@ -16,6 +21,9 @@ from tongwen.config import Settings
 from tongwen.index import SearchIndex, SyncReport
 from tongwen.store import Store
 from tongwen.works import UpdateReport, Works
+
+log = logging.getLogger("tongwen.follow")
+POLL_SECONDS = 0.2  # polling the change feed's head is one indexed read; this keeps catch-up well under a second
 
 
 @dataclass(slots=True)
@@ -53,3 +61,85 @@ def follow_store(settings: Settings, store: Store) -> FollowReport:
         return FollowReport(clusters, synced, agents=agents_report)
     finally:
         index.close()
+
+
+FOLLOW_WAIT_SECONDS = 1.0  # how long one wait for new changes lasts; also how soon a stop request is seen
+
+
+@dataclass(slots=True)
+class FollowStep:
+    """What one turn of `Follower` applied: index changes, the store change it reached, how long it took."""
+
+    added: int
+    deleted: int
+    seq: int
+    seconds: float
+
+
+class Follower:
+    """Keeps this node's index replica in step with a store other processes (or other machines) write.
+
+    Each turn applies `changes_since` the replica's seq (the seq is kept with the index, so a node killed at any
+    moment resumes where its last commit got to), then waits for the next change: `Store.wait_for_changes` when
+    the store offers it (PostgreSQL's LISTEN/NOTIFY), else a poll of `max_seq`. When `tongwen index --rebuild`
+    swaps in a new generation, the follower moves to it. The works clusters are not touched: they live in the
+    store itself, shared by every node, and the writers (import, harvest) keep them; web nodes only read.
+    """
+
+    def __init__(self, settings: Settings, *, on_step: Callable[[FollowStep], None] | None = None) -> None:
+        self.settings = settings
+        self.on_step = on_step
+        self._store: Store | None = None
+        self._index: SearchIndex | None = None
+
+    def turn(self) -> FollowStep:
+        """Apply what changed since the last turn (nothing, often)."""
+        if self._store is None:
+            self._store = Store.open(self.settings.database_path, read_only=True)
+        if self._index is None:
+            agent_forms = AgentForms(self.settings.database_path)
+            self._index = SearchIndex.open(self.settings.index_dir, agent_forms=agent_forms)
+        elif successor := self._index.reopened():  # a rebuild swapped in a new generation
+            self._index.close()
+            self._index = successor
+        report = self._index.sync(self._store)
+        step = FollowStep(report.added, report.deleted, report.seq, report.seconds)
+        if self.on_step and (step.added or step.deleted):
+            self.on_step(step)
+        return step
+
+    def wait(self, after_seq: int, timeout: float, stop: threading.Event) -> None:
+        """Until the store has a change past ``after_seq``, ``timeout`` passes, or ``stop`` is set."""
+        assert self._store is not None
+        waiting = getattr(self._store, "wait_for_changes", None)
+        if waiting is not None:
+            waiting(after_seq, timeout)
+            return
+        deadline = time.monotonic() + timeout
+        while not stop.is_set() and time.monotonic() < deadline:
+            if self._store.max_seq() > after_seq:
+                return
+            stop.wait(POLL_SECONDS)
+
+    def run(self, stop: threading.Event) -> None:
+        """Follow until ``stop`` is set. A failed turn (the store unreachable, another process holding the index
+        writer) is logged and retried; the replica keeps serving what it has meanwhile."""
+        try:
+            while not stop.is_set():
+                try:
+                    seq = self.turn().seq
+                except Exception:  # noqa: BLE001 - a follower must outlive a bad moment of the store
+                    log.exception("following the store failed; retrying in %s s", FOLLOW_WAIT_SECONDS)
+                    stop.wait(FOLLOW_WAIT_SECONDS)
+                    continue
+                self.wait(seq, FOLLOW_WAIT_SECONDS, stop)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None

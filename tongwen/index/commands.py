@@ -2,6 +2,7 @@
 
 tongwen index                 # apply the store's changes since the last sync
 tongwen index --rebuild       # rebuild the index from the store alone
+tongwen index --follow        # keep applying the store's changes until Ctrl+C
 tongwen search "紅樓夢" --facet institution --filter year=1700-1800 --sort -year --json
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import sys
+import time
 
 import click
 
@@ -22,23 +24,32 @@ from tongwen.index.search_index import SORTS, SearchIndex, SearchRequest
 
 @click.command("index")
 @click.option("--rebuild", is_flag=True, help="Rebuild the whole index from the store.")
+@click.option("--follow", is_flag=True, help="Keep following the store's changes until Ctrl+C (a daemon).")
 @click.pass_context
-def index_command(ctx: click.Context, rebuild: bool) -> None:
+def index_command(ctx: click.Context, rebuild: bool, follow: bool) -> None:
     """Bring the search index up to date with the store.
 
     Imports and harvests change the store; this applies their changes to the index (deletes too). With
-    --rebuild the index is built anew from the store alone, beside the old one, and swapped in.
+    --rebuild the index is built anew from the store alone, beside the old one, and swapped in; running
+    servers move to it by themselves. With --follow it keeps applying changes as they come, printing a line
+    per batch, until Ctrl+C — the index replica of a node whose store is elsewhere (--store).
 
     \b
     Examples:
       tongwen index
       tongwen index --rebuild
+      tongwen --data node2 --store /srv/tongwen/tongwen.sqlite index --follow
     """
     from tongwen.store import Store
 
     settings = settings_of(ctx.find_root().obj)
     if not settings.database_path.exists():
         raise click.ClickException(f"there is no store at {settings.database_path}: import records first")
+    if follow and rebuild:
+        raise click.UsageError("--follow and --rebuild are two runs: rebuild first, then follow")
+    if follow:
+        _follow(settings)
+        return
     store = Store.open(settings.database_path, read_only=True)
     try:
         index = SearchIndex.open(settings.index_dir, agent_forms=AgentForms(settings.database_path))
@@ -47,7 +58,8 @@ def index_command(ctx: click.Context, rebuild: bool) -> None:
             raise click.ClickException(str(error)) from error
         import shutil
 
-        shutil.rmtree(settings.index_dir)
+        shutil.rmtree(settings.index_dir.resolve())  # unusable anyway; the rebuild makes a new generation
+        settings.index_dir.unlink(missing_ok=True)
         index = SearchIndex.open(settings.index_dir, agent_forms=AgentForms(settings.database_path))
     try:
         report = index.rebuild(store) if rebuild else index.sync(store)
@@ -59,6 +71,25 @@ def index_command(ctx: click.Context, rebuild: bool) -> None:
         f"index {verb} {report.added} added, {report.deleted} deleted, up to change {report.seq} "
         f"({report.seconds:.1f} s, {rate:,.0f} records/s); {index.count()} records searchable"
     )
+
+
+def _follow(settings) -> None:
+    import threading
+
+    from tongwen.derived import Follower, FollowStep
+
+    def show(step: FollowStep) -> None:
+        click.echo(f"{time.strftime('%H:%M:%S')} up to change {step.seq}: {step.added} added or updated, "
+                   f"{step.deleted} removed ({step.seconds * 1000:.0f} ms)")
+
+    follower = Follower(settings, on_step=show)
+    click.echo(f"following {settings.database_path} into {settings.index_dir}; stop with Ctrl+C")
+    stop = threading.Event()
+    try:
+        follower.run(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    click.echo("stopped following; the index keeps what it applied")
 
 
 @click.command("search")

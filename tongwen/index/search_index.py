@@ -9,21 +9,24 @@
 
 The index is derived data: records live in the store, the index keeps only tokens, facet values and a hit
 summary, and remembers in ``sync.json`` the last store change (``seq``) it applied. `sync` applies the changes
-since then; `rebuild` starts from nothing. Applying a change twice does no harm (each is a delete-then-add
-by record id), so a crash between an index commit and the write of ``sync.json`` only repeats work.
+since then; `rebuild` starts from nothing, in a new generation swapped in atomically (`generations`).
+``sync.json`` is written (and flushed to disk) right after each index commit; applying a change twice does no
+harm (each is a delete-then-add by record id), so a crash between the two only repeats work, and a replica
+killed at any moment catches up from where its last commit got to.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
+from tongwen.index import generations
 from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.compiler import CompiledQuery, QueryCompiler
 from tongwen.index.documents import DocumentBuilder
@@ -163,11 +166,16 @@ class SearchIndex:
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         agent_forms: Callable[[str], Iterable[Any]] | None = None,
     ) -> None:
-        self.path = Path(path)
+        self.link = Path(path)  # the name callers use; `path` is the generation it shows
         self._default_analysis = analysis is None  # only the default one can be recreated in worker processes
         self.analysis = analysis or default_analysis()
         self.builder = DocumentBuilder(analysis=self.analysis, countries=countries, agent_forms=agent_forms)
         self.compiler = QueryCompiler(self.analysis)
+        self._open_generation()
+
+    def _open_generation(self) -> None:
+        self.generation = generations.current(self.link)
+        self.path = generations.live_directory(self.link)
         self._check_state()  # before tantivy opens it: an index of another schema would fail there, unexplained
         self.engine = TantivyEngine(self.path)
         self.pages = PageIndex(self.path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
@@ -185,6 +193,19 @@ class SearchIndex:
         codes for the country facet (default: `tongwen.registry.institution_directory`)."""
         return cls(Path(path), analysis=analysis, countries=countries, agent_forms=agent_forms)
 
+    def reopened(self) -> SearchIndex | None:
+        """The index as a rebuild swapped it in since this one was opened (sharing this one's analysis, which
+        is costly to load), or None when it is still the live one. The caller closes this one when no search
+        uses it any more.
+
+        >>> index = index.reopened() or index   # doctest: +SKIP
+        """
+        if generations.current(self.link) == self.generation:
+            return None
+        successor = copy.copy(self)
+        successor._open_generation()
+        return successor
+
     # ---- state --------------------------------------------------------------------------------------
 
     @property
@@ -197,10 +218,14 @@ class SearchIndex:
             return 0
         return int(json.loads(self.state_path.read_text())["seq"])
 
-    def _write_state(self, seq: int) -> None:
-        temporary = self.state_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"seq": seq, "schema_version": SCHEMA_VERSION}))
-        os.replace(temporary, self.state_path)
+    def _write_state(self, seq: int, directory: Path | None = None) -> None:
+        state_path = (directory or self.path) / STATE_FILE
+        temporary = state_path.with_suffix(".tmp")
+        with open(temporary, "w") as file:
+            file.write(json.dumps({"seq": seq, "schema_version": SCHEMA_VERSION}))
+            file.flush()
+            os.fsync(file.fileno())  # a node killed -9 (or a power cut) restarts from this seq
+        os.replace(temporary, state_path)
 
     def _check_state(self) -> None:
         if self.state_path.exists():
@@ -282,8 +307,8 @@ class SearchIndex:
         analysed on ``workers`` processes (default: every core)."""
         started = time.perf_counter()
         seq = store.max_seq()  # changes made during the rebuild are picked up by the next sync
-        fresh_path = self.path.with_name(self.path.name + ".rebuilding")
-        shutil.rmtree(fresh_path, ignore_errors=True)
+        generations.remove_abandoned(self.link)  # a killed rebuild's half-built generation
+        fresh_path = generations.fresh_directory(self.link)
         fresh = TantivyEngine(fresh_path)
         fresh_pages = PageIndex(fresh_path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
         count = 0
@@ -301,17 +326,12 @@ class SearchIndex:
                 progress(count)
         fresh_pages.commit()
         fresh.commit()
-        self.engine.close()
-        self.pages.close()
-        old_path = self.path.with_name(self.path.name + ".old")
-        shutil.rmtree(old_path, ignore_errors=True)
-        if self.path.exists():
-            os.replace(self.path, old_path)
-        os.replace(fresh_path, self.path)
-        shutil.rmtree(old_path, ignore_errors=True)
-        self.engine = TantivyEngine(self.path)
-        self.pages = PageIndex(self.path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
-        self._write_state(seq)
+        self._write_state(seq, fresh_path)  # complete before anyone can see it
+        fresh.close()
+        fresh_pages.close()
+        self.close()
+        generations.swap_in(self.link, fresh_path)
+        self._open_generation()
         return SyncReport(count, 0, seq, time.perf_counter() - started)
 
     def count(self) -> int:

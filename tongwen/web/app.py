@@ -7,6 +7,8 @@ security headers; errors become a page or a JSON body with a clear message, neve
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -63,8 +65,30 @@ def wants_json(request: Request) -> bool:
     return path.startswith("/api/") or path == "/openapi.json"
 
 
-def create_app(settings: Settings) -> FastAPI:
+def _following(settings: Settings, catalog: Catalog):
+    """The lifespan of a node that follows its store: a follower thread from startup to shutdown."""
+    from tongwen.derived import Follower
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        stop = threading.Event()
+        follower = Follower(settings, on_step=lambda step: catalog.refresh_soon())
+        thread = threading.Thread(target=follower.run, args=(stop,), name="tongwen-follower", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join(timeout=30)
+
+    return lifespan
+
+
+def create_app(settings: Settings, *, follow: bool = False) -> FastAPI:
+    """``follow``: keep this node's index replica in step with the store from a background thread."""
+    catalog = Catalog(settings)
     app = FastAPI(
+        lifespan=_following(settings, catalog) if follow else None,
         title="Tongwen API",
         version=__version__,
         description="Search and read the records of the national libraries aggregated in Tongwen. "
@@ -74,7 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.catalog = Catalog(settings)
+    app.state.catalog = catalog
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_headers=["*"])
     app.add_middleware(HeadLikeGet)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -119,13 +119,31 @@ class Catalog:
         """The search index with what other processes committed up to `REFRESH_SECONDS` ago."""
         index = self.index
         if time.monotonic() - self._refreshed > REFRESH_SECONDS:
-            # Imports and harvests run in other processes; pick up what they committed.
-            index.refresh()
-            self._refreshed = time.monotonic()
+            index = self._pick_up_changes(index)
         return index
 
     def search(self, request):
         return self.fresh_index().search(request)
+
+    def refresh_soon(self) -> None:
+        """Make the next search look for new commits (the follower says so after it applied changes)."""
+        self._refreshed = 0.0
+
+    def _pick_up_changes(self, index):
+        # Imports, harvests and followers commit in other threads or processes; a rebuild swaps in a new
+        # generation. Searches already running keep the old index object until they finish.
+        with self._index_lock:
+            if self._index is not index:
+                return self._index
+            successor = index.reopened()
+            if successor is not None:
+                self._index = successor
+                index.close()
+                index = successor
+            else:
+                index.refresh()
+            self._refreshed = time.monotonic()
+        return index
 
     # -- institutions ----------------------------------------------------------------------------------------
     @cached_property
