@@ -19,9 +19,9 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from tongwen.demo import DEMO_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_DIR = ROOT / "demo"
 
 CATCH_UP_SECONDS = 30  # generous for a loaded 2-core machine; the printed figures are the real measure
 
