@@ -6,7 +6,8 @@
 The two Kanseki Repository texts in ../shared/data/kanripo-texts (論語 and 孟子, 1,462 pages) are imported by
 the real pipeline, then stored again and again under new ids until a store holds the wanted number of pages.
 Each size's index is rebuilt (`SearchIndex.rebuild`: document building on every core, the record index and the
-page index) in its own subprocess, so its peak RSS is its own: flat memory means the peaks are about equal.
+page index) in its own subprocess, so its peak RSS is its own: flat memory means the peaks are about equal. The
+peak is split into heap (RssAnon) and mapped index files (RssFile, pages the kernel may drop at any time).
 Beside each rate: tantivy alone indexing the same pages as pre-built documents (tokens made once, up front),
 and the ratio of the two — absolute times on a shared machine say more about the neighbours.
 Then the largest size is served by `tongwen serve` and phrases cut from real pages (half of them turned into
@@ -25,6 +26,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -70,15 +72,30 @@ def child_rebuild(data_dir: Path) -> None:
     """In a subprocess: rebuild the index of `data_dir`; print seconds, pages and peak RSS as JSON."""
     settings = Settings(data_dir=data_dir)
     index = SearchIndex.open(settings.index_dir)
+    peaks = {"RssAnon": 0, "RssFile": 0}
+    done = threading.Event()
+
+    def sample() -> None:  # resident memory by kind: the heap, and index files tantivy maps while merging
+        while not done.wait(0.2):
+            with open("/proc/self/status", encoding="ascii") as status:
+                for line in status:
+                    key, _, value = line.partition(":")
+                    if key in peaks:
+                        peaks[key] = max(peaks[key], int(value.split()[0]) // 1024)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     with Store.open(settings.database_path, read_only=True) as store:
         started = time.perf_counter()
         index.rebuild(store)
         seconds = time.perf_counter() - started
+    done.set()
     pages = index.pages.count()
     index.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "pages": pages, "peak_mb": peak_mb, "worker_peak_mb": children_mb}))
+    print(json.dumps({"seconds": seconds, "pages": pages, "peak_mb": peak_mb, "worker_peak_mb": children_mb,
+                      "anon_mb": peaks["RssAnon"], "file_mb": peaks["RssFile"]}))
 
 
 def bare_tantivy(items: list[Record], pages: int, work: Path) -> float:
@@ -166,12 +183,13 @@ def main() -> None:
     print(f"\nIndexing the Kanripo pages replicated ({len(items)} real items, "
           f"{sum(len(item.pages) for item in items):,} real pages), rebuild on every core")
     print(f"{'pages':>10} {'items':>7} {'seconds':>8} {'pages/s':>9} {'tantivy alone s':>16} {'ratio':>6} "
-          f"{'peak RSS MB':>12} {'workers MB':>11}")
+          f"{'peak RSS MB':>12} {'(heap':>6} {'files)':>7} {'workers MB':>11}")
     for stored, result, bare in rows:
         items_count = stored // sum(len(item.pages) for item in items) * len(items)
         print(f"{result['pages']:>10,} {items_count:>7,} {result['seconds']:>8.1f} "
               f"{result['pages'] / result['seconds']:>9,.0f} {bare:>16.1f} {result['seconds'] / bare:>6.1f} "
-              f"{result['peak_mb']:>12,.0f} {result['worker_peak_mb']:>11,.0f}")
+              f"{result['peak_mb']:>12,.0f} {result['anon_mb']:>6,} {result['file_mb']:>7,} "
+              f"{result['worker_peak_mb']:>11,.0f}")
     print(f"\nPhrase search through /api/search at {rows[-1][1]['pages']:,} pages: {len(latencies):,} requests, "
           f"{errors} errors, {len(latencies) / wall:.0f} req/s at {args.concurrency} concurrent, "
           f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p95 {percentile(latencies, 0.95) * 1000:.1f} ms; "
