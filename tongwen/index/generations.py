@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 
@@ -64,7 +65,8 @@ def remove_abandoned(link: Path, *, keep: Path | None = None) -> None:
 
 def _point(link: Path, target: Path) -> None:
     # A relative target keeps the data dir movable; the rename over the old link is the atomic step.
-    draft = link.with_name(f"{link.name}.link-{os.getpid()}")
+    # The draft's name is this thread's own: a server's first search and its follower may both make the first link.
+    draft = link.with_name(f"{link.name}.link-{os.getpid()}-{threading.get_ident()}")
     draft.unlink(missing_ok=True)
     os.symlink(target.name, draft)
     os.replace(draft, link)
