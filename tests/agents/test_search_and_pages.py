@@ -9,6 +9,7 @@ from tongwen.agents import Agents
 from tongwen.config import Settings
 from tongwen.derived import follow_store
 from tongwen.index import SearchIndex
+from tongwen.index.search_index import SearchRequest
 from tongwen.model import Agent, Form, Record, Title
 from tongwen.store import Store
 from tongwen.web.app import create_app
@@ -59,3 +60,19 @@ def test_person_page_and_api(settings):
         record_page = client.get("/record/pu:2").text
         assert f'/agent/{person.agent_id}"' in record_page
         assert client.get("/api/agents/anobody").status_code == 404
+
+
+def test_the_creator_facet_has_one_entry_per_agent_in_the_readers_script(settings):
+    index = SearchIndex.open(settings.index_dir)
+    try:
+        facet = index.search(SearchRequest("Yoshida", facets=["creator"])).facets["creator"]
+    finally:
+        index.close()
+    with Agents.open(settings.database_path) as agents:
+        (person,) = agents.find("吉田一")
+    assert facet == [(person.agent_id, 3)]
+    with TestClient(create_app(settings)) as client:
+        japanese = client.get("/search", params={"q": "Yoshida", "lang": "ja"}).text
+        english = client.get("/search", params={"q": "Yoshida", "lang": "en"}).text
+    assert ">吉田, 一</a> (3)" in japanese  # the facet entry, in the Japanese reader's script
+    assert ">Yoshida, Hajime</a> (3)" in english

@@ -53,6 +53,7 @@ def test_keywords_for_facets():
         "subject_facet": ["Court life -- Japan", "物語"],
         "digitised": [],
         "place_facet": [],
+        "agent_facet": [],  # no agents layer given: no creator facet values
     }
 
 

@@ -167,8 +167,9 @@ class DocumentBuilder:
                     # Sort by romanization (as library catalogues file CJK titles), falling back to the text.
                     sort_title = roman_keys[0] if roman_keys else "".join(vernacular)
         own_forms = {form.text for agent in record.agents for form in agent.forms}
-        learned = [form for known in (self.agent_forms(record.id) if self.agent_forms else ())
-                   for form in known.forms if form.text not in own_forms]
+        known_agents = list(self.agent_forms(record.id)) if self.agent_forms else []
+        agent_ids = list(dict.fromkeys(known.agent_id for known in known_agents))  # the creator facet
+        learned = [form for known in known_agents for form in known.forms if form.text not in own_forms]
         for form in [*(form for agent in record.agents for form in agent.forms), *learned]:
             form_lang = form.lang or lang
             add("creator", analyze(form.text, form_lang))
@@ -191,7 +192,7 @@ class DocumentBuilder:
         return IndexDocument(
             id=record.id,
             texts=texts,
-            keywords=self.keywords(record),
+            keywords=self.keywords(record) | {"agent_facet": agent_ids},
             year=record.year_from,
             sort_title=sort_title or "\uffff",  # untitled records sort last
             display=display_summary(record),

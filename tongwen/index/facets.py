@@ -24,6 +24,7 @@ FACETS: dict[str, FacetSpec] = {
     "year": FacetSpec("year", "year", size=30, interval=10),  # decades, "1900-1909"
     "digitised": FacetSpec("digitised", "digitised"),  # "full text", "page images"
     "place": FacetSpec("place", "place_facet", size=30),  # tongwen.places ids: "1850147" (Tokyo), "JP"
+    "creator": FacetSpec("creator", "agent_facet", size=20),  # one entry per agent (tongwen.agents ids)
     # The browse pages (tongwen.web.browse) count every value, not the top ones.
     "places": FacetSpec("places", "place_facet", size=5000),
     "subjects": FacetSpec("subjects", "subject_facet", size=10000),

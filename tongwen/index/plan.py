@@ -27,7 +27,8 @@ TEXT_FIELDS = (
     "text",  # the full text of a digitised item, one value per page (`tongwen.index.fulltext`)
 )
 # Facet fields: exact keyword values, counted and filtered on.
-KEYWORD_FIELDS = ("institution", "country", "language", "script", "type", "subject_facet", "digitised", "place_facet")
+KEYWORD_FIELDS = ("institution", "country", "language", "script", "type", "subject_facet", "digitised", "place_facet",
+                  "agent_facet")
 YEAR_FIELD = "year"
 SORT_TITLE_FIELD = "sort_title"
 ID_FIELD = "id"

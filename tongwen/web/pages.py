@@ -91,13 +91,33 @@ def facet_value_label(name: str, value: str, catalog: Catalog) -> tuple[str, str
         if place is not None and place.kind == "country":
             return country_label(place.country) or place.name, None
         return (gazetteer.label(place, current_language().code) if place else value), None
+    if name == "creator":
+        agent = catalog.agents.agent(value) if catalog.agents else None
+        if agent is None:
+            return value, None
+        form = preferred_form(agent, current_language().code)
+        return form.text, lang_tag(form.script, form.lang, form.text)
     return value, None
+
+
+# The scripts a name is best shown in for each interface language, best first (Han forms serve every CJK one).
+PREFERRED_SCRIPTS = {"zh-Hans": ("Hans", "Hani", "Hant"), "zh-Hant": ("Hant", "Hani", "Hans"),
+                     "ja": ("Jpan", "Hani", "Hant", "Kana", "Hira"), "ko": ("Kore", "Hang", "Hani", "Hant")}
+
+
+def preferred_form(agent, language: str):
+    """The form of an agent shown to a reader of `language`: the first in its preferred scripts, else Latin."""
+    for script in (*PREFERRED_SCRIPTS.get(language, ()), "Latn"):
+        for form in agent.forms:
+            if form.script == script:
+                return form
+    return agent.forms[0]
 
 
 def facet_title(name: str) -> str:
     return {"institution": _("Institution"), "country": _("Country"), "language": _("Language"),
             "script": _("Script"), "type": _("Type"), "year": _("Decade"), "subject": _("Subject"),
-            "place": _("Place")}.get(name, name)
+            "place": _("Place"), "creator": _("Creator")}.get(name, name)
 
 
 def hit_view(hit) -> dict[str, Any]:

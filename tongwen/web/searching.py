@@ -21,7 +21,7 @@ from tongwen.web.rendering import MAX_QUERY_LENGTH
 MAX_PAGE_SIZE = 100
 MAX_FILTERS = 20
 SCOPES = ("local", "all")
-PORTAL_FACETS = (*DEFAULT_FACETS, "year", "place", "subject")
+PORTAL_FACETS = (*DEFAULT_FACETS, "year", "place", "subject", "creator")
 
 
 class BadSearch(ValueError):
