@@ -187,3 +187,28 @@ def test_a_killed_rebuild_leaves_the_old_index_serving(tmp_path):
         assert json.loads(found.stdout)["total"] == store_count(store)
     tongwen("--data", str(data), "--store", str(store), "index", "--rebuild")
     assert [path.name for path in data.glob("index.g*")] == [(data / "index").resolve().name]
+
+
+def test_index_follow_is_a_daemon_that_ctrl_c_ends_cleanly(tmp_path):
+    store = tmp_path / "store" / "tongwen.sqlite"
+    import_into(store, "nlc.dc.xml", "nlc-demo", "NLC")
+    data = tmp_path / "replica"
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "tongwen.cli", "--data", str(data), "--store", str(store), "index", "--follow"],
+        cwd=ROOT, env=_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        import_into(store, "nlk.marcxml", "nlk-demo", "NLK")
+        deadline = time.monotonic() + CATCH_UP_SECONDS
+        while True:
+            found = tongwen("--data", str(data), "search", "", "--json", check=False)
+            if found.returncode == 0 and json.loads(found.stdout)["total"] == store_count(store):
+                break
+            assert time.monotonic() < deadline, found.stdout + found.stderr
+            time.sleep(0.2)
+    finally:
+        daemon.send_signal(signal.SIGINT)
+        out, err = daemon.communicate(timeout=30)
+    assert daemon.returncode == 0, err
+    assert "following" in out and "up to change" in out and "stopped following" in out
+    assert "Traceback" not in err
