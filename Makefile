@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DATA   ?= ./tongwen-data
 
-.PHONY: demo test bench messages clean
+.PHONY: demo test bench messages clean assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,17 +18,24 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
-demo: $(VENV)/.installed
+# The portal's browser libraries (assets/package.json): npm ci, then only the files it serves, into the package.
+VENDOR := tongwen/web/static/vendor/MANIFEST.json
+$(VENDOR): assets/package.json assets/package-lock.json assets/build.py
+	$(PYTHON) assets/build.py
+
+assets: $(VENDOR)
+
+demo: $(VENV)/.installed $(VENDOR)
 	$(BIN)/tongwen --data $(DATA) demo
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(VENDOR)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/import.py
 
 clean:
-	rm -rf $(VENV) $(DATA) .pytest_cache
+	rm -rf $(VENV) $(DATA) .pytest_cache assets/node_modules tongwen/web/static/vendor
 
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F tongwen/web/locales/babel.cfg -o tongwen/web/locales/messages.pot --no-location --sort-output --project Tongwen .

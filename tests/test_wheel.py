@@ -76,13 +76,15 @@ def test_the_installed_wheel_loads_the_demo_and_finds_it_across_scripts(installe
     hits = json.loads(run(installed_wheel, "search", "红楼梦", "--json", data=data))
     titles = json.dumps(hits, ensure_ascii=False)
     assert hits["total"] > 0 and "紅樓夢" in titles
-    page = subprocess.run(  # the portal's templates, translations and static files came with the wheel
+    # The portal's templates, translations, static files and vendored libraries came with the wheel.
+    page = subprocess.run(
         [str(installed_wheel), "-c",
          "from fastapi.testclient import TestClient; from tongwen.config import Settings; "
          "from tongwen.web.app import create_app; "
          f"client = TestClient(create_app(Settings.load({str(data)!r}))); "
          "print(client.get('/static/style.css').status_code); "
+         "print(client.get('/static/vendor/openseadragon/LICENSE.txt').status_code); "
          "print(client.get('/search?q=源氏物語', headers={'Accept-Language': 'ja'}).text)"],
         cwd=tmp_path, env=outside_the_checkout(), capture_output=True, text=True, check=True,
     ).stdout
-    assert page.startswith("200\n") and "源氏物語" in page and "本文へスキップ" in page
+    assert page.startswith("200\n200\n") and "源氏物語" in page and "本文へスキップ" in page
