@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +43,16 @@ from tongwen.store.codec import decode, encode
 from tongwen.store.liveness import current_owner, owner_is_gone
 
 _PAGE = 1000  # rows per query when streaming; bounds memory whatever the store's size
+_FIRST_PAGE = 50  # ... starting small, then as many as fit in _PAGE_BYTES of stored data:
+_PAGE_BYTES = 4_000_000  # a digitised book's record holds every page of it
+
+
+def _rows_within(budget: int, rows: Sequence[Sequence[Any]]) -> int:
+    """How many rows like ``rows`` fit in ``budget`` stored bytes (1 to `_PAGE`). Found by the full-text
+    benchmark: a thousand 700-page items are most of its collection, and fetching a thousand rows at a time
+    made a rebuild's memory grow with the collection."""
+    stored = sum(len(value) for row in rows for value in row if isinstance(value, (bytes, str)))
+    return max(1, min(_PAGE, budget * len(rows) // max(1, stored)))
 _MAX_PARAMS = 500  # ids per IN (...) query, well under SQLite's parameter limit
 
 
@@ -440,15 +450,17 @@ class Store:
             params.append(source)
         if not include_deleted:
             where.append("+deleted = 0")
-        sql = f"SELECT id, {columns} FROM records WHERE {' AND '.join(where)} ORDER BY id LIMIT {_PAGE}"
+        sql = f"SELECT id, {columns} FROM records WHERE {' AND '.join(where)} ORDER BY id LIMIT ?"
         last = ""
+        limit = _FIRST_PAGE
         while True:
-            rows = self._conn.execute(sql, [last, *params]).fetchall()
+            rows = self._conn.execute(sql, [last, *params, limit]).fetchall()
             for _, *row in rows:
                 yield decode(*row)
-            if len(rows) < _PAGE:
+            if len(rows) < limit:
                 return
             last = rows[-1][0]
+            limit = _rows_within(_PAGE_BYTES, rows)
 
     def changes_since(self, seq: int, limit: int = 1000, *, with_original: bool = True) -> list[Change]:
         """Up to `limit` changes after change number `seq`, oldest first: the latest state of each record."""
