@@ -10,6 +10,8 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
+TOKYO = "1850147"  # GeoNames id
+
 
 @pytest.fixture()
 def offline_page(browser, live_server):
@@ -61,3 +63,29 @@ def test_timeline_shows_era_names_and_a_click_narrows_the_search(offline_page, l
     assert page.locator("li.hit").count() == min(expected, 20)
     for year_text in page.locator("li.hit .year").all_inner_texts()[:5]:
         assert re.search(r"18[89]\d|明治", year_text), year_text
+
+
+def test_the_place_map_draws_offline_and_a_city_narrows_the_search(offline_page, live_server, artifacts_dir):
+    page = offline_page
+    page.goto(live_server + "/browse/places?lang=en")
+    # browse-map.js sets data-markers once Leaflet has drawn, or data-error if a fetch or a script failed.
+    page.wait_for_function("() => { const m = document.getElementById('place-map');"
+                           " return m.hasAttribute('data-markers') || m.hasAttribute('data-error'); }")
+    element = page.locator("#place-map")
+    assert element.get_attribute("data-error") is None
+    # Natural Earth's ~177 countries at 1:110m, each an SVG path Leaflet drew in its overlay pane.
+    countries = page.locator("#place-map .leaflet-overlay-pane path:not(.place-marker)")
+    assert countries.count() > 150
+    cities = page.locator("#place-map path.place-marker")
+    markers = int(element.get_attribute("data-markers"))
+    assert markers >= 2 and cities.count() == markers
+    page.screenshot(path=str(artifacts_dir / "browse-places-map.png"), full_page=True)
+
+    tokyo = page.locator(f'#place-map path.place-marker[data-place="{TOKYO}"]')
+    label = tokyo.get_attribute("aria-label")
+    assert label.startswith("Tokyo: ")
+    tokyo.click()
+    page.wait_for_url("**/search?**")
+    assert f"filter=place%3A{TOKYO}" in page.url
+    count = int(re.search(r": (\d+) records", label).group(1))
+    assert page.locator("li.hit").count() == min(count, 20)

@@ -16,6 +16,9 @@
 
   function draw(element, world, data) {
     var map = L.map(element, { worldCopyJump: true, minZoom: 1, maxZoom: 8, attributionControl: true });
+    // A view before any layer: Leaflet projects vector layers as they are added, and a map without one
+    // has no pixel origin to project onto.
+    map.setView([30, 110], 2);
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution("Natural Earth · GeoNames");
     var countries = {};
@@ -56,8 +59,6 @@
     });
     if (markers.length) {
       map.fitBounds(L.featureGroup(markers).getBounds().pad(0.3), { maxZoom: 5 });
-    } else {
-      map.setView([30, 110], 2);
     }
     element.setAttribute("data-markers", String(markers.length));
   }
