@@ -73,6 +73,9 @@ def test_the_installed_wheel_loads_the_demo_and_finds_it_across_scripts(installe
     data = tmp_path / "data"
     output = run(installed_wheel, "demo", "--no-serve", data=data)
     assert "ndl.marcxml:" in output and "rejected" in output
+    assert "nlc-lunyu.tei.xml:" in output  # a digitised item, its page images beside it in the package
+    found = json.loads(run(installed_wheel, "search", "学而时习之", "--json", data=data))
+    assert [page["label"] for hit in found["hits"] for page in (hit["in_text"] or {}).get("pages", [])] == ["001-1a"]
     hits = json.loads(run(installed_wheel, "search", "红楼梦", "--json", data=data))
     titles = json.dumps(hits, ensure_ascii=False)
     assert hits["total"] > 0 and "紅樓夢" in titles
@@ -82,9 +85,10 @@ def test_the_installed_wheel_loads_the_demo_and_finds_it_across_scripts(installe
          "from fastapi.testclient import TestClient; from tongwen.config import Settings; "
          "from tongwen.web.app import create_app; "
          f"client = TestClient(create_app(Settings.load({str(data)!r}))); "
+         "from tongwen.demo import DEMO_DIR; print((DEMO_DIR / 'pages/lunyu/01.jpg').is_file()); "
          "print(client.get('/static/style.css').status_code); "
          "print(client.get('/static/vendor/openseadragon/LICENSE.txt').status_code); "
          "print(client.get('/search?q=源氏物語', headers={'Accept-Language': 'ja'}).text)"],
         cwd=tmp_path, env=outside_the_checkout(), capture_output=True, text=True, check=True,
     ).stdout
-    assert page.startswith("200\n200\n") and "源氏物語" in page and "本文へスキップ" in page
+    assert page.startswith("True\n200\n200\n") and "源氏物語" in page and "本文へスキップ" in page

@@ -25,6 +25,7 @@ from lxml import etree
 from opencc import OpenCC
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import digitised
 import facts
 from facts import Fact
 
@@ -445,6 +446,16 @@ def write_manifest(path: Path) -> None:
             if key in source:
                 lines.append(f"{key} = {toml_string(source[key])}")
         lines.append("")
+    for item in digitised.ITEMS:
+        lines.append("[[collection]]")
+        lines.append(f"file = {toml_string(digitised.tei_file(item))}")
+        lines.append(f"source = {toml_string(digitised.source_name(item))}")
+        lines.append(f"institution = {toml_string(item.institution)}")
+        lines.append('format = "tei"')
+        description = (f"A digitised item: {item.titles[0][1]} ({item.titles[1][1]}), "
+                       f"{len(digitised.layout(item))} pages drawn in pages/{item.key}/, the text typed by us.")
+        lines.append(f"description = {toml_string(description)}")
+        lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -542,6 +553,24 @@ def write_readme(path: Path) -> None:
         "By format: " + ", ".join(f"{k} {v}" for k, v in sorted(formats.items())),
         "",
     ]
+    lines += [
+        "## Digitised items",
+        "",
+        "Short public-domain passages typed by the Tongwen team (`digitised.py`), written by `build.py` as TEI P5 "
+        "(one `<pb n facs/>` a page, one `<lb facs=\"#xywh=…\"/>` a column with the box it is drawn in) and "
+        "drawn as page images by `pages/render.py` (Pillow and Noto Serif CJK; run it by hand after changing "
+        "`digitised.py`, and commit the images: a machine without the font still loads them). The pages are "
+        "our own typesetting, not scans of any library's copy.",
+        "",
+        "| source | file | title | pages (labels) |",
+        "|---|---|---|---|",
+    ]
+    for item in digitised.ITEMS:
+        pages = digitised.layout(item)
+        labels = ", ".join(f"`{page.label}`" for page in pages)
+        lines.append(f"| `{digitised.source_name(item)}` | `{digitised.tei_file(item)}` | "
+                     f"{item.titles[0][1]} ({item.titles[1][1]}) | {len(pages)} ({labels}) |")
+    lines.append("")
     works = shared_works()
     lines += [
         f"## Works held by three or more libraries ({len(works)})",
@@ -601,6 +630,10 @@ def build(out_dir: Path = DEMO_DIR) -> list[Path]:
             write_csv(path, source)
             written.append(out_dir / source["columns"])
         written.append(path)
+    for item in digitised.ITEMS:
+        path = out_dir / digitised.tei_file(item)
+        path.write_bytes(digitised.tei_document(item))
+        written.append(path)
     write_manifest(out_dir / "manifest.toml")
     write_readme(out_dir / "README.md")
     return written + [out_dir / "manifest.toml", out_dir / "README.md"]
@@ -611,6 +644,8 @@ def generated_names() -> Iterable[str]:
         yield source["file"]
         if "columns" in source:
             yield source["columns"]
+    for item in digitised.ITEMS:
+        yield digitised.tei_file(item)
     yield from ("manifest.toml", "README.md")
 
 
