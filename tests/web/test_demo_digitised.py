@@ -57,3 +57,12 @@ def test_the_japanese_and_korean_pages_are_found_by_a_phrase(client):
         assert [(hit["id"], [p["label"] for p in hit["in_text"]["pages"]]) for hit in body["hits"]] == [
             (TONGNIP, ["1"])
         ], phrase
+
+
+def test_the_home_page_lists_the_digitised_items(client):
+    page = client.get("/", headers={"Accept-Language": "ja"}).text
+    section = page[page.index('id="digitised-heading"'):]
+    assert "デジタル化資料" in section
+    for record_id, title in ((LUNYU, "論語"), (HOJOKI, "方丈記"), (TONGNIP, "宣言書")):
+        assert f'/record/{record_id}"' in section and f">{title}</span>" in section, title
+    assert "ページ数：4" in section

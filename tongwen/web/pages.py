@@ -65,7 +65,29 @@ def home(request: Request):
                       for c, n in sorted(countries.items(), key=lambda item: -item[1])],
         "total": catalog.record_count(),
         "examples": EXAMPLES,
+        "digitised": digitised_items(catalog),
     })
+
+
+DIGITISED_SHOWN = 8
+
+
+def digitised_items(catalog: Catalog) -> list[dict[str, Any]]:
+    """The digitised items the home page shows (records with page images, through the "digitised" facet):
+    title in its own script, where held, how many pages, and the first page as a thumbnail when it can be shown."""
+    from tongwen.index.documents import PAGE_IMAGES
+    from tongwen.index.search_index import SearchRequest
+
+    found = catalog.search(SearchRequest(filters={"digitised": [PAGE_IMAGES]}, facets=(),
+                                         page_size=DIGITISED_SHOWN))
+    items = []
+    for record in catalog.records([hit.id for hit in found.hits]):
+        title, _others = display_title(record)
+        items.append({"id": record.id, "title": title["text"], "title_lang": title["lang"],
+                      "institution": record.institution, "pages": len(record.pages),
+                      "first_label": record.pages[0].label if record.pages else None,
+                      "thumbnail": thumbnail_of(record)})
+    return items
 
 
 def facet_value_label(name: str, value: str, catalog: Catalog) -> tuple[str, str | None]:
