@@ -33,6 +33,17 @@ def test_variant_characters_and_name_order_are_one_person():
     assert groups_of(traditional, simplified, western) == [["lc:3", "nlc:1", "nlc:2"]]
 
 
+def test_a_romanized_name_meets_our_romanization_of_the_vernacular_when_a_title_agrees():
+    # Kinkley's English translation names the original (246 边城), so its "Shen, Congwen" is the 沈从文 of the
+    # 1934 edition, though no record carries both forms. Without the shared title they stay apart.
+    original = record("nlc:1", "边城", Agent([Form("沈从文", "Hans")]), lang="chi")
+    translation = record("nlb:2", "Border town : a novel", Agent([Form("Shen, Congwen", "Latn")]), lang="eng")
+    translation.titles.append(Title([Form("边城")], role="variant"))
+    assert groups_of(original, translation) == [["nlb:2", "nlc:1"]]
+    other_book = record("lc:3", "Collected letters", Agent([Form("Shen, Congwen", "Latn")]), lang="eng")
+    assert groups_of(original, other_book) == [["lc:3"], ["nlc:1"]]
+
+
 def test_different_life_dates_keep_homonyms_apart_and_an_undated_one_joins_neither():
     older = record("ndl:1", "経済学", Agent([Form("山田太郎", "Hani")], dates="1931-"))
     younger = record("ndl:2", "物理学", Agent([Form("山田太郎", "Hani")], dates="1957-"))

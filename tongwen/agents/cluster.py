@@ -140,7 +140,7 @@ def evidence(a: Mention, b: Mention) -> int:
         return STRONG
     shared = a.keys & b.keys
     corroborated = _years_agree(a, b) or bool(a.titles & b.titles)
-    if (shared or (a.guessed | a.keys) & (b.guessed | b.keys)) and corroborated:
+    if (shared or a.comparable_keys() & b.comparable_keys()) and corroborated:
         return STRONG
     if shared & a.distinct_keys() & b.distinct_keys():
         return NAME

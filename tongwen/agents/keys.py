@@ -144,8 +144,13 @@ class Mention:
     initials: bool = False  # every romanized form has only initials for the given name
     authority: bool = False
 
+    def comparable_keys(self) -> frozenset[str]:
+        """Name keys, with romanized names also under ``g:``: our romanization of 沈从文 is ``g:congwenshen``,
+        and a catalogue's "Shen, Congwen" must meet it there (as `Agents.find` looks it up)."""
+        return self.keys | self.guessed | {f"g:{key[2:]}" for key in self.keys if key.startswith("r:")}
+
     def blocking_keys(self) -> list[str]:
-        return sorted(self.keys | self.guessed | {f"id:{i}" for i in self.identifiers})
+        return sorted(self.comparable_keys() | {f"id:{i}" for i in self.identifiers})
 
     def distinct_keys(self) -> frozenset[str]:
         """Keys specific enough to name one agent when nothing speaks against it."""
@@ -175,14 +180,17 @@ class Mention:
         return cls(**data)
 
 
+_EVIDENCE_TITLE_ROLES = ("main", "parallel", "uniform", "variant")
+
+
 def _title_keys(record: Record) -> frozenset[str]:
     from tongwen.works.keys import han_key, work_title  # the works layer's title proper and folding
 
-    main = record.main_title
-    if main is None:
-        return frozenset()
     found = set()
-    for form in main.forms:
+    # Not series titles: one series holds many authors' books. Uniform and variant titles count: a translation
+    # catalogued under its English title names the original (Border town, 240/246 边城) as its author's does.
+    forms = [form for title in record.titles if title.role in _EVIDENCE_TITLE_ROLES for form in title.forms]
+    for form in forms:
         title = work_title(form.text)
         key = han_key(title) if (form.script or detect_script(title)) in _CJK_SCRIPTS else roman_key(title)
         if len(key) >= 2:
