@@ -102,9 +102,10 @@ def test_faster_kanji_lookup_reads_as_pykakasi_does(shared_data):
     ],
 )
 def test_particles_get_a_second_form_as_pronounced(text, pronounced):
-    from tongwen.cjk.japanese import hepburn_forms
+    from tongwen.cjk.japanese import hepburn_forms, particle_forms
 
-    assert hepburn_forms(text) == [hepburn(text), pronounced]
+    assert particle_forms(text) == [hepburn(text), pronounced]
+    assert hepburn_forms(text)[:2] == [hepburn(text), pronounced]
 
 
 def test_a_word_starting_with_ha_keeps_the_plain_form_first():

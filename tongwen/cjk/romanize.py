@@ -104,8 +104,8 @@ def romanizations(s: str, lang: str | None = None, *, guess_hepburn: bool = True
 
     >>> romanizations("红楼梦", "chi")
     ['hong lou meng']
-    >>> romanizations("げんじものがたり")
-    ['genjimonogatari']
+    >>> romanizations("げんじものがたり")  # and the devoiced form rendaku cannot split (japanese.hepburn_forms)
+    ['genjimonogatari', 'kenshimonokatari']
     >>> romanizations("春香傳", "kor")
     ['chunhyangjeon', "ch'unhyangjŏn", 'chun xiang chuan']
     >>> romanizations("Genji monogatari")
