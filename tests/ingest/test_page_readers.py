@@ -59,6 +59,29 @@ def test_tei_without_page_beginnings_is_one_page_and_said_so() -> None:
     assert "no <pb/>" in str(problems[0])
 
 
+def test_tei_line_boxes_source_date_and_romanized_title() -> None:
+    """What the demo's digitised items use: a box per column in <lb facs="#xywh=…"/>, the source's date in
+    sourceDesc, the title's romanization as another form of it."""
+    data = (
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt>'
+        '<title xml:lang="ja">方丈記</title><title xml:lang="ja-Latn">Hōjōki</title><author>鴨長明</author>'
+        '</titleStmt><sourceDesc><bibl><date when="1212">建暦2 [1212]</date><publisher>書肆</publisher>'
+        '<pubPlace>京</pubPlace></bibl></sourceDesc></fileDesc></teiHeader><text xml:lang="ja"><body>'
+        '<p><pb n="1オ" facs="pages/01.jpg"/><lb facs="#xywh=855,110,64,192"/>方丈記</p>'
+        '<p><lb facs="#xywh=769,110,64,1152"/>ゆく河の流れは\n  絶えずして<lb facs="#xywh=1,2,3"/>しかも</p>'
+        "</body></text></TEI>"
+    ).encode()
+    record, problems = mapped(tei, data, "hojoki.tei.xml")
+    assert [(form.text, form.script) for form in record.titles[0].forms] == [("方丈記", "Hani"), ("Hōjōki", "Latn")]
+    assert (record.date_display, record.year_from) == ("建暦2 [1212]", 1212)
+    assert (record.publications[0].forms[0].publisher, record.publications[0].forms[0].place) == ("書肆", "京")
+    [page] = record.pages
+    assert page.text == "方丈記\n\nゆく河の流れは絶えずして\nしかも"
+    assert [(w.text, w.x, w.y, w.w, w.h) for w in page.words] == [
+        ("方丈記", 855, 110, 64, 192), ("ゆく河の流れは絶えずして", 769, 110, 64, 1152)]
+    assert [p.field for p in problems] == ["lb/@facs"] and "'1オ'" in problems[0].message
+
+
 def test_tei_with_entities_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "evil.xml"
     path.write_text(

@@ -35,6 +35,11 @@ def test_the_demo_loads_three_digitised_items_with_their_pages(demo_settings):
     assert first.text.startswith("論語卷第一\n\n學而第一\n\n子曰學而時習之不亦說乎有朋自遠方\n來不亦樂乎")
     assert (first.lang, first.script, first.text_source) == ("chi", "Hant", "transcription")
     assert hojoki.pages[0].script == "Jpan" and tongnip.pages[0].script == "Kore"
+    assert [form.text for form in hojoki.titles[0].forms] == ["方丈記", "Hōjōki"]
+    assert (hojoki.date_display, hojoki.year_from, tongnip.year_from) == ("建暦2 [1212]", 1212, 1919)
+    # one box per column, where render.py drew it
+    assert [word.text for word in first.words][:3] == ["論語卷第一", "學而第一", "子曰學而時習之不亦說乎有朋自遠方"]
+    assert (first.words[2].x, first.words[2].y, first.words[2].w, first.words[2].h) == (626, 110, 72, 1152)
     for record in (lunyu, hojoki, tongnip):
         for page in record.pages:
             assert page.image.kind == "file" and (DEMO_DIR / page.image.url).is_file(), page.image.url
@@ -66,3 +71,10 @@ def test_the_home_page_lists_the_digitised_items(client):
     for record_id, title in ((LUNYU, "論語"), (HOJOKI, "方丈記"), (TONGNIP, "宣言書")):
         assert f'/record/{record_id}"' in section and f">{title}</span>" in section, title
     assert "ページ数：4" in section
+
+
+def test_content_search_puts_a_hit_on_the_column_it_is_drawn_in(client):
+    body = client.get(f"/iiif/{LUNYU}/search", params={"q": "有朋自远方来"}).json()
+    targets = [item["target"] for item in body["items"]]
+    # the phrase runs from the foot of the third column to the head of the fourth: one box for each
+    assert [target.rsplit("#xywh=", 1)[1] for target in targets] == ["626,110,72,1152", "519,110,72,1152"]

@@ -33,8 +33,8 @@ class Item:
     lang_tag: str  # BCP 47 tag of the text
     titles: tuple[tuple[str, str], ...]  # (xml:lang, title): the original first, its romanization next
     authors: tuple[str, ...]
-    date: str  # as the item gives it, era names kept
-    year: int
+    date: str | None  # as the item gives it, era names kept (none for 論語: its date is not one year)
+    year: int | None
     paragraphs: tuple[str, ...]
     columns: int  # columns (vertical) or lines (horizontal) a page
     chars: int  # characters a column or line
@@ -109,7 +109,7 @@ ITEMS: tuple[Item, ...] = (
     Item(
         key="lunyu", local_id="nlcdig0001", institution="NLC", lang_tag="zh-Hant",
         titles=(("zh-Hant", "論語"), ("zh-Latn", "Lun yu")), authors=("孔子",),
-        date="春秋", year=-479, labels="kanripo", font=3, columns=8, chars=16, running_head="論語卷一",
+        date=None, year=None, labels="kanripo", font=3, columns=8, chars=16, running_head="論語卷一",
         subjects=("儒家",), notes=("學而第一. 白文.",),
         paragraphs=(
             "論語卷第一",
@@ -189,7 +189,8 @@ def tei_document(item: Item) -> bytes:
             E("availability", E("p", "Public domain. Page images drawn by the Tongwen team."))),
           E("sourceDesc", E("bibl", *[E("title", text) for _, text in item.titles[:1]],
                             *[E("author", name) for name in item.authors],
-                            E("date", item.date, when=_year(item.year)), E("distributor", item.institution)))),
+                            *([E("date", item.date, when=f"{item.year:04d}")] if item.date else []),
+                            E("distributor", item.institution)))),
         E("profileDesc", E("langUsage", E("language", ident=item.lang_tag))),
     )
     body = E("body")
@@ -206,10 +207,6 @@ def tei_document(item: Item) -> bytes:
             paragraph.append(lb)
     tei = E("TEI", header, E("text", body, **{"xml:lang": item.lang_tag}), **{"xml:id": item.local_id})
     return etree.tostring(tei, encoding="UTF-8", xml_declaration=True, pretty_print=True)
-
-
-def _year(year: int) -> str:
-    return f"{year:04d}" if year >= 0 else f"-{-year:04d}"
 
 
 def _element(tag: str, children, attrs) -> etree._Element:
