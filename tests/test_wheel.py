@@ -73,7 +73,7 @@ def test_the_installed_wheel_loads_the_demo_and_finds_it_across_scripts(installe
     data = tmp_path / "data"
     output = run(installed_wheel, "demo", "--no-serve", data=data)
     assert "ndl.marcxml:" in output and "rejected" in output
-    assert "nlc-lunyu.tei.xml:" in output  # a digitised item, its page images beside it in the package
+    assert "nlc-digitised.tei.xml:" in output  # a digitised item, its page images beside it in the package
     found = json.loads(run(installed_wheel, "search", "学而时习之", "--json", data=data))
     assert [page["label"] for hit in found["hits"] for page in (hit["in_text"] or {}).get("pages", [])] == ["001-1a"]
     hits = json.loads(run(installed_wheel, "search", "红楼梦", "--json", data=data))

@@ -12,6 +12,7 @@ from tongwen.demo import DEMO_DIR
 from tongwen.store import Store
 
 LUNYU, HOJOKI, TONGNIP = "nlc-digitised-demo:nlcdig0001", "ndl-digitised-demo:ndldig0001", "nlk-digitised-demo:nlkdig0001"
+KUANGREN = "nlc-digitised-demo:nlcdig0002"
 
 
 def stored(settings, record_id):
@@ -19,10 +20,14 @@ def stored(settings, record_id):
         return store.get(record_id)
 
 
-def test_the_demo_loads_three_digitised_items_with_their_pages(demo_settings):
+def test_the_demo_loads_four_digitised_items_with_their_pages(demo_settings):
     with Store.open(demo_settings.database_path, read_only=True) as store:
         with_pages = [record for record in store.iter_records() if record.pages]
-    assert sorted(record.id for record in with_pages) == sorted([LUNYU, HOJOKI, TONGNIP])
+    assert sorted(record.id for record in with_pages) == sorted([LUNYU, HOJOKI, TONGNIP, KUANGREN])
+    kuangren = stored(demo_settings, KUANGREN)
+    assert [page.label for page in kuangren.pages] == ["1", "2", "3"] and kuangren.pages[0].script == "Hans"
+    # horizontal lines: the boxes run left to right, one under the other
+    assert [(word.x, word.y) for word in kuangren.pages[0].words[:2]] == [(70, 134), (70, 230)]
     lunyu, hojoki, tongnip = (stored(demo_settings, key) for key in (LUNYU, HOJOKI, TONGNIP))
     assert [page.label for page in lunyu.pages] == ["001-1a", "001-1b", "001-2a", "001-2b"]
     assert [page.label for page in hojoki.pages] == ["1オ", "1ウ", "2オ"]
@@ -53,7 +58,10 @@ def test_a_phrase_in_simplified_characters_finds_the_traditional_page_by_its_lab
     assert [page["label"] for page in hit["in_text"]["pages"]] == ["001-1a"]
 
 
-def test_the_japanese_and_korean_pages_are_found_by_a_phrase(client):
+def test_the_japanese_korean_and_modern_chinese_pages_are_found_by_a_phrase(client):
+    # typed in traditional characters, found in the simplified reprint
+    body = client.get("/api/search", params={"q": "text:那趙家的狗"}).json()
+    assert [(hit["id"], [p["label"] for p in hit["in_text"]["pages"]]) for hit in body["hits"]] == [(KUANGREN, ["2"])]
     body = client.get("/api/search", params={"q": "text:久しくとどまりたる例なし"}).json()
     assert [(hit["id"], [p["label"] for p in hit["in_text"]["pages"]]) for hit in body["hits"]] == [(HOJOKI, ["1オ"])]
     # 인류평등 in hangul finds 人類平等 in the hanja of the declaration; 하노라 is its own hangul
@@ -70,7 +78,7 @@ def test_the_home_page_lists_the_digitised_items(client):
     assert "デジタル化資料" in section
     for record_id, title in ((LUNYU, "論語"), (HOJOKI, "方丈記"), (TONGNIP, "宣言書")):
         assert f'/record/{record_id}"' in section and f">{title}</span>" in section, title
-    assert "ページ数：4" in section
+    assert "ページ数：4" in section and ">狂人日记</span>" in section
 
 
 def test_content_search_puts_a_hit_on_the_column_it_is_drawn_in(client):
@@ -78,3 +86,8 @@ def test_content_search_puts_a_hit_on_the_column_it_is_drawn_in(client):
     targets = [item["target"] for item in body["items"]]
     # the phrase runs from the foot of the third column to the head of the fourth: one box for each
     assert [target.rsplit("#xywh=", 1)[1] for target in targets] == ["626,110,72,1152", "519,110,72,1152"]
+
+
+def test_the_digitised_lunyu_joins_the_work_the_demo_already_holds(app):
+    cluster = app.state.catalog.cluster_of(LUNYU)
+    assert {"ndl-demo:ndl0023", "nlb-demo:nlb0008"} <= set(cluster.members)

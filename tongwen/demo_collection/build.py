@@ -446,14 +446,15 @@ def write_manifest(path: Path) -> None:
             if key in source:
                 lines.append(f"{key} = {toml_string(source[key])}")
         lines.append("")
-    for item in digitised.ITEMS:
+    for file, items in digitised.files().items():
         lines.append("[[collection]]")
-        lines.append(f"file = {toml_string(digitised.tei_file(item))}")
-        lines.append(f"source = {toml_string(digitised.source_name(item))}")
-        lines.append(f"institution = {toml_string(item.institution)}")
+        lines.append(f"file = {toml_string(file)}")
+        lines.append(f"source = {toml_string(digitised.source_name(items[0]))}")
+        lines.append(f"institution = {toml_string(items[0].institution)}")
         lines.append('format = "tei"')
-        description = (f"A digitised item: {item.titles[0][1]} ({item.titles[1][1]}), "
-                       f"{len(digitised.layout(item))} pages drawn in pages/{item.key}/, the text typed by us.")
+        described = ", ".join(f"{item.titles[0][1]} ({item.titles[1][1]}, {len(digitised.layout(item))} pages)"
+                              for item in items)
+        description = f"Digitised items as TEI P5, typed by us, pages drawn in pages/: {described}."
         lines.append(f"description = {toml_string(description)}")
         lines.append("")
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -630,9 +631,9 @@ def build(out_dir: Path = DEMO_DIR) -> list[Path]:
             write_csv(path, source)
             written.append(out_dir / source["columns"])
         written.append(path)
-    for item in digitised.ITEMS:
-        path = out_dir / digitised.tei_file(item)
-        path.write_bytes(digitised.tei_document(item))
+    for file, items in digitised.files().items():
+        path = out_dir / file
+        path.write_bytes(digitised.tei_file_content(items))
         written.append(path)
     write_manifest(out_dir / "manifest.toml")
     write_readme(out_dir / "README.md")
@@ -644,8 +645,7 @@ def generated_names() -> Iterable[str]:
         yield source["file"]
         if "columns" in source:
             yield source["columns"]
-    for item in digitised.ITEMS:
-        yield digitised.tei_file(item)
+    yield from digitised.files()
     yield from ("manifest.toml", "README.md")
 
 

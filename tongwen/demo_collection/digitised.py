@@ -9,7 +9,9 @@ The texts (typed from memory of the standard texts, all long out of copyright):
 - 論語 學而第一, chapters 1–11, unpunctuated (白文), traditional characters, 8 columns × 16 characters a half
   folio, Kanseki Repository-like page labels ``001-1a`` (juan 001, folio 1, side a);
 - 方丈記 (鴨長明, 建暦2 [1212]), the opening, 10 columns a page, labels ``1オ`` ``1ウ`` (丁 and side);
-- 己未獨立宣言書 (1919), the opening, mixed hanja and hangul as printed, vertical, labels ``1`` ``2`` …
+- 己未獨立宣言書 (1919), the opening, mixed hanja and hangul as printed, vertical, labels ``1`` ``2`` …;
+- 狂人日记 (鲁迅, 民国七年 [1918]), the preface and first two sections as a modern reprint sets them:
+  simplified characters, horizontal lines left to right, labels ``1`` ``2`` ….
 
 The records imitate how each library would catalogue such an item; the pages are our own typesetting, not
 scans of any library's copy.
@@ -164,11 +166,54 @@ ITEMS: tuple[Item, ...] = (
             "무릇幾何ㅣ며新銳와獨創으로써世界文化의大潮流에寄與補裨할奇緣을遺失함이무릇幾何ㅣ뇨",
         ),
     ),
+    Item(
+        key="kuangren", local_id="nlcdig0002", institution="NLC", lang_tag="zh-Hans",
+        titles=(("zh-Hans", "狂人日记"), ("zh-Latn", "Kuang ren ri ji")), authors=("鲁迅",),
+        date="民国七年 [1918]", year=1918, labels="number", font=2, columns=12, chars=18, running_head="狂人日记",
+        vertical=False, subjects=("短篇小说--中国--现代",), notes=("原载《新青年》第四卷第五号.",),
+        paragraphs=(
+            "狂人日记",
+            "某君昆仲，今隐其名，皆余昔日在中学时良友；分隔多年，消息渐阙。日前偶闻其一大病；适归故乡，迂道往访，"
+            "则仅晤一人，言病者其弟也。劳君远道来视，然已早愈，赴某地候补矣。因大笑，出示日记二册，谓可见当日病状，"
+            "不妨献诸旧友。持归阅一过，知所患盖“迫害狂”之类。语颇错杂无伦次，又多荒唐之言；亦不著月日，惟墨色字体"
+            "不一，知非一时所书。间亦有略具联络者，今撮录一篇，以供医家研究。记中语误，一字不易；惟人名虽皆村人，不为"
+            "世间所知，无关大体，然亦悉易去。至于书名，则本人愈后所题，不复改也。七年四月二日识。",
+            "一",
+            "今天晚上，很好的月光。",
+            "我不见他，已是三十多年；今天见了，精神分外爽快。才知道以前的三十多年，全是发昏；然而须十分小心。不然，"
+            "那赵家的狗，何以看我两眼呢？",
+            "我怕得有理。",
+            "二",
+            "今天全没月光，我知道不妙。早上小心出门，赵贵翁的眼色便怪：似乎怕我，似乎想害我。还有七八个人，交头接耳"
+            "的议论我，又怕我看见。一路上的人，都是如此。",
+        ),
+    ),
 )
 
 
 def tei_file(item: Item) -> str:
-    return f"{item.institution.lower()}-{item.key}.tei.xml"
+    """One file per library: its items are the <TEI>s of one <teiCorpus> (one item alone is a <TEI>)."""
+    return f"{item.institution.lower()}-digitised.tei.xml"
+
+
+def files() -> dict[str, list[Item]]:
+    grouped: dict[str, list[Item]] = {}
+    for item in ITEMS:
+        grouped.setdefault(tei_file(item), []).append(item)
+    return grouped
+
+
+def tei_file_content(items: list[Item]) -> bytes:
+    if len(items) == 1:
+        return tei_document(items[0])
+    corpus = _element("teiCorpus", [_element("teiHeader", [_element("fileDesc", [
+        _element("titleStmt", [_element("title", [f"{items[0].institution} digitised items (Tongwen demo)"], {})], {}),
+        _element("publicationStmt", [_element("p", ["Tongwen demo collection"], {})], {}),
+        _element("sourceDesc", [_element("p", ["Typed and drawn by the Tongwen team."], {})], {}),
+    ], {})], {})], {})
+    for item in items:
+        corpus.append(etree.fromstring(tei_document(item)))
+    return etree.tostring(corpus, encoding="UTF-8", xml_declaration=True, pretty_print=True)
 
 
 def source_name(item: Item) -> str:
