@@ -138,3 +138,20 @@ def test_kanripo_pinyin_of_polyphones_is_among_our_forms(shared_data):
     # Measured on 442 titles: 360 whole keys equal with pinyin alone, 373 with the alternate form too (in the
     # index the two forms' grams add up, so titles with polyphones read both ways match as well).
     assert either - plain >= 10, (plain, either)
+
+
+@pytest.mark.parametrize(
+    ("title", "catalogued"),
+    [
+        # Princeton (princeton-orangelight-solr-cjk): series 大日本古記錄 = "Dai Nihon kokiroku"; pykakasi reads
+        # 日本 inside the compound as nippon.
+        ("大日本古記錄", "Dai Nihon kokiroku"),
+        # the same record's 東京大學史料編纂所: pykakasi reads its 所 as the word tokoro, catalogues the suffix -jo.
+        ("東京大學史料編纂所", "Tōkyō Daigaku Shiryō Hensanjo"),
+    ],
+)
+def test_long_sino_japanese_compounds_are_read_as_catalogues_divide_them(title, catalogued):
+    from tongwen.cjk.analysis import query_roman_alternatives, roman_tokens
+
+    tokens = set(roman_tokens(title, "jpn"))
+    assert any(set(grams) <= tokens for grams in query_roman_alternatives(catalogued))
