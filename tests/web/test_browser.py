@@ -103,3 +103,15 @@ def test_phone_layout_has_no_horizontal_scroll(browser, live_server, artifacts_d
     assert overflow <= 0
     page.screenshot(path=str(artifacts_dir / "search-phone.png"), full_page=True)
     context.close()
+
+
+def test_home_page_shows_the_digitised_items_and_opens_one(page, live_server, artifacts_dir):
+    page.goto(live_server + "/")
+    cards = page.locator("ul.digitised-items li")
+    assert cards.count() == 4
+    titles = cards.locator(".title").all_inner_texts()
+    assert {"論語", "方丈記", "宣言書", "狂人日记"} <= set(titles)
+    page.locator("section.digitised").screenshot(path=str(artifacts_dir / "home-digitised.png"))
+    cards.locator("a", has_text="方丈記").click()
+    page.wait_for_url("**/record/**")
+    assert page.locator("h1 span").first.inner_text() == "方丈記"
