@@ -14,6 +14,15 @@
     return template.replace("{place}", place.label).replace("{count}", String(place.count));
   }
 
+  function eastOfTheAntimeridian(coordinates) {
+    // Nested rings of [longitude, latitude] pairs, changed in place.
+    if (typeof coordinates[0] === "number") {
+      if (coordinates[0] < 0) coordinates[0] += 360;
+      return;
+    }
+    coordinates.forEach(eastOfTheAntimeridian);
+  }
+
   function draw(element, world, data) {
     var map = L.map(element, { worldCopyJump: true, minZoom: 1, maxZoom: 8, attributionControl: true });
     // A view before any layer: Leaflet projects vector layers as they are added, and a map without one
@@ -27,7 +36,15 @@
     });
     var template = element.getAttribute("data-label");
     var outlines = topojson.feature(world, world.objects.countries);
+    // Natural Earth's outlines that cross the antimeridian (Russia's Chukotka, Fiji) jump from +180 to -180
+    // and Leaflet draws that jump as a line across the world: their western longitudes are moved east of
+    // 180. Antarctica (a ring through the poles, and no library) is left out for the same reason.
+    var crossing = { 643: true, 242: true };
+    outlines.features.forEach(function (feature) {
+      if (crossing[Number(feature.id)]) eastOfTheAntimeridian(feature.geometry.coordinates);
+    });
     L.geoJSON(outlines, {
+      filter: function (feature) { return Number(feature.id) !== 10; },
       style: function (feature) {
         var named = countries[Number(feature.id)];
         return { color: "#7a7a7a", weight: 0.6, fillColor: named ? "#e69f00" : "#f2efe6",
