@@ -34,7 +34,7 @@ from tongwen.derived import follow_store
 from tongwen.ingest import FORMATS
 from tongwen.ingest.pipeline import ImportProgress, RunSummary, import_files
 from tongwen.model import Record
-from tongwen.store import Run, Store
+from tongwen.store import Run, Store, StoreError
 from tongwen.works import Works
 
 console = Console(highlight=False)
@@ -59,9 +59,15 @@ _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
     help="The store (SQLite file) when it is not the data dir's own: nodes that follow one shared store keep "
     "their index in --data. Default: $TONGWEN_STORE, else DIR/tongwen.sqlite.",
 )
+@click.option(
+    "--database",
+    metavar="URL",
+    help="The database as a URL, e.g. sqlite:///srv/tongwen/tongwen.sqlite (a path works too). "
+    "Default: $TONGWEN_DATABASE, else the --store file.",
+)
 @click.version_option(package_name="tongwen")
 @click.pass_context
-def main(ctx: click.Context, data_dir: str | None, store_path: str | None) -> None:
+def main(ctx: click.Context, data_dir: str | None, store_path: str | None, database: str | None) -> None:
     """Tongwen (同文): one catalogue for the records of many national libraries, searchable across scripts.
 
     \b
@@ -70,7 +76,10 @@ def main(ctx: click.Context, data_dir: str | None, store_path: str | None) -> No
       tongwen stats
       tongwen --data node2 --store shared/tongwen.sqlite serve --follow --port 8001
     """
-    ctx.obj = Settings.load(data_dir, store_path)
+    try:
+        ctx.obj = Settings.load(data_dir, store_path, database)
+    except StoreError as error:
+        raise click.UsageError(str(error)) from None
 
 
 @contextmanager

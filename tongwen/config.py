@@ -57,6 +57,8 @@ class Settings:
       a peer that has not answered by then is left out and named on the page (default 2).
     - ``TONGWEN_STORE``: the store's SQLite file when it is not the data dir's own (``--store`` wins) — a node
       that follows a shared store keeps its own index replica in its data dir and reads the records there.
+    - ``TONGWEN_DATABASE``: the database as a URL (``sqlite:///path/tongwen.sqlite``; ``--database`` wins),
+      the same as ``TONGWEN_STORE`` for a SQLite file; ``postgresql://`` is refused until that backend lands.
     """
 
     data_dir: Path
@@ -68,6 +70,7 @@ class Settings:
     signin_delay: float = 30.0
     peer_timeout: float = 2.0
     store_path: Path | None = None  # None: the store is the data dir's own tongwen.sqlite
+    database: str | None = None  # the URL it was named by (--database / TONGWEN_DATABASE), if any
 
     @property
     def database_path(self) -> Path:
@@ -88,15 +91,25 @@ class Settings:
 
     @classmethod
     def load(
-        cls, data_dir: str | os.PathLike[str] | None = None, store_path: str | os.PathLike[str] | None = None
+        cls, data_dir: str | os.PathLike[str] | None = None, store_path: str | os.PathLike[str] | None = None,
+        database: str | None = None,
     ) -> Settings:
-        """`data_dir` if given, else $TONGWEN_DATA, else ./tongwen-data; `store_path` overrides $TONGWEN_STORE."""
+        """`data_dir` if given, else $TONGWEN_DATA, else ./tongwen-data; `store_path` overrides $TONGWEN_STORE,
+        `database` (a URL) overrides $TONGWEN_DATABASE; a bad URL raises StoreError naming it."""
         chosen = data_dir or os.environ.get("TONGWEN_DATA") or DEFAULT_DATA_DIR
         environ = os.environ
         optional: dict[str, object] = {}
         for name, variable, kind in _FROM_ENVIRONMENT:
             if environ.get(variable):
                 optional[name] = kind(environ[variable])
+        database = database or environ.get("TONGWEN_DATABASE") or None
+        if database:
+            from tongwen.store.database import Database  # late: the store package imports this module's users
+
+            named = Database.at(database).path
+            optional["database"] = database
+            if named is not None:
+                optional["store_path"] = named.resolve()
         if store_path:
             optional["store_path"] = Path(store_path).expanduser().resolve()
         return cls(data_dir=Path(chosen).expanduser().resolve(), **optional)

@@ -37,6 +37,7 @@ from tongwen.agents.cluster import MAX_BLOCK, GuardedUnionFind, link
 from tongwen.agents.keys import Mention, mention_of, mentions, name_keys
 from tongwen.model import Agent, Form
 from tongwen.store import Store, StoreError
+from tongwen.store.database import MEMORY, Database
 
 SCHEMA_VERSION = 1
 _PAGE = 1000
@@ -137,19 +138,16 @@ class Agents:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> Agents:
-        path = Path(path)
+    def open(cls, path: str | Path | Database, *, read_only: bool = False) -> Agents:
+        database = Database.at(path)
+        path = database.path or Path(MEMORY)
         if read_only:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                   check_same_thread=False, timeout=10)
+            conn = database.connect_readonly()
             if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'agents_meta'").fetchone() is None:
                 conn.close()
                 raise StoreError(f"no agents tables in {path} yet: run `tongwen agents --update` once")
             return cls(conn, path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        conn = database.connect(timeout=30)
         has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'agents_meta'").fetchone()
         version = conn.execute("SELECT value FROM agents_meta WHERE key = 'schema_version'").fetchone() \
             if has_meta else None

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Self
 
 from tongwen.store import StoreError
+from tongwen.store.database import MEMORY, Database
 
 SCHEMA_VERSION = 1
 EVENT_TYPES = ("ingest", "archive", "fixity check", "format migration")
@@ -121,17 +122,15 @@ class PreservationStore:
         self._empty = empty  # opened read-only before anything was ever archived: no tables yet
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> PreservationStore:
+    def open(cls, path: str | Path | Database, *, read_only: bool = False) -> PreservationStore:
         """Open (creating and upgrading the tables as needed). `read_only=True` (for the portal) never writes
         and may be shared between threads; it sees no events where nothing was archived yet."""
-        path = Path(path)
+        database = Database.at(path)
+        path = database.path or Path(MEMORY)
         if read_only:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                   check_same_thread=False, timeout=10)
+            conn = database.connect_readonly()
             return cls(conn, empty=not _has_tables(conn))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-        conn.execute("PRAGMA journal_mode = WAL")
+        conn = database.connect(timeout=30, wal=True)
         try:
             _migrate(conn, path)
         except BaseException:

@@ -45,6 +45,7 @@ from tongwen.registry.model import (
     to_dict,
 )
 from tongwen.registry.schema import TABLES, migrate
+from tongwen.store.database import Database
 from tongwen.registry.validation import Problem, ValidationError, check
 
 T = TypeVar("T")
@@ -103,17 +104,13 @@ class Registry:
         self.accounts = Accounts(conn, self.transaction, self._write_audit, password_hasher)
 
     @classmethod
-    def open(cls, path: str | Path, *, password_hasher: PasswordHasher | None = None) -> Registry:
+    def open(cls, path: str | Path | Database, *, password_hasher: PasswordHasher | None = None) -> Registry:
         """Open (creating or migrating the ``reg_*`` tables as needed) the registry in a SQLite file.
         ``password_hasher``: argon2 parameters for new passwords (default: argon2-cffi's recommended)."""
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves (see `transaction`), so a batch of writes and
-        # their audit entries are committed together or not at all.
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=10.0)
+        # Autocommit connection: we issue BEGIN/COMMIT ourselves (see `transaction`), so a batch of writes and
+        # their audit entries are committed together or not at all. WAL: the portal's reads do not block.
+        conn = Database.at(path).connect(timeout=10.0)
         conn.execute("PRAGMA foreign_keys = ON")
-        if str(path) != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")  # readers (the portal) do not block the writer
         migrate(conn)
         return cls(conn, password_hasher)
 

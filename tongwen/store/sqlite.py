@@ -40,6 +40,7 @@ from tongwen.store.api import (
     UpsertResult,
 )
 from tongwen.store.codec import decode, encode
+from tongwen.store.database import MEMORY, Database
 from tongwen.store.liveness import current_owner, owner_is_gone
 
 _PAGE = 1000  # rows per query when streaming; bounds memory whatever the store's size
@@ -226,23 +227,18 @@ class Store:
     # -- opening and closing
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> Store:
+    def open(cls, path: str | Path | Database, *, read_only: bool = False) -> Store:
         """Open (creating and upgrading as needed) the store at `path`.
 
         `read_only=True` (for the web server) never writes, refuses writes with a clear error, and may be
         shared between threads. A read-only open of a missing or not yet upgraded database fails.
         """
-        path = Path(path)
+        database = Database.at(path)
+        path = database.path or Path(MEMORY)
         if read_only:
-            if not path.exists():
+            if not database.exists():
                 raise StoreError(f"no Tongwen database at {path}: import some records first")
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=10,
-            )
+            conn = database.connect_readonly()
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:
                 conn.close()
@@ -251,10 +247,7 @@ class Store:
                     f"{SCHEMA_VERSION}: open it once for writing (for example `tongwen stats`) to upgrade it"
                 )
         else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, isolation_level=None, timeout=10)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe with WAL
+            conn = database.connect()
             try:
                 migrate(conn)
             except BaseException:

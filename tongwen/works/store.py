@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Self
 
 from tongwen.store import Store, StoreError
+from tongwen.store.database import MEMORY, Database
 from tongwen.works.cluster import GuardedUnionFind, link_editions, link_works
 from tongwen.works.keys import Features, features
 
@@ -98,23 +99,20 @@ class Works:
         self.path = path
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> Works:
+    def open(cls, path: str | Path | Database, *, read_only: bool = False) -> Works:
         """Open (creating the works tables as needed) the works layer in the database at `path`.
 
         `read_only=True` (for the web server) never takes the write lock: an import holding it for a
         clustering pass once kept each new web thread waiting, requests took 19 s and more."""
-        path = Path(path)
+        database = Database.at(path)
+        path = database.path or Path(MEMORY)
         if read_only:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                   check_same_thread=False, timeout=10)
+            conn = database.connect_readonly()
             if not _has_table(conn, "works_meta"):
                 conn.close()
                 raise StoreError(f"no works tables in {path} yet: run `tongwen cluster` once")
             return cls(conn, path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        conn = database.connect(timeout=30)
         conn.execute("PRAGMA cache_size = -64000")
         version = (
             conn.execute("SELECT value FROM works_meta WHERE key = 'schema_version'").fetchone()
