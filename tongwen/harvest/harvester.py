@@ -42,7 +42,7 @@ from tongwen.harvest.oai import OAI_NS, ListPage, MalformedResponse, OAIClient, 
 from tongwen.harvest.sources import Source
 from tongwen.ingest import FORMATS
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord
-from tongwen.ingest.pipeline import FIRST_PROBLEMS, _Run  # the import run's record handling, reused
+from tongwen.ingest.pipeline import FIRST_PROBLEMS, ImportRun
 from tongwen.model import Identifier, Record
 from tongwen.store import Problem, Store
 from tongwen.store.sqlite import utc_now
@@ -237,7 +237,8 @@ class _OAIHarvest:
         store, source = self.store, self.source
         store.register_source(source.name, source.institution, self.fmt.name)
         run_id = store.begin_run("harvest", source.name, [source.url], self.fmt.name)
-        run = _Run(_LatestWins(store), run_id, MapContext(source.name, source.institution, {}))  # type: ignore[arg-type]
+        context = MapContext(source.name, source.institution, {})
+        run = ImportRun(_LatestWins(store), run_id, context)  # type: ignore[arg-type]
         status, from_, resumed = "interrupted", None, False
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"harvest-{source.name}")
         try:
@@ -278,13 +279,13 @@ class _OAIHarvest:
         )
         return future, retries
 
-    def _on_retry(self, run: _Run, where: str) -> Callable[[int, str, float], None]:
+    def _on_retry(self, run: ImportRun, where: str) -> Callable[[int, str, float], None]:
         def report(number: int, problem: str, wait: float) -> None:
             run.problem(where, None, None, "warning", f"{problem}; retry {number} after {wait:g} s")
 
         return report
 
-    def _start(self, run: _Run) -> tuple[dict[str, Any], bool]:
+    def _start(self, run: ImportRun) -> tuple[dict[str, Any], bool]:
         """The list to harvest: the stored unfinished one, or a new one from the last harvest's date."""
         source = self.source
         saved = None if self.full else self.state.resume()
@@ -306,7 +307,7 @@ class _OAIHarvest:
         }
         return list_state, False
 
-    def _harvest_list(self, run: _Run) -> tuple[str | None, bool, str]:
+    def _harvest_list(self, run: ImportRun) -> tuple[str | None, bool, str]:
         """Walk the list page by page; returns (from used, resumed?, "complete" | "stopped" | "failed")."""
         name = self.source.name
         try:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from tongwen.harvest.http import Fetcher, FetchFailed
 from tongwen.ingest import FORMATS
 from tongwen.ingest.base import MapContext
-from tongwen.ingest.pipeline import FIRST_PROBLEMS, _Run  # the import run's record handling, reused
+from tongwen.ingest.pipeline import FIRST_PROBLEMS, ImportRun
 from tongwen.store import Store
 from tongwen.store.sqlite import utc_now
 
@@ -40,7 +40,8 @@ def harvest_iiif(
     fmt = FORMATS["iiif"]
     store.register_source(source.name, source.institution, fmt.name)
     run_id = store.begin_run("harvest", source.name, [source.url], fmt.name)
-    run = _Run(_LatestWins(store), run_id, MapContext(source.name, source.institution, {}))  # type: ignore[arg-type]
+    context = MapContext(source.name, source.institution, {})
+    run = ImportRun(_LatestWins(store), run_id, context)  # type: ignore[arg-type]
     pending: deque[str] = deque([source.url])
     seen: set[str] = {source.url}
     documents, failed_documents, status = 0, 0, "interrupted"

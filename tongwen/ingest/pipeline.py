@@ -72,8 +72,11 @@ class RunSummary:
         return sum(self.counts[name] for name in ("added", "updated", "unchanged", "deleted")) == 0
 
 
-class _Run:
-    """The state of one import run: counts, problems, and the handling of each raw record."""
+class ImportRun:
+    """The state of one import run: counts, problems, and the handling of each raw record.
+
+    Public so that every writer of records — the file importer here, the OAI-PMH and IIIF harvesters —
+    handles records, counts and problems the same way through one object (issue 11.1)."""
 
     def __init__(self, store: Store, run_id: int, context: MapContext):
         self.store = store
@@ -224,7 +227,7 @@ def import_files(
 
     store.register_source(source, institution, format_name)
     run_id = store.begin_run("import", source, [str(p) for p in files], format_name)
-    run = _Run(store, run_id, MapContext(source, institution, dict(options or {})))
+    run = ImportRun(store, run_id, MapContext(source, institution, dict(options or {})))
     status = "interrupted"
     units = _group_items(chosen)
     try:
@@ -309,7 +312,7 @@ class _FilesAsOneStream(io.RawIOBase):
 
 
 def _import_file(
-    run: _Run,
+    run: ImportRun,
     paths: list[Path],
     fmt: Format,
     number: int,
@@ -374,7 +377,7 @@ def _tell(stream: Any, fallback: int) -> int:
         return fallback
 
 
-def _status(run: _Run) -> str:
+def _status(run: ImportRun) -> str:
     if sum(run.counts[name] for name in ("added", "updated", "unchanged", "deleted")) == 0:
         return "failed"
     if run.error_count:
