@@ -70,7 +70,8 @@ def test_the_place_map_draws_offline_and_a_city_narrows_the_search(offline_page,
     page.goto(live_server + "/browse/places?lang=en")
     # browse-map.js sets data-markers once Leaflet has drawn, or data-error if a fetch or a script failed.
     page.wait_for_function("() => { const m = document.getElementById('place-map');"
-                           " return m.hasAttribute('data-markers') || m.hasAttribute('data-error'); }")
+                           " return m.hasAttribute('data-markers') || m.hasAttribute('data-error'); }",
+                           timeout=90_000)  # a loaded machine once took over 30 s to draw the 177 outlines
     element = page.locator("#place-map")
     assert element.get_attribute("data-error") is None
     # Natural Earth's ~177 countries at 1:110m, each an SVG path Leaflet drew in its overlay pane.
