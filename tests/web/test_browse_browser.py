@@ -89,4 +89,7 @@ def test_the_place_map_draws_offline_and_a_city_narrows_the_search(offline_page,
     page.wait_for_url("**/search?**")
     assert f"filter=place%3A{TOKYO}" in page.url
     count = int(re.search(r": (\d+) records", label).group(1))
-    assert page.locator("li.hit").count() == min(count, 20)
+    # The results say the same number the map did; a page shows up to 20 entries, fewer when copies of one
+    # work are grouped into one entry (which depends on what else the suite has imported by then).
+    assert re.search(rf"\b{count}\b", page.locator("#hits-heading").inner_text().replace(",", ""))
+    assert 1 <= page.locator("li.hit").count() <= 20
