@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tongwen.cjk.personal_names import (
@@ -124,6 +125,12 @@ def name_keys(form: Form, record_lang: str | None) -> tuple[list[str], list[str]
     return keys, guessed
 
 
+def romanized_as_guessed(keys: Iterable[str]) -> frozenset[str]:
+    """The ``g:`` key of each romanized-name (``r:``) key: where our own romanizations of vernacular names are
+    filed, so that "Shen, Congwen" (``r:congwenshen``) meets 沈从文 (``g:congwenshen``)."""
+    return frozenset(f"g:{key[2:]}" for key in keys if key.startswith("r:"))
+
+
 @dataclass(slots=True)
 class Mention:
     """One naming of an agent. ``mention_id`` is ``record_id#position`` (``authority:…#0`` for authority data)."""
@@ -145,9 +152,9 @@ class Mention:
     authority: bool = False
 
     def comparable_keys(self) -> frozenset[str]:
-        """Name keys, with romanized names also under ``g:``: our romanization of 沈从文 is ``g:congwenshen``,
-        and a catalogue's "Shen, Congwen" must meet it there (as `Agents.find` looks it up)."""
-        return self.keys | self.guessed | {f"g:{key[2:]}" for key in self.keys if key.startswith("r:")}
+        """Name keys, with romanized names also under ``g:`` (`romanized_as_guessed`), as `Agents.find` looks
+        them up."""
+        return self.keys | self.guessed | romanized_as_guessed(self.keys)
 
     def blocking_keys(self) -> list[str]:
         return sorted(self.comparable_keys() | {f"id:{i}" for i in self.identifiers})
@@ -216,7 +223,7 @@ def mention_of(agent: Agent, mention_id: str, record_id: str, record_lang: str |
         mention_id, record_id, agent.kind, agent.role,
         [{"text": f.text, "script": f.script or detect_script(f.text), "lang": f.lang or record_lang}
          for f in agent.forms],
-        frozenset(keys), frozenset(guessed) - {f"g:{k[2:]}" for k in keys if k[0] == "r"}, identifiers,
+        frozenset(keys), frozenset(guessed) - romanized_as_guessed(keys), identifiers,
         birth, death, agent.dates, titles, institution,
         bool(latin) and all(initials_only(t) for t in latin), authority,
     )

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Self
 
 from tongwen.agents.cluster import MAX_BLOCK, GuardedUnionFind, link
-from tongwen.agents.keys import Mention, mention_of, mentions, name_keys
+from tongwen.agents.keys import Mention, mention_of, mentions, name_keys, romanized_as_guessed
 from tongwen.model import Agent, Form
 from tongwen.store import Store, StoreError
 from tongwen.store.database import MEMORY, Database
@@ -215,7 +215,7 @@ class Agents:
     def find(self, name: str, limit: int = 20) -> list[AgentSummary]:
         """Agents one of whose forms matches `name` in any script or romanization, most records first."""
         keys, guessed = name_keys(Form(name), None)
-        wanted = keys + guessed + [f"g:{k[2:]}" for k in keys if k[0] == "r"]
+        wanted = keys + guessed + sorted(romanized_as_guessed(keys))
         agent_ids: set[str] = set()
         for key in dict.fromkeys(wanted):
             agent_ids.update(a for (a,) in self._conn.execute(

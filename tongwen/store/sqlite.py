@@ -46,6 +46,7 @@ from tongwen.store.liveness import current_owner, owner_is_gone
 _PAGE = 1000  # rows per query when streaming; bounds memory whatever the store's size
 _FIRST_PAGE = 50  # ... starting small, then as many as fit in _PAGE_BYTES of stored data:
 _PAGE_BYTES = 4_000_000  # a digitised book's record holds every page of it
+_MAX_PARAMS = 500  # ids per IN (...) query, well under SQLite's parameter limit
 
 
 def _rows_within(budget: int, rows: Sequence[Sequence[Any]]) -> int:
@@ -54,7 +55,6 @@ def _rows_within(budget: int, rows: Sequence[Sequence[Any]]) -> int:
     made a rebuild's memory grow with the collection."""
     stored = sum(len(value) for row in rows for value in row if isinstance(value, (bytes, str)))
     return max(1, min(_PAGE, budget * len(rows) // max(1, stored)))
-_MAX_PARAMS = 500  # ids per IN (...) query, well under SQLite's parameter limit
 
 
 def utc_now() -> str:
