@@ -81,6 +81,13 @@ class Settings:
         return self.data_dir / "index"
 
     @property
+    def images_dir(self) -> Path:
+        """IIIF level 0 tiles of the local page images, made at import (`tongwen.protocols.iiif_image`)."""
+        from tongwen.protocols.iiif_image import images_dir
+
+        return images_dir(self.database_path)
+
+    @property
     def sources_path(self) -> Path:
         return self.data_dir / "sources.toml"
 

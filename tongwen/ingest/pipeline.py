@@ -87,6 +87,12 @@ class ImportRun:
         self.problem_count = 0
         self.error_count = 0
         self.first_problems: list[Problem] = []
+        # Page images that are local files are tiled (IIIF level 0) beside the store, relative paths read
+        # from the imported file's directory (`base_dir`, set per file). Only files imported here are: a
+        # harvested record naming a path must not publish this machine's files. A store with no file (in
+        # memory) keeps no tiles.
+        self.images_root = _images_root(store)
+        self.base_dir: Path | None = None
 
     def problem(
         self, position: str | None, record_id: str | None, field: str | None, severity: str, message: str
@@ -154,8 +160,16 @@ class ImportRun:
             self.reject(raw, record.id, None, f"could not be stored ({type(exc).__name__}: {exc})")
             return
         self.counts[result] += 1
+        if self.images_root is not None and self.base_dir is not None and record.pages:
+            self._tile(raw, record)
         if any(d.severity == "warning" for d in warnings):  # "info" says how it was read, not a repair
             self.counts["repaired"] += 1
+
+    def _tile(self, raw: RawRecord, record: Record) -> None:
+        from tongwen.protocols.iiif_image import tile_record  # late: Pillow only for records with pages
+
+        for label, message in tile_record(record, self.base_dir, self.images_root):
+            self.problem(raw.position, record.id, f"pages[{label}].image", "warning", message)
 
     def _complete(self, record: Record, raw: RawRecord, fmt: Format) -> None:
         """Fill in what the run knows and the mapper may not: institution, run id, position, original."""
@@ -180,6 +194,13 @@ class ImportRun:
             return
         # Deleting what is already gone (or was never here) is no change: a re-import stays "unchanged".
         self.counts["deleted" if self.store.delete(record_id) else "unchanged"] += 1
+
+
+def _images_root(store: Store) -> Path | None:
+    from tongwen.protocols.iiif_image import images_dir
+
+    path = getattr(store, "path", None)
+    return images_dir(path) if path is not None and str(path) != ":memory:" else None
 
 
 def resolve_format(format: str | Format | None, path: Path) -> Format:
@@ -330,6 +351,7 @@ def _import_file(
     except OSError as exc:
         run.problem(label, None, None, "error", f"cannot open {exc.filename or path}: {exc.strerror or exc}")
         return
+    run.base_dir = path.resolve().parent
     with stream:
         size = sum(p.stat().st_size for p in paths)
         state = ImportProgress(label, number, total, run.records_read, 0, size)

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -49,6 +50,15 @@ _IMAGE_API = re.compile(r"^(?P<service>https?://.+?)/(?:full|square|\d+,\d+,\d+,
                         r"(?P<size>[^/]+)/!?\d+(?:\.\d+)?/(?:default|color|gray|bitonal|native)\.(?P<ext>jpg|png|webp|gif|tif)$")
 _MEDIA_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
                 "gif": "image/gif", "tif": "image/tiff"}
+
+
+@dataclass(frozen=True, slots=True)
+class LocalImageService:
+    """Our IIIF Image API 3 level 0 service for a page's local image file: its base URI and full size."""
+
+    id: str
+    width: int
+    height: int
 
 
 def _en(text: str) -> dict[str, list[str]]:
@@ -157,8 +167,10 @@ def manifest_redirect(record: Record) -> str | None:
 # --- the manifest -----------------------------------------------------------------------------------------
 
 
-def record_manifest(record: Record, base_url: str, directory: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The Presentation 3 manifest of one record (call only when `has_own_manifest`)."""
+def record_manifest(record: Record, base_url: str, directory: Mapping[str, Any] | None = None,
+                    local_image: Callable[[Page], LocalImageService | None] | None = None) -> dict[str, Any]:
+    """The Presentation 3 manifest of one record (call only when `has_own_manifest`). ``local_image`` says
+    which IIIF image service (ours, level 0 tiles made at import) serves a page whose image is a file."""
     base_url = base_url.rstrip("/")
     url = manifest_url(base_url, record.id)
     original = source_manifest(record)
@@ -203,19 +215,21 @@ def record_manifest(record: Record, base_url: str, directory: Mapping[str, Any] 
         manifest["partOf"] = [{"id": collection_url(base_url, record.institution), "type": "Collection"}]
     canvases = _source_canvases(original) if original else []
     if record.pages:
-        canvases = _page_canvases(record, base_url, {canvas["id"]: canvas for canvas in canvases})
+        canvases = _page_canvases(record, base_url, {canvas["id"]: canvas for canvas in canvases}, local_image)
     manifest["items"] = canvases or [_thumbnail_canvas(url, link) for link in links(record, "thumbnail")[:1]]
     if any(page.text for page in record.pages):
         manifest["service"] = search_services(base_url, record.id)
     return manifest
 
 
-def _page_canvases(record: Record, base_url: str, source: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _page_canvases(record: Record, base_url: str, source: dict[str, dict[str, Any]],
+                   local_image: Callable[[Page], LocalImageService | None] | None = None) -> list[dict[str, Any]]:
     """One canvas per page: the source's canvas with that id when there is one, else built from the page."""
     canvases = []
     for ordinal, page in enumerate(record.pages):
         identifier = canvas_id(base_url, record, ordinal)
-        canvas = dict(source.get(identifier) or _canvas_from_page(identifier, page))
+        service = local_image(page) if local_image is not None and identifier not in source else None
+        canvas = dict(source.get(identifier) or _canvas_from_page(identifier, page, service))
         canvas["label"] = {"none": [page.label]}
         if page.text:
             canvas["annotations"] = [_text_page(identifier, page, record)]
@@ -223,15 +237,20 @@ def _page_canvases(record: Record, base_url: str, source: dict[str, dict[str, An
     return canvases
 
 
-def _canvas_from_page(identifier: str, page: Page) -> dict[str, Any]:
-    """A canvas of our own for a page. A page without a picture we can show (no image, or a file path
-    relative to the imported file) is a canvas with its text only; its size is the page's when known."""
+def _canvas_from_page(identifier: str, page: Page, service: LocalImageService | None = None) -> dict[str, Any]:
+    """A canvas of our own for a page. A local image file is painted through its IIIF service (``service``:
+    our level 0 tiles), at the image's size; a page without a picture we can show (no image, or a file not
+    tiled) is a canvas with its text only; its size is the page's when known."""
     canvas: dict[str, Any] = {"id": identifier, "type": "Canvas"}
     if page.width and page.height:
         canvas["width"], canvas["height"] = page.width, page.height
     image = page.image
     body: dict[str, Any] | None = None
-    if image is not None and image.kind == "iiif":
+    if service is not None:
+        canvas["width"], canvas["height"] = service.width, service.height
+        body = {"id": f"{service.id}/full/max/0/default.jpg", "type": "Image", "format": "image/jpeg",
+                "service": [{"id": service.id, "type": "ImageService3", "profile": "level0"}]}
+    elif image is not None and image.kind == "iiif":
         body = {"id": f"{image.url.rstrip('/')}/full/max/0/default.jpg", "type": "Image", "format": "image/jpeg",
                 "service": [{"id": image.url.rstrip("/"), "type": "ImageService2",
                              "profile": "http://iiif.io/api/image/2/level0.json"}]}

@@ -113,10 +113,11 @@ def create_app(settings: Settings, *, follow: bool = False) -> FastAPI:
     app.include_router(registry_api.router)
     app.include_router(registry_pages.router)
     from tongwen.web import export as export_routes  # protocol endpoints and exports
-    from tongwen.web import iiif, oai, sru
+    from tongwen.web import iiif, images, oai, sru
 
     app.include_router(oai.router)
     app.include_router(sru.router)
+    app.include_router(images.router)  # before iiif's /iiif/{record_id:path}/… routes
     app.include_router(iiif.router)
     app.include_router(export_routes.router)
 

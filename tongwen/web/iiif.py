@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from tongwen.model import Record
+from tongwen.web.images import local_images
 from tongwen.protocols.content_search import (
     IGNORED_PARAMETERS,
     SearchRequestError,
@@ -80,7 +81,9 @@ def iiif_manifest(request: Request, record_id: str) -> Response:
     source = manifest_redirect(record)
     if source:
         return RedirectResponse(source, status_code=303)
-    return _json(record_manifest(record, _base(request), catalog.directory))
+    images = local_images(request)
+    return _json(record_manifest(record, _base(request), catalog.directory,
+                                 lambda page: images.service(record, page, _base(request))))
 
 
 def _search_error(status: int, message: str) -> Response:
