@@ -146,7 +146,12 @@ def test_a_manifest_without_a_thumbnail_shows_its_first_page_and_offers_the_mani
     doc = lxml_html.fromstring(client.get(href).text)
     # NIJL's manifest names no thumbnail; its first canvas' IIIF image is shown, linked (never fetched by us).
     service = "https://kokusho.nijl.ac.jp/api/iiif/100376839/v4/TKGL/TKGL-20424/TKGL-20424-00000.tif"
-    assert [img.get("src") for img in doc.xpath("//img")] == [f"{service}/full/200,/0/default.jpg"]
+    assert [img.get("src") for img in doc.xpath("//img[@class='thumb']")] == [f"{service}/full/200,/0/default.jpg"]
+    # the page strip: the first 48 of its 1,660 canvases, each its own image service's small size, loaded lazily
+    strip = doc.xpath("//ol[@class='page-thumbs']//img")
+    assert len(strip) == 48 and {img.get("loading") for img in strip} == {"lazy"}
+    assert strip[0].get("src") == f"{service}/full/,240/0/default.jpg"
+    assert "1,612 more pages in the viewer" in doc.xpath("string(//section[@class='page-strip'])")
     manifest = [a.get("href") for a in doc.xpath(ACTIONS) if a.text_content() == "IIIF manifest"]
     assert manifest == ["https://kokusho.nijl.ac.jp/biblio/100376839/manifest"]
     assert len(citation_texts(doc)) == 4

@@ -103,6 +103,9 @@ def create_app(settings: Settings, *, follow: bool = False) -> FastAPI:
     app.add_middleware(HeadLikeGet)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
+    from tongwen.web import viewer  # before pages: /record/{id}/view is not a record id
+
+    app.include_router(viewer.router)
     app.include_router(pages.router)
     app.include_router(browse.router)
     app.include_router(browse.api_router)

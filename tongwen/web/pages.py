@@ -26,6 +26,7 @@ from tongwen.web.record_actions import record_actions, thumbnail_of
 from tongwen.web.rendering import choose_language, format_number, render
 from tongwen.web.searching import BadSearch, SearchParams, parse_params
 from tongwen.web.suggest import other_script_suggestions
+from tongwen.web.viewer import page_strip
 from tongwen.web.views import display_title, original_script_first, record_view
 
 router = APIRouter(include_in_schema=False)
@@ -396,7 +397,7 @@ def record_page(request: Request, record_id: str):
     actions = record_actions(record, permalink=str(request.url_for("record_page", record_id=record.id)),
                              export_url=str(request.url_for("export_one", record_id=record.id)),
                              original_lang=view["title"]["lang"])
-    return render(request, "record.html", {"view": view, "actions": actions,
+    return render(request, "record.html", {"view": view, "actions": actions, "pages": page_strip(request, record),
                                            "agent_links": catalog.agent_links(record.id),
                                            "preservation_events": preservation_events(request, catalog, record.id)})
 
