@@ -57,7 +57,7 @@ def fill(settings: Settings, items: list[Record], pages: int) -> int:
     """Store copies of `items` under new ids until the store holds at least `pages` pages; returns that count."""
     settings.ensure()
     stored = 0
-    with Store.open(settings.database_path) as store, store.batch(every=50):
+    with Store.open(settings.database) as store, store.batch(every=50):
         copy = 0
         while stored < pages:
             for item in items:
@@ -85,7 +85,7 @@ def child_rebuild(data_dir: Path) -> None:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    with Store.open(settings.database_path, read_only=True) as store:
+    with Store.open(settings.database, read_only=True) as store:
         started = time.perf_counter()
         index.rebuild(store)
         seconds = time.perf_counter() - started

@@ -70,7 +70,7 @@ def child(path: Path, size: int, reimport: bool) -> None:
 
     with tempfile.TemporaryDirectory(prefix="tongwen-bench-") as data_dir:
         settings = Settings.load(data_dir)
-        with Store.open(settings.database_path) as store:
+        with Store.open(settings.database) as store:
             started, cpu_started = time.perf_counter(), time.process_time()
             summary = import_files(store, [path], source="bench", institution="BENCH", format="marc")
             seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
@@ -89,7 +89,7 @@ def child(path: Path, size: int, reimport: bool) -> None:
             started = time.perf_counter()
             store.stats()
             result["stats_seconds"] = time.perf_counter() - started
-        result["db_mb"] = settings.database_path.stat().st_size / 2**20
+        result["db_mb"] = settings.database.stat().st_size / 2**20
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 

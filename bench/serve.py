@@ -42,14 +42,14 @@ def build(settings: Settings, count: int) -> list:
     settings.ensure()
     bases = []
     started = time.perf_counter()
-    with Store.open(settings.database_path) as store, store.batch(every=5_000):
+    with Store.open(settings.database) as store, store.batch(every=5_000):
         for number, (record, base) in enumerate(generate(count)):
             store.upsert(record)
             if number % 997 == 0:
                 bases.append(base)
     stored = time.perf_counter()
     index = SearchIndex.open(settings.index_dir)
-    with Store.open(settings.database_path, read_only=True) as store:
+    with Store.open(settings.database, read_only=True) as store:
         index.rebuild(store)
     index.close()
     print(f"built {count:,} records: store {stored - started:.0f} s, index {time.perf_counter() - stored:.0f} s",
@@ -150,8 +150,8 @@ def main() -> None:
     data_dir = args.data or Path(tempfile.mkdtemp(prefix="tongwen-serve-bench-"))
     settings = Settings(data_dir=data_dir.resolve())
     existing = 0
-    if settings.database_path.exists():
-        with Store.open(settings.database_path, read_only=True) as store:
+    if settings.database.exists():
+        with Store.open(settings.database, read_only=True) as store:
             existing = store.count()
     bases = build(settings, args.records) if existing == 0 else sample_bases(existing)
     queries = make_queries(bases, random.Random(11), args.queries)

@@ -70,3 +70,27 @@ def serve_app() -> Callable:
     """``with serve_app(app) as url:`` — a real HTTP server on 127.0.0.1 for real clients (browser, Sickle,
     our harvester)."""
     return _serving
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a real PostgreSQL server started for this test run (see tests/postgres.py)."""
+    from tests.postgres import cluster
+
+    with cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty Tongwen database on each backend: a SQLite file, then a PostgreSQL schema of its own.
+
+    Tests taking this fixture run twice; the store, works, registry and pipeline suites use it, so both
+    backends keep one behaviour."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "tongwen.sqlite")
+        return
+    from tests.postgres import fresh_schema
+
+    with fresh_schema(request.getfixturevalue("postgres_server")) as url:
+        yield url

@@ -43,7 +43,18 @@ SHOWN_PROBLEMS = 10
 _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=_CONTEXT)
+class _Tongwen(click.Group):
+    """The command group; a database that cannot be opened (a server that does not answer, a newer schema)
+    ends any command with its message, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=_Tongwen, context_settings=_CONTEXT)
 @click.option(
     "--data",
     "data_dir",
@@ -62,8 +73,8 @@ _CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 @click.option(
     "--database",
     metavar="URL",
-    help="The database as a URL, e.g. sqlite:///srv/tongwen/tongwen.sqlite (a path works too). "
-    "Default: $TONGWEN_DATABASE, else the --store file.",
+    help="The database as a URL: sqlite:///srv/tongwen/tongwen.sqlite (a path works too), or "
+    "postgresql://tongwen@db.example/cjkdli for server mode. Default: $TONGWEN_DATABASE, else the --store file.",
 )
 @click.version_option(package_name="tongwen")
 @click.pass_context
@@ -75,6 +86,7 @@ def main(ctx: click.Context, data_dir: str | None, store_path: str | None, datab
       tongwen import nlc-books.mrc --source nlc --institution NLC
       tongwen stats
       tongwen --data node2 --store shared/tongwen.sqlite serve --follow --port 8001
+      tongwen --data node3 --database postgresql://tongwen@db/cjkdli serve --follow --port 8002
     """
     try:
         ctx.obj = Settings.load(data_dir, store_path, database)
@@ -85,13 +97,13 @@ def main(ctx: click.Context, data_dir: str | None, store_path: str | None, datab
 @contextmanager
 def open_store(settings: Settings, *, must_exist: bool = False) -> Iterator[Store]:
     """The store in the data directory; with `must_exist`, a friendly stop when nothing was imported yet."""
-    if must_exist and not settings.database_path.exists():
+    if must_exist and not settings.database.exists():
         raise click.ClickException(
             f"no records yet in {settings.data_dir}; import some first, e.g. "
             "`tongwen import FILE --source NAME`"
         )
     settings.ensure()
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         yield store
 
 
@@ -267,7 +279,7 @@ def show(settings: Settings, record_id: str, as_json: bool) -> None:
         raise click.ClickException(
             f"no record {record_id!r}; ids look like SOURCE:LOCAL_ID (see `tongwen sources`)"
         )
-    with Works.open(settings.database_path) as works:
+    with Works.open(settings.database) as works:
         cluster = works.cluster_of(record_id)
     if as_json:
         data = record.to_dict()

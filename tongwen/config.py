@@ -6,6 +6,10 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tongwen.store.database import Database
 
 DEFAULT_DATA_DIR = "./tongwen-data"
 SECRET_FILE = "secret.key"
@@ -58,7 +62,9 @@ class Settings:
     - ``TONGWEN_STORE``: the store's SQLite file when it is not the data dir's own (``--store`` wins) — a node
       that follows a shared store keeps its own index replica in its data dir and reads the records there.
     - ``TONGWEN_DATABASE``: the database as a URL (``sqlite:///path/tongwen.sqlite``; ``--database`` wins),
-      the same as ``TONGWEN_STORE`` for a SQLite file; ``postgresql://`` is refused until that backend lands.
+      the same as ``TONGWEN_STORE`` for a SQLite file, or ``postgresql://user@host/dbname`` for server mode
+      (records, runs, works, agents, registry and archive events then live in PostgreSQL; no SQLite file is
+      written, and the data dir keeps only this node's index and images).
     """
 
     data_dir: Path
@@ -70,11 +76,16 @@ class Settings:
     signin_delay: float = 30.0
     peer_timeout: float = 2.0
     store_path: Path | None = None  # None: the store is the data dir's own tongwen.sqlite
-    database: str | None = None  # the URL it was named by (--database / TONGWEN_DATABASE), if any
+    database_url: str | None = None  # the URL it was named by (--database / TONGWEN_DATABASE), if any
 
     @property
-    def database_path(self) -> Path:
-        return self.store_path or self.data_dir / "tongwen.sqlite"
+    def database(self) -> Database:
+        """The one database of this node: PostgreSQL when named by URL, else a SQLite file."""
+        from tongwen.store.database import Database  # late: the store package imports this module's users
+
+        if self.database_url and self.store_path is None:
+            return Database.at(self.database_url)
+        return Database.at(self.store_path or self.data_dir / "tongwen.sqlite")
 
     @property
     def index_dir(self) -> Path:
@@ -111,12 +122,12 @@ class Settings:
                 optional[name] = kind(environ[variable])
         database = database or environ.get("TONGWEN_DATABASE") or None
         if database:
-            from tongwen.store.database import Database  # late: the store package imports this module's users
+            from tongwen.store.database import Database, SQLiteDatabase  # late, as in `database`
 
-            named = Database.at(database).path
-            optional["database"] = database
-            if named is not None:
-                optional["store_path"] = named.resolve()
+            named = Database.at(database)
+            optional["database_url"] = database
+            if isinstance(named, SQLiteDatabase) and named.path is not None:
+                optional["store_path"] = named.path.resolve()
         if store_path:
             optional["store_path"] = Path(store_path).expanduser().resolve()
         return cls(data_dir=Path(chosen).expanduser().resolve(), **optional)

@@ -85,7 +85,7 @@ def load_demo(
 ) -> DemoReport:
     settings.ensure()
     report = DemoReport()
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         report.imports = import_collection(store, manifest, progress=progress)
         report.registry = dict(_load_registry(settings))
         report.derived = follow_store(settings, store)
@@ -95,7 +95,7 @@ def load_demo(
 def _load_registry(settings: Settings):
     from tongwen.registry import Registry, load_seed
 
-    registry = Registry.open(settings.database_path)
+    registry = Registry.open(settings.database)
     try:
         return load_seed(registry)
     finally:

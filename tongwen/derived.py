@@ -44,12 +44,12 @@ class FollowReport:
 
 
 def follow_store(settings: Settings, store: Store) -> FollowReport:
-    with Works.open(settings.database_path) as works:
+    with Works.open(settings.database) as works:
         clusters = works.update(store)
-    with Agents.open(settings.database_path) as agents:
+    with Agents.open(settings.database) as agents:
         agents_report = agents.update(store)
     try:
-        index = SearchIndex.open(settings.index_dir, agent_forms=AgentForms(settings.database_path))
+        index = SearchIndex.open(settings.index_dir, agent_forms=AgentForms(settings.database))
     except RuntimeError as error:  # an index written by another version: say what to do, keep the store
         return FollowReport(clusters, None, str(error), agents_report)
     try:
@@ -95,9 +95,9 @@ class Follower:
     def turn(self) -> FollowStep:
         """Apply what changed since the last turn (nothing, often)."""
         if self._store is None:
-            self._store = Store.open(self.settings.database_path, read_only=True)
+            self._store = Store.open(self.settings.database, read_only=True)
         if self._index is None:
-            agent_forms = AgentForms(self.settings.database_path)
+            agent_forms = AgentForms(self.settings.database)
             self._index = SearchIndex.open(self.settings.index_dir, agent_forms=agent_forms)
         elif successor := self._index.reopened():  # a rebuild swapped in a new generation
             self._index.close()

@@ -22,7 +22,7 @@ def demo(tmp_path_factory) -> Settings:
 
 @pytest.mark.parametrize("name", ["沈從文", "沈从文", "Shen Congwen", "Shen, Congwen"])
 def test_every_form_of_the_name_opens_one_person_page_with_all_his_records(demo, name):
-    with Agents.open(demo.database_path) as agents:
+    with Agents.open(demo.database) as agents:
         (person,) = agents.find(name)
     with TestClient(create_app(demo)) as client:
         data = client.get(f"/api/agents/{person.agent_id}").json()

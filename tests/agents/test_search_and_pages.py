@@ -24,7 +24,7 @@ def book(rid: str, title: str, institution: str, *names: Form, ids: list[str] | 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory) -> Settings:
     settings = Settings(data_dir=tmp_path_factory.mktemp("agents-portal")).ensure()
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         store.upsert(book("ndl:1", "心の研究", "NDL", Form("吉田一", "Hani")))
         store.upsert(book("pu:2", "Nihon bungaku shi", "Princeton", Form("Yoshida, Hajime", "Latn")))
         follow_store(settings, store)
@@ -46,7 +46,7 @@ def test_a_name_in_either_script_finds_the_records_of_every_form(settings, query
 
 
 def test_person_page_and_api(settings):
-    with Agents.open(settings.database_path) as agents:
+    with Agents.open(settings.database) as agents:
         (person,) = agents.find("吉田一")
     with TestClient(create_app(settings)) as client:
         data = client.get(f"/api/agents/{person.agent_id}").json()
@@ -68,7 +68,7 @@ def test_the_creator_facet_has_one_entry_per_agent_in_the_readers_script(setting
         facet = index.search(SearchRequest("Yoshida", facets=["creator"])).facets["creator"]
     finally:
         index.close()
-    with Agents.open(settings.database_path) as agents:
+    with Agents.open(settings.database) as agents:
         (person,) = agents.find("吉田一")
     assert facet == [(person.agent_id, 3)]
     with TestClient(create_app(settings)) as client:

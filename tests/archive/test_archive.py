@@ -62,7 +62,7 @@ def flip_a_byte(path: Path, at: int = 5) -> None:
 
 
 def stored(data: Path, record_id: str) -> dict | None:
-    with Store.open(Settings(data_dir=data).database_path) as store:
+    with Store.open(Settings(data_dir=data).database) as store:
         record = store.get(record_id)
     return record.to_dict() if record else None
 

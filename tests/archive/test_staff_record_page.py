@@ -28,7 +28,7 @@ def test_staff_see_what_was_done_to_keep_an_item_readers_do_not(shared_data: Pat
         result = CliRunner().invoke(main, ["--data", str(data), *args], catch_exceptions=False)
         assert result.exit_code == 0, result.output
     settings = Settings(data_dir=data)
-    with Registry.open(settings.database_path, password_hasher=FAST_HASHER) as registry:
+    with Registry.open(settings.database, password_hasher=FAST_HASHER) as registry:
         registry.accounts.create_user(system_user("test"), "vera", PASSWORD, "viewer")
     app = create_app(settings)
     app.state.password_hasher = FAST_HASHER

@@ -48,7 +48,7 @@ def test_the_api_export_of_one_record_escapes_formulas(tmp_path):
     from fastapi.testclient import TestClient
 
     settings = Settings(data_dir=tmp_path).ensure()
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         store.upsert(Record("hostile", "csv-api", titles=[Title([Form("Formula test", "Latn", "eng")])],
                             agents=[Agent([Form(HYPERLINK, "Latn")])]))
     with TestClient(create_app(settings)) as client:

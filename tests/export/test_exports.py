@@ -97,7 +97,7 @@ def test_the_export_command_writes_all_records_or_a_search(protocol_settings, tm
     target = tmp_path / "all.csv"
     result = runner.invoke(export_command, ["--format", "csv", "-o", str(target)], obj=protocol_settings)
     assert result.exit_code == 0, result.output
-    with Store.open(protocol_settings.database_path, read_only=True) as store:
+    with Store.open(protocol_settings.database, read_only=True) as store:
         assert len(target.read_text(encoding="utf-8-sig").splitlines()) == store.count() + 1
     searched = runner.invoke(export_command, ["--format", "bibtex", "title:源氏物語"], obj=protocol_settings)
     assert searched.exit_code == 0 and "Genji monogatari = 源氏物語" in searched.output

@@ -24,7 +24,7 @@ REPOSITORY_PREFIX = "oai:tongwen.local:"
 @pytest.fixture(scope="module")
 def first_node(tmp_path_factory: pytest.TempPathFactory, serve_app) -> Iterator[tuple[Settings, str]]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("first-node"), oai_page_size=50).ensure()
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         import_collection(store)
     with serve_app(create_app(settings)) as url:
         yield settings, url
@@ -37,7 +37,7 @@ def title_texts(record) -> set[str]:
 @pytest.mark.parametrize("prefix", ["oai_dc", "marcxml"])
 def test_a_second_node_harvests_every_record_of_the_first(first_node, fetcher, tmp_path: Path, prefix: str) -> None:
     settings, url = first_node
-    with Store.open(settings.database_path, read_only=True) as first:
+    with Store.open(settings.database, read_only=True) as first:
         originals = {record.id: record for record in first.iter_records()}
 
     with Store.open(tmp_path / "second.sqlite") as second:

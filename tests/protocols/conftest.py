@@ -55,16 +55,16 @@ def iiif_data(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def protocol_settings(tmp_path_factory: pytest.TempPathFactory, iiif_data: Path) -> Settings:
     settings = Settings(data_dir=tmp_path_factory.mktemp("protocols-data")).ensure()
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         import_collection(store)  # the demo's records only: no registry or clusters needed here
-    with Store.open(settings.database_path) as store, store.batch():
+    with Store.open(settings.database) as store, store.batch():
         for record in iiif_collection_records(iiif_data / "nakamura196-iiif-discovery" / "tsukuba.json",
                                               "tsukuba-iiif", "TSUKUBA"):
             store.upsert(record)
         store.upsert(nijl_record(iiif_data / "nijl-kokusho" / "100376839_manifest.json"))
         assert store.delete(DELETED_ID)
     index = SearchIndex.open(settings.index_dir)
-    with Store.open(settings.database_path, read_only=True) as store:
+    with Store.open(settings.database, read_only=True) as store:
         index.sync(store)
     index.close()
     return settings
@@ -72,7 +72,7 @@ def protocol_settings(tmp_path_factory: pytest.TempPathFactory, iiif_data: Path)
 
 @pytest.fixture(scope="session")
 def protocol_store(protocol_settings: Settings):
-    store = Store.open(protocol_settings.database_path, read_only=True)
+    store = Store.open(protocol_settings.database, read_only=True)
     yield store
     store.close()
 

@@ -77,14 +77,14 @@ def items_settings(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) 
     for number in ALTO_COLUMNS:
         (work / f"T08n0251_{number:04}.xml").write_text(alto_page(number), encoding="utf-8")
     (work / "T08n0251_0003.hocr").write_text(HOCR, encoding="utf-8")
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         lunyu = sorted((shared_data / "kanripo-texts" / "KR1h0004").glob("*.txt"))
         for paths, source in ((lunyu, "kanripo"), (sorted(work.glob("*.xml")), "ocr"),
                               ([work / "T08n0251_0003.hocr"], "hocr")):
             summary = import_files(store, paths, source=source)
             assert summary.counts["added"] == 1, summary.first_problems
     index = SearchIndex.open(settings.index_dir)
-    with Store.open(settings.database_path, read_only=True) as store:
+    with Store.open(settings.database, read_only=True) as store:
         index.sync(store)
     index.close()
     return settings
@@ -116,7 +116,7 @@ def test_every_page_is_a_canvas_with_its_text_and_the_search_services_are_advert
     assert response.status_code == 200, response.text
     manifest = response.json()
     assert json.loads(Manifest.model_validate(manifest).jsonld()) == manifest  # iiif-prezi3 reads it unchanged
-    with Store.open(items_settings.database_path, read_only=True) as store:
+    with Store.open(items_settings.database, read_only=True) as store:
         record = store.get(record_id)
     assert [canvas["label"] for canvas in manifest["items"]] == [{"none": [page.label]} for page in record.pages]
     for canvas, page in zip(manifest["items"], record.pages):

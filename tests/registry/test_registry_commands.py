@@ -26,7 +26,7 @@ def test_users_add_with_password_from_stdin(settings: Settings) -> None:
     result = run(users, ["add", "mei", "--role", "editor", "--password-stdin"], settings, "a long password\n")
     assert result.exit_code == 0, result.output
     assert "Added mei (editor)" in result.output
-    with Registry.open(settings.database_path) as reg:
+    with Registry.open(settings.database) as reg:
         mei = reg.accounts.authenticate("mei", "a long password")
         assert mei.role == "editor"
         assert reg.audit_log(mei)[0].actor.startswith("cli:")
@@ -54,7 +54,7 @@ def test_load_seed_export_import_and_stats(settings: Settings, tmp_path: Path) -
     imported = run(registry, ["import", str(activities)], settings)
     assert "created 1, updated 0, unchanged 24, rejected 1" in imported.output
     assert "activities.csv line 27, column 'date_start': '20xx' is not a date" in imported.output
-    with Registry.open(settings.database_path) as reg:
+    with Registry.open(settings.database) as reg:
         assert reg.get(Activity, "nlc-nlv-visit").host == "NLV"
 
     stats = run(registry, ["stats", "--institution", "NLC"], settings)

@@ -25,9 +25,10 @@ def test_a_database_is_named_by_a_url_or_a_path(tmp_path: Path) -> None:
     assert Database.at(Database.at(file).url).path == file.resolve()
 
 
-def test_postgresql_is_refused_clearly_and_the_password_is_not_repeated() -> None:
-    with pytest.raises(StoreError, match=r"postgresql://reader:\*\*\*@db.example/tongwen: .*PostgreSQL") as caught:
-        Database.at("postgresql://reader:s3cret@db.example/tongwen")
+def test_a_postgresql_server_that_does_not_answer_is_said_so_without_the_password() -> None:
+    with pytest.raises(StoreError, match=r"cannot connect to the PostgreSQL database "
+                                         r"postgresql://reader:\*\*\*@127.0.0.1:9/tongwen: ") as caught:
+        Store.open("postgresql://reader:s3cret@127.0.0.1:9/tongwen")
     assert "s3cret" not in str(caught.value)
     with pytest.raises(StoreError, match="not a database Tongwen knows"):
         Database.at("mysql://db.example/tongwen")
@@ -67,12 +68,14 @@ def test_settings_take_the_database_url(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("TONGWEN_DATABASE", f"sqlite://{tmp_path / 'elsewhere.sqlite'}")
     monkeypatch.delenv("TONGWEN_STORE", raising=False)
     settings = Settings.load(tmp_path / "data")
-    assert settings.database_path == (tmp_path / "elsewhere.sqlite").resolve()
-    assert Settings.load(tmp_path / "data", database=str(tmp_path / "mine.sqlite")).database_path == (
+    assert settings.database.path == (tmp_path / "elsewhere.sqlite").resolve()
+    assert Settings.load(tmp_path / "data", database=str(tmp_path / "mine.sqlite")).database.path == (
         tmp_path / "mine.sqlite"
     ).resolve()
+    monkeypatch.setenv("TONGWEN_DATABASE", "postgresql://tongwen@db.example/cjkdli")
+    assert Settings.load(tmp_path / "data").database.url == "postgresql://tongwen@db.example/cjkdli"
     monkeypatch.delenv("TONGWEN_DATABASE")
-    assert Settings.load(tmp_path / "data").database_path == (tmp_path / "data" / "tongwen.sqlite").resolve()
+    assert Settings.load(tmp_path / "data").database.path == (tmp_path / "data" / "tongwen.sqlite").resolve()
 
 
 def test_the_command_line_names_a_bad_database_url_without_its_password(tmp_path: Path) -> None:
@@ -80,7 +83,12 @@ def test_the_command_line_names_a_bad_database_url_without_its_password(tmp_path
 
     from tongwen.cli import main
 
-    result = CliRunner().invoke(main, ["--data", str(tmp_path), "--database", "postgresql://u:pw@host/db", "stats"])
+    result = CliRunner().invoke(main, ["--data", str(tmp_path), "--database", "mysql://u:pw@host/db", "stats"])
     assert result.exit_code == 2
-    assert "postgresql://u:***@host/db" in result.output and "pw@" not in result.output
-    assert not list(tmp_path.glob("*.sqlite"))
+    assert "mysql://u:***@host/db" in result.output and "pw@" not in result.output
+    result = CliRunner().invoke(main, ["--data", str(tmp_path), "--database", "postgresql://u:pw@127.0.0.1:9/db",
+                                       "stats"])
+    assert result.exit_code != 0
+    assert "cannot connect to the PostgreSQL database postgresql://u:***@127.0.0.1:9/db" in result.output
+    assert "pw@" not in result.output
+    assert not list(tmp_path.rglob("*.sqlite"))

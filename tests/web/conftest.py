@@ -23,11 +23,11 @@ HOSTILE_TITLE = '<script>window.__pwned = 1</script><img src=x onerror="window._
 def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(data_dir=tmp_path_factory.mktemp("portal-data")).ensure()
     load_demo(settings)
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         store.upsert(Record(source="hostile", local_id="1", institution="NLB",
                             titles=[Title([Form(HOSTILE_TITLE, "Latn", "eng")])], languages=["eng"]))
     index = SearchIndex.open(settings.index_dir)
-    index.sync(Store.open(settings.database_path, read_only=True))
+    index.sync(Store.open(settings.database, read_only=True))
     index.close()
     return settings
 
@@ -97,13 +97,13 @@ def image_settings(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) 
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("images-data")).ensure()
     iiif = shared_data / "iiif-japan-collections"
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         import_collection(store)
         import_files(store, [iiif / "nijl-kokusho" / "100376839_manifest.json"], source="nijl", institution="NIJL")
         import_files(store, [iiif / "nakamura196-iiif-discovery" / "tsukuba.json"], source="tsukuba",
                      institution="TSUKUBA")
     index = SearchIndex.open(settings.index_dir)
-    with Store.open(settings.database_path, read_only=True) as store:
+    with Store.open(settings.database, read_only=True) as store:
         index.sync(store)
     index.close()
     return settings

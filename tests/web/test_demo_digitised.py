@@ -16,12 +16,12 @@ KUANGREN = "nlc-digitised-demo:nlcdig0002"
 
 
 def stored(settings, record_id):
-    with Store.open(settings.database_path, read_only=True) as store:
+    with Store.open(settings.database, read_only=True) as store:
         return store.get(record_id)
 
 
 def test_the_demo_loads_four_digitised_items_with_their_pages(demo_settings):
-    with Store.open(demo_settings.database_path, read_only=True) as store:
+    with Store.open(demo_settings.database, read_only=True) as store:
         with_pages = [record for record in store.iter_records() if record.pages]
     assert sorted(record.id for record in with_pages) == sorted([LUNYU, HOJOKI, TONGNIP, KUANGREN])
     kuangren = stored(demo_settings, KUANGREN)

@@ -29,7 +29,7 @@ NEW_VISIT = {
 @pytest.fixture(scope="module")
 def registry_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(data_dir=tmp_path_factory.mktemp("registry-api")).ensure()
-    with Registry.open(settings.database_path, password_hasher=FAST_HASHER) as registry:
+    with Registry.open(settings.database, password_hasher=FAST_HASHER) as registry:
         load_seed(registry)
         for name, role in (("vera", "viewer"), ("eddie", "editor")):
             registry.accounts.create_user(system_user("test"), name, PASSWORD, role)
@@ -38,7 +38,7 @@ def registry_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def tokens(registry_settings: Settings) -> dict[str, str]:
-    with Registry.open(registry_settings.database_path) as registry:
+    with Registry.open(registry_settings.database) as registry:
         admin = system_user("test")
         return {name: registry.accounts.create_token(admin, name, "tests") for name in ("vera", "eddie")}
 

@@ -17,7 +17,7 @@ TITLE = "NLB delegation studies the NLC's digital library"
 @pytest.fixture(scope="module")
 def editor(demo_settings) -> str:
     hasher = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)  # cheap: a test account
-    with Registry.open(demo_settings.database_path, password_hasher=hasher) as registry:
+    with Registry.open(demo_settings.database, password_hasher=hasher) as registry:
         try:
             registry.accounts.create_user(system_user("test"), EDITOR, PASSWORD, "editor")
         except AuthError:  # the session's data directory already has it (the module ran before)

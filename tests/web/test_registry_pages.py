@@ -25,7 +25,7 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 @pytest.fixture(scope="module")
 def registry_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(data_dir=tmp_path_factory.mktemp("registry-pages")).ensure()
-    with Registry.open(settings.database_path, password_hasher=FAST_HASHER) as registry:
+    with Registry.open(settings.database, password_hasher=FAST_HASHER) as registry:
         load_seed(registry)
         for name, role in (("vera", "viewer"), ("eddie", "editor")):
             registry.accounts.create_user(system_user("test"), name, PASSWORD, role)

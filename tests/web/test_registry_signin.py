@@ -24,7 +24,7 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 def signin_url(tmp_path_factory, serve_app):
     # A one-second first wait, so the test can see it pass; the default is 30 s.
     settings = Settings(data_dir=tmp_path_factory.mktemp("signin"), signin_delay=1.0).ensure()
-    with Registry.open(settings.database_path, password_hasher=FAST_HASHER) as registry:
+    with Registry.open(settings.database, password_hasher=FAST_HASHER) as registry:
         for name, role in (("ada", "admin"), ("bo", "editor"), ("cy", "editor")):
             registry.accounts.create_user(system_user("test"), name, PASSWORD, role)
     app = create_app(settings)

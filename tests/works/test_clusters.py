@@ -71,7 +71,7 @@ def test_cluster_command_reports_a_summary(tmp_path):
     from tongwen.works.commands import cluster
 
     settings = Settings.load(tmp_path)
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         store.upsert(Record("nlc", "1", languages=["chi"], titles=[Title([Form("红楼梦", "Hans")])]))
         store.upsert(Record("ndl", "2", languages=["jpn"], titles=[Title([Form("紅楼夢", "Hani")])]))
     result = CliRunner().invoke(cluster, ["--rebuild"], obj=settings)

@@ -5,7 +5,7 @@ the same agent (`tongwen.agents.cluster`); an agent holds every form it was cata
 seen, its dates and identifiers (`tongwen.agents.store`). Like works, a layer over the records, never a merge.
 
     >>> from tongwen.agents import Agents
-    >>> agents = Agents.open(settings.database_path)      # doctest: +SKIP
+    >>> agents = Agents.open(settings.database)      # doctest: +SKIP
     >>> agents.update(store)                               # doctest: +SKIP
     >>> agents.find("沈从文")[0].name                       # doctest: +SKIP
     '沈從文'

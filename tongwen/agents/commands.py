@@ -35,7 +35,7 @@ def agents_command(settings: Settings, name: str | None, rebuild: bool, authorit
       tongwen --data /tmp/tongwen-demo agents --authorities ../shared/data/nlk-lod-jsonld-samples/Person_sample.json
       tongwen --data /tmp/tongwen-demo agents "Shen Congwen"
     """
-    path = settings.database_path
+    path = settings.database
     if not path.exists():
         raise click.ClickException(f"no Tongwen database at {path}: import some records first")
     try:

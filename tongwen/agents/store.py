@@ -25,19 +25,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from tongwen.agents.cluster import MAX_BLOCK, GuardedUnionFind, link
 from tongwen.agents.keys import Mention, mention_of, mentions, name_keys, romanized_as_guessed
 from tongwen.model import Agent, Form
 from tongwen.store import Store, StoreError
-from tongwen.store.database import MEMORY, Database
+from tongwen.store.database import Database
 
 SCHEMA_VERSION = 1
 _PAGE = 1000
@@ -131,38 +130,36 @@ def agent_id_for(mention_ids: Iterable[str]) -> str:
 
 
 class Agents:
-    """The agents layer. Open with `Agents.open(database_path)`; a context manager."""
+    """The agents layer. Open with `Agents.open(settings.database)`; a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    def __init__(self, conn: Any, database: Database):
         self._conn = conn
-        self.path = path
+        self.database = database
 
     @classmethod
     def open(cls, path: str | Path | Database, *, read_only: bool = False) -> Agents:
         database = Database.at(path)
-        path = database.path or Path(MEMORY)
         if read_only:
             conn = database.connect_readonly()
-            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'agents_meta'").fetchone() is None:
+            if not database.has_table(conn, "agents_meta"):
                 conn.close()
-                raise StoreError(f"no agents tables in {path} yet: run `tongwen agents --update` once")
-            return cls(conn, path)
+                raise StoreError(f"no agents tables in {database} yet: run `tongwen agents --update` once")
+            return cls(conn, database)
         conn = database.connect(timeout=30)
-        has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'agents_meta'").fetchone()
         version = conn.execute("SELECT value FROM agents_meta WHERE key = 'schema_version'").fetchone() \
-            if has_meta else None
+            if database.has_table(conn, "agents_meta") else None
         if version is not None and int(version[0]) > SCHEMA_VERSION:
             conn.close()
-            raise StoreError(f"the agents tables in {path} have schema version {version[0]}, newer than this "
-                             f"Tongwen knows ({SCHEMA_VERSION}); upgrade Tongwen")
-        conn.execute("BEGIN IMMEDIATE")
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        conn.execute("INSERT OR IGNORE INTO agents_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        conn.execute("INSERT OR IGNORE INTO agents_meta VALUES ('synced_seq', '0')")
-        conn.execute("COMMIT")
-        return cls(conn, path)
+            raise StoreError(f"the agents tables in {database} have schema version {version[0]}, newer than "
+                             f"this Tongwen knows ({SCHEMA_VERSION}); upgrade Tongwen")
+        with database.write(conn):
+            for statement in database.ddl(_SCHEMA).split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT INTO agents_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
+                         (str(SCHEMA_VERSION),))
+            conn.execute("INSERT INTO agents_meta VALUES ('synced_seq', '0') ON CONFLICT DO NOTHING")
+        return cls(conn, database)
 
     def close(self) -> None:
         self._conn.close()
@@ -229,19 +226,18 @@ class Agents:
             "SELECT COUNT(*), COUNT(DISTINCT agent_id) FROM agents_mentions").fetchone()
         several = self._conn.execute(
             "SELECT COUNT(*) FROM (SELECT agent_id FROM agents_mentions GROUP BY agent_id "
-            "HAVING COUNT(DISTINCT record_id) > 1)").fetchone()[0]
+            "HAVING COUNT(DISTINCT record_id) > 1) AS several").fetchone()[0]
         return {"mentions": mentions_count, "agents": agent_count, "agents_on_several_records": several}
 
     # -- building
 
     def rebuild(self, store: Store) -> UpdateReport:
         """Forget every agent drawn from records (authority data stays) and build them again."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        self._conn.execute("DELETE FROM agents_keys WHERE mid IN "
-                           "(SELECT mid FROM agents_mentions WHERE record_id NOT LIKE 'authority:%')")
-        self._conn.execute("DELETE FROM agents_mentions WHERE record_id NOT LIKE 'authority:%'")
-        self._conn.execute("UPDATE agents_meta SET value = '0' WHERE key = 'synced_seq'")
-        self._conn.execute("COMMIT")
+        with self.database.write(self._conn) as conn:
+            conn.execute("DELETE FROM agents_keys WHERE mid IN "
+                         "(SELECT mid FROM agents_mentions WHERE record_id NOT LIKE 'authority:%')")
+            conn.execute("DELETE FROM agents_mentions WHERE record_id NOT LIKE 'authority:%'")
+            conn.execute("UPDATE agents_meta SET value = '0' WHERE key = 'synced_seq'")
         return self.update(store, everything=True)
 
     def update(self, store: Store, *, everything: bool = False) -> UpdateReport:
@@ -264,16 +260,11 @@ class Agents:
         report = UpdateReport()
         changed: set[int] = set()
         old_agents: set[str] = set()
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.database.write(self._conn):
             for authority_id, agent in authorities:
                 mention = mention_of(agent, f"{authority_id}#0", authority_id, None, authority=True)
                 self._replace(authority_id, [mention] if mention else [], changed, old_agents)
                 report.changed += 1
-            self._conn.execute("COMMIT")
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
         self._recluster(changed, old_agents, report, everything=False)
         stats = self.stats()
         report.agents, report.mentions = stats["agents"], stats["mentions"]
@@ -290,10 +281,11 @@ class Agents:
             changed.discard(mid)
         for mention in found:
             mid = conn.execute(
-                "INSERT INTO agents_mentions (mention_id, record_id, agent_id, features) VALUES (?, ?, ?, ?)",
+                "INSERT INTO agents_mentions (mention_id, record_id, agent_id, features) VALUES (?, ?, ?, ?)"
+                " RETURNING mid",
                 (mention.mention_id, record_id, agent_id_for([mention.mention_id]), mention.to_json()),
-            ).lastrowid
-            conn.executemany("INSERT OR IGNORE INTO agents_keys (key, mid) VALUES (?, ?)",
+            ).fetchone()[0]
+            conn.executemany("INSERT INTO agents_keys (key, mid) VALUES (?, ?) ON CONFLICT DO NOTHING",
                              [(key, mid) for key in mention.blocking_keys()])
             changed.add(int(mid))
 
@@ -302,8 +294,7 @@ class Agents:
         changed: set[int] = set()
         old_agents: set[str] = set()
         while batch := store.changes_since(seq, _PAGE, with_original=False):
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
+            with self.database.write(self._conn):
                 for change in batch:
                     found = [] if change.deleted or change.record is None else mentions(change.record)
                     self._replace(change.record_id, found, changed, old_agents)
@@ -313,10 +304,6 @@ class Agents:
                         report.changed += 1
                 seq = batch[-1].seq
                 self._conn.execute("UPDATE agents_meta SET value = ? WHERE key = 'synced_seq'", (str(seq),))
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
         return changed, old_agents
 
     def _recluster(self, changed: set[int], old_agents: set[str], report: UpdateReport, *,
@@ -381,8 +368,7 @@ class Agents:
     def _write(self, uf: GuardedUnionFind, features: dict[int, Mention], old_agents: set[str],
                report: UpdateReport) -> None:
         conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.database.write(conn):
             for chunk in _chunks(sorted(old_agents)):
                 marks = ",".join("?" * len(chunk))
                 conn.execute(f"DELETE FROM agents_agents WHERE agent_id IN ({marks})", chunk)
@@ -403,16 +389,13 @@ class Agents:
                 summary = summarise(agent_id, group)
                 if summary.forms != _stored_forms(conn, agent_id):
                     report.records_touched.update(m.record_id for m in group if not m.authority)
-                conn.execute("INSERT OR REPLACE INTO agents_agents VALUES (?, ?, ?, ?)",
+                conn.execute("INSERT INTO agents_agents VALUES (?, ?, ?, ?) ON CONFLICT (agent_id) DO UPDATE SET"
+                             " kind = excluded.kind, name = excluded.name, summary = excluded.summary",
                              (agent_id, summary.kind, summary.name,
                               json.dumps(summary.to_dict(), ensure_ascii=False)))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
 
-def _stored_forms(conn: sqlite3.Connection, agent_id: str) -> list[AgentForm] | None:
+def _stored_forms(conn: Any, agent_id: str) -> list[AgentForm] | None:
     row = conn.execute("SELECT summary FROM agents_agents WHERE agent_id = ?", (agent_id,)).fetchone()
     return AgentSummary.from_dict(json.loads(row[0])).forms if row else None
 
@@ -455,20 +438,20 @@ class AgentForms:
     Opens the database read-only on first use, in whichever process builds documents (the index's rebuild
     pickles its document builder into worker processes; a connection does not pickle)."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
+    def __init__(self, database: str | Path | Database):
+        self.database = Database.at(database)
         self._agents: Agents | None = None
 
     def __getstate__(self) -> dict:
-        return {"path": self.path}
+        return {"database": self.database.url}
 
     def __setstate__(self, state: dict) -> None:
-        self.path, self._agents = state["path"], None
+        self.database, self._agents = Database.at(state["database"]), None
 
     def __call__(self, record_id: str) -> list[RecordAgent]:
         if self._agents is None:
             try:
-                self._agents = Agents.open(self.path, read_only=True)
-            except (StoreError, sqlite3.Error):
+                self._agents = Agents.open(self.database, read_only=True)
+            except (StoreError, self.database.Error):
                 return []  # no agents built yet: the record's own forms are all there is
         return self._agents.forms_of_record(record_id)

@@ -38,8 +38,8 @@ class _ItemsByDefault(click.Group):
 
 def _settings() -> Settings:
     settings = settings_of(click.get_current_context().find_root().obj)
-    if not settings.database_path.exists():
-        raise click.ClickException(f"there is no store at {settings.database_path}: import records first")
+    if not settings.database.exists():
+        raise click.ClickException(f"there is no store at {settings.database}: import records first")
     return settings
 
 
@@ -102,8 +102,8 @@ def write_command(record_ids: tuple[str, ...], to: Path, source: str | None, que
     to = to.resolve()
     failures = 0
     reports: list[BagReport] = []
-    with Store.open(settings.database_path, read_only=True) as store, \
-            PreservationStore.open(settings.database_path) as events, _progress("archiving") as bar:
+    with Store.open(settings.database, read_only=True) as store, \
+            PreservationStore.open(settings.database) as events, _progress("archiving") as bar:
         task = bar.tasks[0].id
         for record_or_id in _chosen(settings, store, record_ids, source, query):
             if isinstance(record_or_id, str):
@@ -174,8 +174,8 @@ def import_command(bags: tuple[Path, ...], no_index: bool) -> None:
     settings = settings_of(click.get_current_context().find_root().obj)
     settings.ensure()
     refused = 0
-    with Store.open(settings.database_path) as store:
-        with PreservationStore.open(settings.database_path) as events, _progress("importing") as bar:
+    with Store.open(settings.database) as store:
+        with PreservationStore.open(settings.database) as events, _progress("importing") as bar:
             task = bar.tasks[0].id
             bar.update(task, total=len(bags))
             for path in bags:
@@ -206,7 +206,7 @@ def events_command(record_id: str, as_json: bool) -> None:
       tongwen archive events kanripo:KR1h0004 --json
     """
     settings = _settings()
-    with PreservationStore.open(settings.database_path) as events:
+    with PreservationStore.open(settings.database) as events:
         found = events.events_of(record_id)
     if as_json:
         click.echo(json.dumps([event.to_premis() for event in found], ensure_ascii=False, indent=2))
@@ -236,7 +236,7 @@ def fixity_command(bags: tuple[Path, ...], as_json: bool) -> None:
       tongwen fixity --bag /mnt/preservation/kanripo_KR1h0004
     """
     settings = _settings()
-    with PreservationStore.open(settings.database_path) as events, _progress("checking") as bar:
+    with PreservationStore.open(settings.database) as events, _progress("checking") as bar:
         task = bar.tasks[0].id
 
         def show(what: str, done: int, total: int) -> None:

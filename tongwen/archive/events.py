@@ -21,15 +21,15 @@ upgrades its tables without touching the record store's migrations.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from tongwen.store import StoreError
-from tongwen.store.database import MEMORY, Database
+from tongwen.store.database import Database
 
 SCHEMA_VERSION = 1
 EVENT_TYPES = ("ingest", "archive", "fixity check", "format migration")
@@ -115,10 +115,11 @@ class StoredFile:
 
 
 class PreservationStore:
-    """Events and recorded checksums. Open with `PreservationStore.open(database_path)`; a context manager."""
+    """Events and recorded checksums. Open with `PreservationStore.open(settings.database)`; a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection, *, empty: bool = False):
+    def __init__(self, conn: Any, database: Database, *, empty: bool = False):
         self._conn = conn
+        self._database = database
         self._empty = empty  # opened read-only before anything was ever archived: no tables yet
 
     @classmethod
@@ -126,17 +127,16 @@ class PreservationStore:
         """Open (creating and upgrading the tables as needed). `read_only=True` (for the portal) never writes
         and may be shared between threads; it sees no events where nothing was archived yet."""
         database = Database.at(path)
-        path = database.path or Path(MEMORY)
         if read_only:
             conn = database.connect_readonly()
-            return cls(conn, empty=not _has_tables(conn))
-        conn = database.connect(timeout=30, wal=True)
+            return cls(conn, database, empty=not database.has_table(conn, "archive_events"))
+        conn = database.connect(timeout=30)
         try:
-            _migrate(conn, path)
+            _migrate(conn, database)
         except BaseException:
             conn.close()
             raise
-        return cls(conn)
+        return cls(conn, database)
 
     def close(self) -> None:
         self._conn.close()
@@ -181,7 +181,9 @@ class PreservationStore:
                     size: int) -> None:
         """Remember a file's checksums (again, when the same path is archived anew: a new bag, new bytes)."""
         self._conn.execute(
-            "INSERT OR REPLACE INTO archive_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO archive_files VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
+            " record_id = excluded.record_id, bag = excluded.bag, sha256 = excluded.sha256,"
+            " sha512 = excluded.sha512, size = excluded.size, recorded_at = excluded.recorded_at",
             (str(path.resolve()), record_id, str(bag.resolve()) if bag else None, sha256, sha512, size, now()),
         )
 
@@ -202,41 +204,25 @@ class PreservationStore:
                                   "ORDER BY bag")
         return {Path(bag): record_id for bag, record_id in rows}
 
-    def transaction(self) -> _Transaction:
-        return _Transaction(self._conn)
+    def transaction(self) -> AbstractContextManager[Any]:
+        """`with events.transaction():` — an item's events and checksums are written together or not at all."""
+        return self._database.write(self._conn)
 
 
-class _Transaction:
-    """`with events.transaction():` — an item's events and checksums are written together or not at all."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self._conn = conn
-
-    def __enter__(self) -> None:
-        self._conn.execute("BEGIN IMMEDIATE")
-
-    def __exit__(self, kind: object, *exc: object) -> None:
-        self._conn.execute("ROLLBACK" if kind else "COMMIT")
-
-
-def _has_tables(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'archive_events'").fetchone() is not None
-
-
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    conn.execute("CREATE TABLE IF NOT EXISTS archive_meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID")
+def _migrate(conn: Any, database: Database) -> None:
+    conn.execute(database.ddl("CREATE TABLE IF NOT EXISTS archive_meta (key TEXT PRIMARY KEY, value TEXT)"))
     row = conn.execute("SELECT value FROM archive_meta WHERE key = 'schema_version'").fetchone()
     current = int(row[0]) if row else 0
     if current > SCHEMA_VERSION:
-        raise StoreError(f"the archive tables in {path} have schema version {current}, newer than this Tongwen "
-                         f"knows ({SCHEMA_VERSION}); upgrade Tongwen")
+        raise StoreError(f"the archive tables in {database} have schema version {current}, newer than this "
+                         f"Tongwen knows ({SCHEMA_VERSION}); upgrade Tongwen")
     for version in range(current + 1, SCHEMA_VERSION + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        for statement in _MIGRATIONS[version].split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        conn.execute("INSERT OR REPLACE INTO archive_meta VALUES ('schema_version', ?)", (str(version),))
-        conn.execute("COMMIT")
+        with database.write(conn):
+            for statement in database.ddl(_MIGRATIONS[version]).split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT INTO archive_meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE"
+                         " SET value = excluded.value", (str(version),))
 
 
 def events_json(events: list[Event]) -> str:

@@ -64,11 +64,11 @@ def export_command(ctx: click.Context, query: str, format_name: str, output: str
     from tongwen.store import Store
 
     settings = settings_of(ctx.find_root().obj)
-    if not settings.database_path.exists():
-        raise click.ClickException(f"there is no store at {settings.database_path}: import records first")
+    if not settings.database.exists():
+        raise click.ClickException(f"there is no store at {settings.database}: import records first")
     if query and source:
         raise click.ClickException("give either QUERY or --source, not both")
-    store = Store.open(settings.database_path, read_only=True)
+    store = Store.open(settings.database, read_only=True)
     try:
         if query:
             records: Iterator[Record] = searched_records(settings, store, query, limit)

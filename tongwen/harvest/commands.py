@@ -48,7 +48,7 @@ def _load(settings: Settings) -> dict[str, Source]:
 @contextmanager
 def _store(settings: Settings) -> Iterator[Store]:
     settings.ensure()
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         yield store
 
 
@@ -118,7 +118,7 @@ def remove_command(settings: Settings, name: str) -> None:
         save_sources(settings.sources_path, remove_source(_load(settings), name))
     except SourcesFileError as exc:
         raise click.ClickException(str(exc)) from None
-    if settings.database_path.exists():
+    if settings.database.exists():
         with _store(settings) as store:
             state = HarvestState(store, name)
             state.save_resume(None)
@@ -132,7 +132,7 @@ def list_sources(settings: Settings) -> None:
     """List the sources file's entries and every source in the store, with record counts."""
     configured = _load(settings)
     stored, last = {}, {}
-    if settings.database_path.exists():
+    if settings.database.exists():
         with _store(settings) as store:
             stored = {info.name: info for info in store.sources()}
             last = {name: HarvestState(store, name).last() for name in configured}

@@ -45,7 +45,7 @@ from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord
 from tongwen.ingest.pipeline import FIRST_PROBLEMS, ImportRun
 from tongwen.model import Identifier, Record
 from tongwen.store import Problem, Store
-from tongwen.store.sqlite import utc_now
+from tongwen.store.records import utc_now
 
 _OAI = f"{{{OAI_NS}}}"
 FATAL_OAI_ERRORS = ("cannotDisseminateFormat", "badArgument", "noSetHierarchy", "badVerb", "idDoesNotExist")

@@ -19,7 +19,7 @@ from tongwen.ingest import FORMATS
 from tongwen.ingest.base import MapContext
 from tongwen.ingest.pipeline import FIRST_PROBLEMS, ImportRun
 from tongwen.store import Store
-from tongwen.store.sqlite import utc_now
+from tongwen.store.records import utc_now
 
 if TYPE_CHECKING:
     from tongwen.harvest.harvester import HarvestProgress, HarvestSummary

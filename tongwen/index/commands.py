@@ -43,16 +43,16 @@ def index_command(ctx: click.Context, rebuild: bool, follow: bool) -> None:
     from tongwen.store import Store
 
     settings = settings_of(ctx.find_root().obj)
-    if not settings.database_path.exists():
-        raise click.ClickException(f"there is no store at {settings.database_path}: import records first")
+    if not settings.database.exists():
+        raise click.ClickException(f"there is no store at {settings.database}: import records first")
     if follow and rebuild:
         raise click.UsageError("--follow and --rebuild are two runs: rebuild first, then follow")
     if follow:
         _follow(settings)
         return
-    store = Store.open(settings.database_path, read_only=True)
+    store = Store.open(settings.database, read_only=True)
     try:
-        index = SearchIndex.open(settings.index_dir, agent_forms=AgentForms(settings.database_path))
+        index = SearchIndex.open(settings.index_dir, agent_forms=AgentForms(settings.database))
     except RuntimeError as error:  # an index from another schema version
         if not rebuild:
             raise click.ClickException(str(error)) from error
@@ -60,7 +60,7 @@ def index_command(ctx: click.Context, rebuild: bool, follow: bool) -> None:
 
         shutil.rmtree(settings.index_dir.resolve())  # unusable anyway; the rebuild makes a new generation
         settings.index_dir.unlink(missing_ok=True)
-        index = SearchIndex.open(settings.index_dir, agent_forms=AgentForms(settings.database_path))
+        index = SearchIndex.open(settings.index_dir, agent_forms=AgentForms(settings.database))
     try:
         report = index.rebuild(store) if rebuild else index.sync(store)
     finally:
@@ -83,7 +83,7 @@ def _follow(settings) -> None:
                    f"{step.deleted} removed ({step.seconds * 1000:.0f} ms)")
 
     follower = Follower(settings, on_step=show)
-    click.echo(f"following {settings.database_path} into {settings.index_dir}; stop with Ctrl+C")
+    click.echo(f"following {settings.database} into {settings.index_dir}; stop with Ctrl+C")
     stop = threading.Event()
     try:
         follower.run(stop)

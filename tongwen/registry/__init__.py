@@ -3,7 +3,7 @@ of the member libraries, with statistics computed from them, staff accounts and 
 
 Entry points:
 
-- `Registry.open(settings.database_path)`: read and (as a `User` with the editor role) write facts.
+- `Registry.open(settings.database)`: read and (as a `User` with the editor role) write facts.
 - `load_seed(registry)`: the facts of the two source documents (``tongwen/registry/seed/*.toml``).
 - `institution_directory()`: code -> `InstitutionInfo` (country, names...), from the seed file, no database.
 - `tongwen.registry.stats`: per pair, per year, per kind, timeline, network.

@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -197,7 +196,7 @@ class Accounts:
 
     def __init__(
         self,
-        conn: sqlite3.Connection,
+        conn: Any,
         transaction: Callable[[], AbstractContextManager],
         audit: AuditWriter,
         hasher: PasswordHasher | None = None,
@@ -228,11 +227,11 @@ class Accounts:
         if self._row_by_name(username) is not None:
             raise AuthError(f"username {username!r} is already taken")
         with self._transaction():
-            cur = self._conn.execute(
-                "INSERT INTO reg_users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
+            (user_id,) = self._conn.execute(
+                "INSERT INTO reg_users (username, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id",
                 (username, self._hasher.hash(password), role, _now().isoformat()),
-            )
-            user = User(username, role, cur.lastrowid)
+            ).fetchone()
+            user = User(username, role, user_id)
             self._audit(acting, "user", username, "create", None, _public(user, False))
         return user
 
@@ -323,9 +322,10 @@ class Accounts:
             if retry_at is not None:
                 return SignInResult(retry_at=retry_at)
             attempt = self._conn.execute(
-                "INSERT INTO reg_signin_attempts (at, username, address, outcome) VALUES (?, ?, ?, 'failed')",
+                "INSERT INTO reg_signin_attempts (at, username, address, outcome) VALUES (?, ?, ?, 'failed')"
+                " RETURNING id",
                 (_stamp(now), username, address),
-            ).lastrowid
+            ).fetchone()[0]
         user = self.authenticate(username, password)
         with self._transaction():
             if user is None:

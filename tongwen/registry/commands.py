@@ -32,7 +32,7 @@ from tongwen.registry.seeding import load_seed
 
 
 def _open(ctx: click.Context) -> Registry:
-    return Registry.open(settings_of(ctx.find_root().obj).ensure().database_path)
+    return Registry.open(settings_of(ctx.find_root().obj).ensure().database)
 
 
 def _operator() -> str:

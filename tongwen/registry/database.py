@@ -19,7 +19,6 @@ every write and an audit log of every change.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
@@ -92,27 +91,28 @@ PLURAL = {
 
 
 class Registry:
-    """The registry in one SQLite file (normally `Settings.database_path`, shared with the record store).
+    """The registry in the Tongwen database (`Settings.database`, shared with the record store).
 
     Anyone may read. Writes take the acting `User`: editors and admins may change facts, admins may also
     manage users (`accounts`); anonymous users and viewers are refused with `PermissionDenied`.
     """
 
-    def __init__(self, conn: sqlite3.Connection, password_hasher: PasswordHasher | None = None) -> None:
+    def __init__(self, conn: Any, database: Database, password_hasher: PasswordHasher | None = None) -> None:
         self._conn = conn
+        self._database = database
         self._depth = 0
         self.accounts = Accounts(conn, self.transaction, self._write_audit, password_hasher)
 
     @classmethod
     def open(cls, path: str | Path | Database, *, password_hasher: PasswordHasher | None = None) -> Registry:
-        """Open (creating or migrating the ``reg_*`` tables as needed) the registry in a SQLite file.
+        """Open (creating or migrating the ``reg_*`` tables as needed) the registry in a Tongwen database.
         ``password_hasher``: argon2 parameters for new passwords (default: argon2-cffi's recommended)."""
         # Autocommit connection: we issue BEGIN/COMMIT ourselves (see `transaction`), so a batch of writes and
-        # their audit entries are committed together or not at all. WAL: the portal's reads do not block.
-        conn = Database.at(path).connect(timeout=10.0)
-        conn.execute("PRAGMA foreign_keys = ON")
-        migrate(conn)
-        return cls(conn, password_hasher)
+        # their audit entries are committed together or not at all.
+        database = Database.at(path)
+        conn = database.connect(timeout=10.0)
+        migrate(conn, database)
+        return cls(conn, database, password_hasher)
 
     def close(self) -> None:
         self._conn.close()
@@ -133,7 +133,7 @@ class Registry:
             finally:
                 self._depth -= 1
             return
-        self._conn.execute("BEGIN IMMEDIATE")
+        self._database.begin(self._conn)
         self._depth = 1
         try:
             yield
@@ -189,9 +189,11 @@ class Registry:
         if before == obj:
             return "unchanged"
         marks = ", ".join("?" for _ in fields(cls))
+        replaced = ", ".join(f'"{f.name}" = excluded."{f.name}"' for f in fields(cls))
         with self.transaction():
             self._conn.execute(
-                f"INSERT OR REPLACE INTO {TABLES[cls.entity]} ({_columns(cls)}) VALUES ({marks})",
+                f"INSERT INTO {TABLES[cls.entity]} ({_columns(cls)}) VALUES ({marks})"
+                f' ON CONFLICT ("{cls.key_field}") DO UPDATE SET {replaced}',
                 _to_row(obj),
             )
             action = "create" if before is None else "update"

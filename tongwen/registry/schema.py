@@ -8,7 +8,9 @@ never edit one that has shipped.
 
 from __future__ import annotations
 
-import sqlite3
+from typing import Any
+
+from tongwen.store.database import Database
 
 _V1 = """
 CREATE TABLE reg_sources (
@@ -97,24 +99,21 @@ TABLES = {
 }
 
 
-def schema_version(conn: sqlite3.Connection) -> int:
+def schema_version(conn: Any, database: Database) -> int:
     """The registry schema version of this database, 0 when it has no registry tables yet."""
-    exists = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reg_schema_version'"
-    ).fetchone()
-    if not exists:
+    if not database.has_table(conn, "reg_schema_version"):
         return 0
     row = conn.execute("SELECT version FROM reg_schema_version").fetchone()
     return row[0] if row else 0
 
 
-def migrate(conn: sqlite3.Connection) -> int:
+def migrate(conn: Any, database: Database) -> int:
     """Bring the registry tables up to `SCHEMA_VERSION`; returns the version found before.
 
     Each migration runs in its own transaction together with the version bump, so a failure leaves the
     database at the last good version. Refuses a database written by a newer Tongwen.
     """
-    found = schema_version(conn)
+    found = schema_version(conn, database)
     if found > SCHEMA_VERSION:
         raise RuntimeError(
             f"the registry tables are at schema version {found}, newer than this Tongwen knows "
@@ -124,17 +123,12 @@ def migrate(conn: sqlite3.Connection) -> int:
         if version <= found:
             continue
         # executescript() would commit on its own; run the statements one by one inside BEGIN/COMMIT.
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in _statements(script):
+        with database.write(conn):
+            for statement in _statements(database.ddl(script)):
                 conn.execute(statement)
             conn.execute("CREATE TABLE IF NOT EXISTS reg_schema_version (version INTEGER NOT NULL)")
             conn.execute("DELETE FROM reg_schema_version")
             conn.execute("INSERT INTO reg_schema_version (version) VALUES (?)", (version,))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     return found
 
 

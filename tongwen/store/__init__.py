@@ -11,7 +11,7 @@ Everything else (search index, OAI-PMH, works) is derived from it and follows it
 """
 
 from tongwen.store.api import COUNT_NAMES, Change, Problem, Run, SourceInfo, StoreError, UpsertResult
-from tongwen.store.sqlite import SCHEMA_VERSION, Store
+from tongwen.store.records import SCHEMA_VERSION, Store
 
 __all__ = [
     "COUNT_NAMES",

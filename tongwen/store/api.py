@@ -1,6 +1,6 @@
 """What the store hands out, independent of the database behind it (SQLite now, PostgreSQL later).
 
-Everything here is plain data; `tongwen.store.sqlite` is the only module that speaks SQL.
+Everything here is plain data; `tongwen.store.records` is the only module that speaks SQL.
 """
 
 from __future__ import annotations

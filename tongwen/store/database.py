@@ -1,104 +1,365 @@
-"""The one place Tongwen opens its databases (issue 11.1, the seam for a PostgreSQL backend).
+"""The one place Tongwen opens its databases: SQLite, the embedded default, or PostgreSQL, the server mode.
 
-The store, works, agents, registry and the archive's preservation events all live in one database. Each of
-them used to call ``sqlite3.connect`` with its own pragmas; now they ask a `Database` for a connection, so
-the connection rules (WAL for concurrent readers, read-only opens that never take the write lock, the
-busy timeout) are written once, and a second backend has one seam to implement rather than five.
+The store, works, agents, registry and the archive's preservation events all live in one database. They ask
+a `Database` for connections and speak one SQL: SQLite's, kept to what PostgreSQL also understands
+(``ON CONFLICT``, ``RETURNING``, ``?`` parameters). Where the two engines differ, the module asks the
+`Database` rather than testing which engine it has:
+
+- `begin` — a write transaction that takes the database's one write lock at once;
+- `ddl` — a schema written once, in SQLite's words, said in the engine's own;
+- `unindexed`, `json_values` — the two query shapes that are spelled differently;
+- `schema_version` / `set_schema_version`; `has_table`; `announce_changes` / `wait_for_changes`;
+- `Error` — the exception class the engine's driver raises.
 
 A database is named by a URL or a path: ``sqlite:///abs/path.sqlite``, ``sqlite:relative.sqlite``, a plain
-path, or ``:memory:``. ``postgresql://…`` is recognised and refused with a clear message until that backend
-lands, rather than being taken for a file name.
+path, ``:memory:``, or ``postgresql://user@host/dbname`` (any libpq URL; ``?options=-csearch_path%3Dname``
+keeps Tongwen's tables in one schema).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
-from collections.abc import Iterator
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ClassVar
 
 from tongwen.store.api import StoreError
 
 MEMORY = ":memory:"
+CHANGES_CHANNEL = "tongwen_changes"  # PostgreSQL NOTIFY channel: "the change sequence moved"
 
 
-@dataclass(frozen=True)
-class Database:
-    """Where one Tongwen database lives and how to connect to it."""
+class Database(ABC):
+    """Where one Tongwen database lives and how to connect to it; see the module's description."""
 
-    path: Path | None  # None: an in-memory database (tests, throwaway registries)
-    dialect: str = "sqlite"
+    dialect: ClassVar[str]
+    Error: ClassVar[type[Exception]]
 
     @classmethod
     def at(cls, location: str | os.PathLike[str] | Database) -> Database:
-        """A database from a URL (``sqlite:///…``) or a path; ``postgresql://`` is refused for now."""
+        """A database from a URL (``sqlite:///…``, ``postgresql://…``) or a path."""
         if isinstance(location, Database):
             return location
         text = os.fspath(location)
-        if text == MEMORY:
-            return cls(None)
         if text.startswith(("postgresql://", "postgres://")):
-            raise StoreError(
-                f"{_without_password(text)}: this Tongwen cannot store in PostgreSQL yet; "
-                "use a SQLite file (leave --database / TONGWEN_DATABASE unset for the data dir's own)"
-            )
+            return PostgresDatabase(text)
+        if text == MEMORY:
+            return SQLiteDatabase(None)
         if text.startswith("sqlite:"):
             text = text.removeprefix("sqlite:")
             if text.startswith("//"):  # sqlite:///abs/path -> /abs/path
                 text = text[2:]
             if text in ("", MEMORY):
-                return cls(None)
+                return SQLiteDatabase(None)
         elif "://" in text:
-            raise StoreError(f"{_without_password(text)}: not a database Tongwen knows (sqlite:/// or a path)")
-        return cls(Path(text).expanduser())
+            raise StoreError(
+                f"{without_password(text)}: not a database Tongwen knows (sqlite:///…, postgresql://… or a path)"
+            )
+        return SQLiteDatabase(Path(text).expanduser())
+
+    url: str  # as given, or as this Tongwen would write it
+
+    @abstractmethod
+    def exists(self) -> bool:
+        """Whether there is a database to read (a SQLite file; a PostgreSQL server that answers)."""
+
+    @abstractmethod
+    def connect(self, *, timeout: float = 10.0, cache_mb: int = 32) -> Any:
+        """A connection that may write, in autocommit: the stores issue BEGIN (`begin`) and COMMIT."""
+
+    @abstractmethod
+    def connect_readonly(self, *, timeout: float = 10.0, cache_mb: int = 32) -> Any:
+        """A connection that never writes, shareable between threads (web workers)."""
+
+    @abstractmethod
+    def begin(self, conn: Any) -> None:
+        """Start a write transaction holding the database's one write lock."""
+
+    @abstractmethod
+    def has_table(self, conn: Any, name: str) -> bool: ...
+
+    @abstractmethod
+    def schema_version(self, conn: Any) -> int:
+        """The store's schema version (0: no store yet)."""
+
+    @abstractmethod
+    def set_schema_version(self, conn: Any, version: int) -> None: ...
+
+    @abstractmethod
+    def ddl(self, sql: str) -> str:
+        """Schema SQL written in SQLite's words, in this engine's."""
+
+    @abstractmethod
+    def unindexed(self, column: str) -> str:
+        """`column` in a WHERE clause whose index the planner should not pick."""
+
+    @abstractmethod
+    def json_values(self, column: str) -> str:
+        """A FROM item listing the values of the JSON array in `column` as `j.value`."""
+
+    def announce_changes(self, conn: Any) -> None:
+        """Tell followers, at commit, that the change sequence moved (a no-op where they poll)."""
+
+    def wait_for_changes(self, timeout: float) -> None:
+        """Return when the change sequence may have moved, or after `timeout` seconds."""
+        time.sleep(timeout)
+
+    @contextmanager
+    def write(self, conn: Any) -> Iterator[Any]:
+        """One write transaction (see `begin`), committed at the end, rolled back on error."""
+        self.begin(conn)
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+# --- SQLite -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=True)
+class SQLiteDatabase(Database):
+    """One SQLite file (or an in-memory database). WAL lets readers (the portal) go on while an import writes."""
+
+    path: Path | None  # None: an in-memory database (tests, throwaway registries)
+    dialect: ClassVar[str] = "sqlite"
+    Error: ClassVar[type[Exception]] = sqlite3.Error
 
     @property
-    def url(self) -> str:
+    def url(self) -> str:  # type: ignore[override]
         return f"sqlite://{self.path.resolve()}" if self.path else f"sqlite:{MEMORY}"
+
+    def __str__(self) -> str:
+        return str(self.path) if self.path else MEMORY
 
     def exists(self) -> bool:
         return self.path is None or self.path.exists()
 
-    def connect(self, *, timeout: float = 10.0, wal: bool = True) -> sqlite3.Connection:
+    def connect(self, *, timeout: float = 10.0, cache_mb: int = 32) -> sqlite3.Connection:
         """A connection that may write, creating the file (and its folder) when missing.
 
         Autocommit (`isolation_level=None`): the stores issue BEGIN/COMMIT themselves, so a batch of writes
-        commits together. WAL lets readers (the portal) go on while an import writes."""
+        commits together."""
         if self.path is None:
-            return sqlite3.connect(MEMORY, isolation_level=None, timeout=timeout)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
-        if wal:
+            conn = sqlite3.connect(MEMORY, isolation_level=None, timeout=timeout)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")  # durable at checkpoints; safe with WAL
+        conn.execute(f"PRAGMA cache_size = {-1000 * cache_mb:d}")  # a fixed ceiling on the page cache
+        conn.execute("PRAGMA foreign_keys = ON")  # enforced, as PostgreSQL always does
         return conn
 
-    def connect_readonly(self, *, timeout: float = 10.0) -> sqlite3.Connection:
+    def connect_readonly(self, *, timeout: float = 10.0, cache_mb: int = 32) -> sqlite3.Connection:
         """A connection that never writes nor takes the write lock, shareable between threads (web workers)."""
         if self.path is None:
             raise StoreError("an in-memory database cannot be opened read-only")
-        return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
                                check_same_thread=False, timeout=timeout)
+        conn.execute(f"PRAGMA cache_size = {-1000 * cache_mb:d}")
+        return conn
+
+    def begin(self, conn: sqlite3.Connection) -> None:
+        # IMMEDIATE takes the write lock now: two writers queue rather than deadlock, and a change number read
+        # inside the transaction cannot be taken by another writer.
+        conn.execute("BEGIN IMMEDIATE")
 
     def has_table(self, conn: sqlite3.Connection, name: str) -> bool:
         return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
 
+    def schema_version(self, conn: sqlite3.Connection) -> int:
+        return conn.execute("PRAGMA user_version").fetchone()[0]
 
-@contextmanager
-def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction: taken at once (so two writers queue rather than deadlock), rolled back on error."""
-    conn.execute("BEGIN IMMEDIATE")
+    def set_schema_version(self, conn: sqlite3.Connection, version: int) -> None:
+        conn.execute(f"PRAGMA user_version = {version:d}")
+
+    def ddl(self, sql: str) -> str:
+        return sql
+
+    def unindexed(self, column: str) -> str:
+        # The unary "+" keeps SQLite's planner off the column's indexes (see Store.iter_records, get_many).
+        return f"+{column}"
+
+    def json_values(self, column: str) -> str:
+        return f"json_each({column}) AS j"
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------------------
+
+
+@dataclass(eq=True)
+class PostgresDatabase(Database):
+    """A PostgreSQL database (server mode), through psycopg 3."""
+
+    dsn: str
+    _listener: Any = field(default=None, compare=False, repr=False)  # the LISTEN connection of a follower
+    dialect: ClassVar[str] = "postgresql"
+
+    @property
+    def url(self) -> str:  # type: ignore[override]
+        return self.dsn
+
+    def __str__(self) -> str:
+        return without_password(self.dsn)
+
+    @property
+    def Error(self) -> type[Exception]:  # type: ignore[override]  # noqa: N802 - mirrors sqlite3.Error
+        return _psycopg().Error
+
+    def exists(self) -> bool:
+        """True when the server answers (a database with no tables yet counts); a server that does not answer
+        is an error to report, not an empty collection, so this raises StoreError saying why."""
+        self.connect_readonly(timeout=5).close()
+        return True
+
+    def connect(self, *, timeout: float = 10.0, cache_mb: int = 32) -> PostgresConnection:
+        return PostgresConnection(self._open(timeout, read_only=False))
+
+    def connect_readonly(self, *, timeout: float = 10.0, cache_mb: int = 32) -> PostgresConnection:
+        """A connection the server itself keeps from writing; psycopg connections may be shared by threads."""
+        return PostgresConnection(self._open(timeout, read_only=True))
+
+    def _open(self, timeout: float, *, read_only: bool) -> Any:
+        psycopg = _psycopg()
+        options = {"options": "-c default_transaction_read_only=on"} if read_only else {}
+        try:
+            return psycopg.connect(self.dsn, autocommit=True, connect_timeout=max(1, int(timeout)),
+                                   application_name="tongwen", **_merged_options(self.dsn, options))
+        except psycopg.OperationalError as error:
+            reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+            raise StoreError(f"cannot connect to the PostgreSQL database {self}: {reason}") from None
+
+    def begin(self, conn: PostgresConnection) -> None:
+        # One write lock for the whole database, as SQLite has: a change number is taken inside the
+        # transaction, and followers read "every change after seq N", so changes must commit in seq order —
+        # with a plain SEQUENCE a transaction holding seq 7 could commit after one holding seq 8 was read.
+        conn.execute("BEGIN")
+        conn.execute("SELECT pg_advisory_xact_lock(?)", (_WRITE_LOCK,))
+
+    def has_table(self, conn: PostgresConnection, name: str) -> bool:
+        # to_regclass resolves through search_path, so a schema chosen in the URL is the one asked about.
+        return conn.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
+
+    def schema_version(self, conn: PostgresConnection) -> int:
+        if not self.has_table(conn, "tongwen_schema"):
+            return 0
+        row = conn.execute("SELECT version FROM tongwen_schema WHERE part = 'store'").fetchone()
+        return 0 if row is None else row[0]
+
+    def set_schema_version(self, conn: PostgresConnection, version: int) -> None:
+        # PostgreSQL has no PRAGMA user_version: the version is a row of its own.
+        conn.execute("CREATE TABLE IF NOT EXISTS tongwen_schema (part TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+        conn.execute("INSERT INTO tongwen_schema (part, version) VALUES ('store', ?)"
+                     " ON CONFLICT (part) DO UPDATE SET version = excluded.version", (version,))
+
+    def ddl(self, sql: str) -> str:
+        """SQLite's schema in PostgreSQL's words: the few types and clauses that differ, nothing else."""
+        for pattern, replacement in _POSTGRES_DDL:
+            sql = pattern.sub(replacement, sql)
+        return sql
+
+    def unindexed(self, column: str) -> str:
+        return column  # PostgreSQL's planner needs no steering here
+
+    def json_values(self, column: str) -> str:
+        return f"jsonb_array_elements_text(({column})::jsonb) AS j(value)"
+
+    def announce_changes(self, conn: PostgresConnection) -> None:
+        conn.execute(f"NOTIFY {CHANGES_CHANNEL}")  # delivered when the transaction commits
+
+    def wait_for_changes(self, timeout: float) -> None:
+        """Wait on LISTEN, so a follower wakes as soon as an importer commits rather than at its next poll."""
+        if self._listener is None or self._listener.closed:
+            self._listener = self._open(timeout=10, read_only=True)
+            self._listener.execute(f"LISTEN {CHANGES_CHANNEL}")
+        for _ in self._listener.notifies(timeout=timeout, stop_after=1):
+            pass
+
+
+# pg_advisory_xact_lock's key for Tongwen's write lock: "tongwen" as a number, so other applications sharing
+# the server are unlikely to pick it.
+_WRITE_LOCK = int.from_bytes(b"tongwen", "big")
+
+_POSTGRES_DDL = [
+    (re.compile(r"\bINTEGER PRIMARY KEY( AUTOINCREMENT)?\b"), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\s+WITHOUT ROWID\b"), ""),
+    (re.compile(r"\bBLOB\b"), "BYTEA"),
+    (re.compile(r"\bINTEGER\b(?! PRIMARY)"), "BIGINT"),  # SQLite's INTEGER is 64-bit; PostgreSQL's is 32
+    # SQLite compares text byte by byte; so does the "C" collation. Paging by "id > last" and every listing
+    # then come in the same order on both engines, whatever the server's locale.
+    (re.compile(r"\bTEXT\b"), 'TEXT COLLATE "C"'),
+]
+
+
+class PostgresConnection:
+    """A psycopg connection that takes the stores' SQL as written: ``?`` parameters become psycopg's ``%s``.
+
+    Only the few calls the stores make (execute, executemany, in_transaction, close) are offered. Written
+    here rather than taken from a library because psycopg 3 reads no ``?`` parameters, and SQLite's driver
+    no ``%s`` ones; our SQL has no ``?`` or ``%`` inside literals, which is what makes the rewrite safe."""
+
+    def __init__(self, conn: Any):
+        self._conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        if not params:  # without parameters psycopg sends the text as it is: no %% to undo
+            return self._conn.execute(sql)
+        return self._conn.execute(_placeholders(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        cursor = self._conn.cursor()
+        cursor.executemany(_placeholders(sql), [tuple(row) for row in rows])
+        return cursor
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg import pq
+
+        return self._conn.info.transaction_status != pq.TransactionStatus.IDLE
+
+    @property
+    def closed(self) -> bool:
+        return self._conn.closed
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _placeholders(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _merged_options(dsn: str, extra: dict[str, str]) -> dict[str, str]:
+    """Extra libpq options added to those the URL already has (its ``options=`` is kept, not replaced)."""
+    if not extra:
+        return {}
+    from psycopg.conninfo import conninfo_to_dict
+
+    given = conninfo_to_dict(dsn).get("options")
+    return {"options": f"{given} {extra['options']}" if given else extra["options"]}
+
+
+def _psycopg() -> Any:
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency; a broken install says so clearly
+        raise StoreError("PostgreSQL needs the psycopg package: pip install 'psycopg[binary]'") from None
+    return psycopg
 
 
-def _without_password(url: str) -> str:
+def without_password(url: str) -> str:
     """The URL as it may appear in a message: a password never goes to a log."""
     scheme, sep, rest = url.partition("://")
     credentials, at, host = rest.rpartition("@")

@@ -29,22 +29,22 @@ class Catalog:
         if self.has_data():
             # Bring an older database (or one holding only the registry) to this version's schema once, so the
             # read-only connections below can serve it.
-            Store.open(settings.database_path).close()
+            Store.open(settings.database).close()
             from tongwen.works import Works
 
-            Works.open(settings.database_path).close()
+            Works.open(settings.database).close()
 
     # -- store ---------------------------------------------------------------------------------------------
     @property
     def store(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
-            store = Store.open(self.settings.database_path, read_only=True)
+            store = Store.open(self.settings.database, read_only=True)
             self._local.store = store
         return store
 
     def has_data(self) -> bool:
-        return self.settings.database_path.exists()
+        return self.settings.database.exists()
 
     def record(self, record_id: str) -> Record | None:
         if not self.has_data():
@@ -73,7 +73,7 @@ class Catalog:
         if works is None:
             from tongwen.works import Works
 
-            works = Works.open(self.settings.database_path, read_only=True)
+            works = Works.open(self.settings.database, read_only=True)
             self._local.works = works
         return works
 
@@ -86,7 +86,7 @@ class Catalog:
             from tongwen.store import StoreError
 
             try:
-                agents = Agents.open(self.settings.database_path, read_only=True)
+                agents = Agents.open(self.settings.database, read_only=True)
             except StoreError:
                 return None
             self._local.agents = agents

@@ -28,7 +28,7 @@ def serve(settings: Settings, host: str, port: int, workers: int, follow: bool) 
     """
     import uvicorn
 
-    if not settings.database_path.exists():
+    if not settings.database.exists():
         raise click.ClickException(
             f"there is no Tongwen data in {settings.data_dir} yet; load some first with "
             "`tongwen import FILE --source NAME` or `tongwen demo`"
@@ -43,6 +43,8 @@ def serve(settings: Settings, host: str, port: int, workers: int, follow: bool) 
         os.environ["TONGWEN_DATA"] = str(settings.data_dir)
         if settings.store_path:
             os.environ["TONGWEN_STORE"] = str(settings.store_path)
+        if settings.database_url:
+            os.environ["TONGWEN_DATABASE"] = settings.database_url
         uvicorn.run("tongwen.web.app:app_from_environment", factory=True, host=host, port=port,
                     workers=workers, log_level="warning")
     else:

@@ -406,7 +406,7 @@ def preservation_events(request: Request, catalog: Catalog, record_id: str) -> l
     """The item's preservation events for signed-in staff; None for readers (they are the library's own)."""
     if registry_pages.signed_in_user(request).is_anonymous or not catalog.has_data():
         return None
-    with PreservationStore.open(catalog.settings.database_path, read_only=True) as events:
+    with PreservationStore.open(catalog.settings.database, read_only=True) as events:
         return events.events_of(record_id)
 
 

@@ -46,7 +46,7 @@ def registry_of(request: Request) -> Registry:
     Passwords use argon2-cffi's recommended parameters unless ``app.state.password_hasher`` holds another
     `argon2.PasswordHasher` (the tests set cheap ones: a login then takes milliseconds, not half a second)."""
     settings = request.app.state.catalog.settings
-    path = str(settings.database_path)
+    path = settings.database.url
     opened: dict[str, Registry] = getattr(_local, "registries", None) or {}
     _local.registries = opened
     if path not in opened:

@@ -3,7 +3,7 @@
 A cluster is a layer over the store, never a merge: every record stays as its library catalogued it.
 
     >>> from tongwen.works import Works
-    >>> works = Works.open(settings.database_path)    # doctest: +SKIP
+    >>> works = Works.open(settings.database)    # doctest: +SKIP
     >>> works.update(store)                            # doctest: +SKIP
     >>> works.cluster_of("ndl-demo:ndl0019").held_by   # doctest: +SKIP
     'held by NDL, NLB, NLC, NLK, NLV (7 copies)'

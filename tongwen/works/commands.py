@@ -24,7 +24,7 @@ def cluster(settings: Settings, rebuild: bool) -> None:
     Example:
       tongwen --data /tmp/tongwen-demo cluster
     """
-    path = settings.database_path
+    path = settings.database
     if not path.exists():
         raise click.ClickException(f"no Tongwen database at {path}: import some records first")
     bars: dict[str, click.progressbar] = {}

@@ -23,15 +23,14 @@ sharing a blocking key with them. `rebuild(store)` starts from nothing. The sche
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 from tongwen.store import Store, StoreError
-from tongwen.store.database import MEMORY, Database
+from tongwen.store.database import Database
 from tongwen.works.cluster import GuardedUnionFind, link_editions, link_works
 from tongwen.works.keys import Features, features
 
@@ -92,11 +91,11 @@ class UpdateReport:
 
 
 class Works:
-    """The works layer. Open with `Works.open(database_path)`; a context manager."""
+    """The works layer. Open with `Works.open(settings.database)`; a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path):
+    def __init__(self, conn: Any, database: Database):
         self._conn = conn
-        self.path = path
+        self.database = database
 
     @classmethod
     def open(cls, path: str | Path | Database, *, read_only: bool = False) -> Works:
@@ -105,31 +104,29 @@ class Works:
         `read_only=True` (for the web server) never takes the write lock: an import holding it for a
         clustering pass once kept each new web thread waiting, requests took 19 s and more."""
         database = Database.at(path)
-        path = database.path or Path(MEMORY)
         if read_only:
             conn = database.connect_readonly()
-            if not _has_table(conn, "works_meta"):
+            if not database.has_table(conn, "works_meta"):
                 conn.close()
-                raise StoreError(f"no works tables in {path} yet: run `tongwen cluster` once")
-            return cls(conn, path)
-        conn = database.connect(timeout=30)
-        conn.execute("PRAGMA cache_size = -64000")
+                raise StoreError(f"no works tables in {database} yet: run `tongwen cluster` once")
+            return cls(conn, database)
+        conn = database.connect(timeout=30, cache_mb=64)
         version = (
             conn.execute("SELECT value FROM works_meta WHERE key = 'schema_version'").fetchone()
-            if _has_table(conn, "works_meta") else None
+            if database.has_table(conn, "works_meta") else None
         )
         if version is not None and int(version[0]) > SCHEMA_VERSION:
             conn.close()
-            raise StoreError(f"the works tables in {path} have schema version {version[0]}, newer than this "
-                             f"Tongwen knows ({SCHEMA_VERSION}); upgrade Tongwen")
-        conn.execute("BEGIN IMMEDIATE")
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
-        conn.execute("INSERT OR IGNORE INTO works_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        conn.execute("INSERT OR IGNORE INTO works_meta VALUES ('synced_seq', '0')")
-        conn.execute("COMMIT")
-        return cls(conn, path)
+            raise StoreError(f"the works tables in {database} have schema version {version[0]}, newer than "
+                             f"this Tongwen knows ({SCHEMA_VERSION}); upgrade Tongwen")
+        with database.write(conn):
+            for statement in database.ddl(_SCHEMA).split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute("INSERT INTO works_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
+                         (str(SCHEMA_VERSION),))
+            conn.execute("INSERT INTO works_meta VALUES ('synced_seq', '0') ON CONFLICT DO NOTHING")
+        return cls(conn, database)
 
     def close(self) -> None:
         self._conn.close()
@@ -196,7 +193,7 @@ class Works:
             "SELECT COUNT(*), COUNT(DISTINCT work_id), COUNT(DISTINCT edition_id) FROM works_records"
         ).fetchone()
         multi = self._conn.execute(
-            "SELECT COUNT(*) FROM (SELECT work_id FROM works_records GROUP BY work_id HAVING COUNT(*) > 1)"
+            "SELECT COUNT(*) FROM (SELECT work_id FROM works_records GROUP BY work_id HAVING COUNT(*) > 1) AS multi"
         ).fetchone()[0]
         return {"records": row[0], "works": row[1], "editions": row[2], "multi_record_works": multi}
 
@@ -204,11 +201,10 @@ class Works:
 
     def rebuild(self, store: Store, progress: Progress | None = None) -> UpdateReport:
         """Forget every cluster and build them again from all records."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        self._conn.execute("DELETE FROM works_keys")
-        self._conn.execute("DELETE FROM works_records")
-        self._conn.execute("UPDATE works_meta SET value = '0' WHERE key = 'synced_seq'")
-        self._conn.execute("COMMIT")
+        with self.database.write(self._conn) as conn:
+            conn.execute("DELETE FROM works_keys")
+            conn.execute("DELETE FROM works_records")
+            conn.execute("UPDATE works_meta SET value = '0' WHERE key = 'synced_seq'")
         return self.update(store, progress)
 
     def update(self, store: Store, progress: Progress | None = None) -> UpdateReport:
@@ -233,7 +229,8 @@ class Works:
         return report
 
     def _set_meta(self, key: str, value: str) -> None:
-        self._conn.execute("INSERT OR REPLACE INTO works_meta (key, value) VALUES (?, ?)", (key, value))
+        self._conn.execute("INSERT INTO works_meta (key, value) VALUES (?, ?)"
+                           " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
     def _apply_changes(
         self, store: Store, report: UpdateReport, target: int, progress: Progress | None
@@ -248,8 +245,7 @@ class Works:
             batch = store.changes_since(seq, _PAGE, with_original=False)
             if not batch:
                 break
-            conn.execute("BEGIN IMMEDIATE")
-            try:
+            with self.database.write(conn):
                 for change in batch:
                     row = conn.execute(
                         "SELECT rid, work_id FROM works_records WHERE record_id = ?", (change.record_id,)
@@ -267,9 +263,9 @@ class Works:
                     if row is None:
                         rid = conn.execute(
                             "INSERT INTO works_records (record_id, work_id, edition_id, institution, features)"
-                            " VALUES (?, ?, ?, ?, ?)",
+                            " VALUES (?, ?, ?, ?, ?) RETURNING rid",
                             (singleton, f"w:{singleton}", f"e:{singleton}", feats.institution, feats.to_json()),
-                        ).lastrowid
+                        ).fetchone()[0]
                     else:
                         rid = row[0]
                         conn.execute(
@@ -277,17 +273,13 @@ class Works:
                             (feats.to_json(), feats.institution, rid),
                         )
                     conn.executemany(
-                        "INSERT OR IGNORE INTO works_keys (key, rid) VALUES (?, ?)",
+                        "INSERT INTO works_keys (key, rid) VALUES (?, ?) ON CONFLICT DO NOTHING",
                         [(key, rid) for key in feats.blocking_keys()],
                     )
                     changed.add(int(rid))
                     report.changed += 1
                 seq = batch[-1].seq
                 self._set_meta("synced_seq", str(seq))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
             if progress:
                 progress("keys", seq - start, max(1, target - start))
         report.synced_seq = seq
@@ -400,8 +392,7 @@ class Works:
         """Give every component its work id and its editions; records in no component stay singletons."""
         conn = self._conn
         components = [members for members in uf.components().values()]
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self.database.write(conn):
             if reset is None:
                 conn.execute("UPDATE works_records SET work_id = 'w:' || record_id, edition_id = 'e:' || record_id")
             else:
@@ -427,14 +418,6 @@ class Works:
                 )
                 if progress and number % 2000 == 0:
                     progress("write", number, len(components))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-
-
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
 def _chunks(items: list, size: int = _MAX_PARAMS) -> Iterator[list]:
