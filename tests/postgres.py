@@ -20,12 +20,13 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 
 
-def _binary(name: str) -> str | None:
+def binary(name: str) -> str | None:
+    """A PostgreSQL program (initdb, pg_ctl, pg_dump…): on PATH, else in Debian's /usr/lib/postgresql/N/bin."""
     found = shutil.which(name)
     if found:
         return found
@@ -40,7 +41,7 @@ def _as_postgres_user() -> list[str]:
 @contextmanager
 def cluster() -> Iterator[str]:
     """Start a cluster; yields the URL of its ``postgres`` database (superuser, trust auth on loopback)."""
-    initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
+    initdb, pg_ctl = binary("initdb"), binary("pg_ctl")
     if not (initdb and pg_ctl):
         message = "PostgreSQL is not installed (no initdb/pg_ctl): the PostgreSQL half of the suite cannot run"
         if os.environ.get("TONGWEN_REQUIRE_POSTGRES", "") not in ("", "0"):
@@ -69,6 +70,12 @@ def cluster() -> Iterator[str]:
 
 
 _schemas = itertools.count(1)
+
+
+def schema_of(url: str) -> str:
+    """The schema a `fresh_schema` URL names."""
+    options = unquote(url)
+    return options.rsplit("search_path=", 1)[1].split("&")[0] if "search_path=" in options else "public"
 
 
 @contextmanager

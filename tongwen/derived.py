@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,7 +22,6 @@ from tongwen.store import Store
 from tongwen.works import UpdateReport, Works
 
 log = logging.getLogger("tongwen.follow")
-POLL_SECONDS = 0.2  # polling the change feed's head is one indexed read; this keeps catch-up well under a second
 
 
 @dataclass(slots=True)
@@ -80,8 +78,8 @@ class Follower:
     """Keeps this node's index replica in step with a store other processes (or other machines) write.
 
     Each turn applies `changes_since` the replica's seq (the seq is kept with the index, so a node killed at any
-    moment resumes where its last commit got to), then waits for the next change: `Store.wait_for_changes` when
-    the store offers it (PostgreSQL's LISTEN/NOTIFY), else a poll of `max_seq`. When `tongwen index --rebuild`
+    moment resumes where its last commit got to), then waits for the next change (`Store.wait_for_changes`:
+    PostgreSQL's LISTEN/NOTIFY, or a poll of `max_seq` on SQLite). When `tongwen index --rebuild`
     swaps in a new generation, the follower moves to it. The works clusters are not touched: they live in the
     store itself, shared by every node, and the writers (import, harvest) keep them; web nodes only read.
     """
@@ -111,15 +109,7 @@ class Follower:
     def wait(self, after_seq: int, timeout: float, stop: threading.Event) -> None:
         """Until the store has a change past ``after_seq``, ``timeout`` passes, or ``stop`` is set."""
         assert self._store is not None
-        waiting = getattr(self._store, "wait_for_changes", None)
-        if waiting is not None:
-            waiting(after_seq, timeout)
-            return
-        deadline = time.monotonic() + timeout
-        while not stop.is_set() and time.monotonic() < deadline:
-            if self._store.max_seq() > after_seq:
-                return
-            stop.wait(POLL_SECONDS)
+        self._store.wait_for_changes(after_seq, timeout, stop)
 
     def run(self, stop: threading.Event) -> None:
         """Follow until ``stop`` is set. A failed turn (the store unreachable, another process holding the index

@@ -17,8 +17,9 @@ ALMA_XML = "princeton-bibdata-alma/incremental_11_records.xml"
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with Store.open(tmp_path / "tongwen.sqlite") as opened:
+def store(database: str):
+    """A store on each backend in turn: the pipeline behaves the same on SQLite and PostgreSQL."""
+    with Store.open(database) as opened:
         yield opened
 
 

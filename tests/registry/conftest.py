@@ -1,4 +1,5 @@
-"""Registry fixtures: a real SQLite file in a temp dir, with and without the seed facts loaded."""
+"""Registry fixtures: a real database on each backend (SQLite file, PostgreSQL schema), with and without the
+seed facts loaded."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Iterator[Registry]:
+def registry(database: str) -> Iterator[Registry]:
     # Real argon2id, with cheap parameters so the suite stays fast (production uses the library defaults).
-    reg = Registry.open(tmp_path / "tongwen.sqlite", password_hasher=FAST_ARGON2)
+    reg = Registry.open(database, password_hasher=FAST_ARGON2)
     yield reg
     reg.close()
 

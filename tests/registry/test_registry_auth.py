@@ -3,11 +3,11 @@ audited with before and after; passwords, tokens, sessions and CSRF tokens behav
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
 
+from tongwen.store.database import Database
 from tongwen.registry import (
     ANONYMOUS,
     AuthError,
@@ -75,9 +75,9 @@ def test_only_admins_manage_users(registry: Registry, staff: dict[str, User]) ->
     assert entry.actor == "admin-user"
 
 
-def test_passwords_are_stored_as_argon2_hashes(registry: Registry, staff: dict[str, User], tmp_path) -> None:
+def test_passwords_are_stored_as_argon2_hashes(registry: Registry, staff: dict[str, User], database: str) -> None:
     stored = (
-        sqlite3.connect(tmp_path / "tongwen.sqlite")
+        Database.at(database).connect()
         .execute("SELECT password_hash FROM reg_users WHERE username = 'editor-user'")
         .fetchone()[0]
     )
@@ -108,12 +108,12 @@ def test_demoted_or_disabled_accounts_lose_their_rights_at_once(seeded: Registry
         seeded.save(editor, _institution())
 
 
-def test_api_tokens(seeded: Registry, staff: dict[str, User], tmp_path) -> None:
+def test_api_tokens(seeded: Registry, staff: dict[str, User], database: str) -> None:
     token = seeded.accounts.create_token(staff["admin"], "editor-user", "nightly import")
     assert seeded.accounts.token_user(token) == staff["editor"]
     assert seeded.save(seeded.accounts.token_user(token), _institution()) == "created"
     stored = (
-        sqlite3.connect(tmp_path / "tongwen.sqlite")
+        Database.at(database).connect()
         .execute("SELECT token_hash FROM reg_tokens")
         .fetchone()[0]
     )

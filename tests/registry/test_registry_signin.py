@@ -55,8 +55,8 @@ def test_one_address_guessing_many_accounts_is_throttled(registry, staff) -> Non
     assert accounts.sign_in("admin-user", "admin password 123", "192.0.2.1").session is not None
 
 
-def test_the_throttle_holds_across_connections(tmp_path: Path, staff) -> None:
-    path = tmp_path / "tongwen.sqlite"  # the `registry` fixture's file: `staff` made the accounts there
+def test_the_throttle_holds_across_connections(database: str, staff) -> None:
+    path = database  # the `registry` fixture's database: `staff` made the accounts there
     with Registry.open(path, password_hasher=FAST_ARGON2) as worker_one, \
             Registry.open(path, password_hasher=FAST_ARGON2) as worker_two:
         for _ in range(QUICK.account_free):
@@ -90,18 +90,18 @@ def test_sign_ins_failures_and_sign_outs_are_audited_with_the_address(registry, 
     assert accounts.failed_sign_ins(User("admin-user", "admin", staff["admin"].id)) is None
 
 
-def test_an_admin_unlocks_a_waiting_account_from_the_command_line(tmp_path: Path, staff) -> None:
+def test_an_admin_unlocks_a_waiting_account_from_the_command_line(tmp_path: Path, database: str, staff) -> None:
     from click.testing import CliRunner
 
     from tongwen.config import Settings
     from tongwen.registry.commands import users
 
-    with Registry.open(tmp_path / "tongwen.sqlite", password_hasher=FAST_ARGON2) as registry:
+    with Registry.open(database, password_hasher=FAST_ARGON2) as registry:
         accounts = _quick(registry).accounts
         for _ in range(QUICK.account_free):
             accounts.sign_in("editor-user", "wrong", "192.0.2.7")
         assert accounts.sign_in("editor-user", EDITOR_PASSWORD, "192.0.2.7").retry_at is not None
-        settings = Settings(data_dir=tmp_path)
+        settings = Settings.load(tmp_path, database=database)
         result = CliRunner().invoke(users, ["unlock", "editor-user"], obj=settings, catch_exceptions=False)
         assert result.exit_code == 0 and "3 failed sign-ins no longer count" in result.output
         assert accounts.sign_in("editor-user", EDITOR_PASSWORD, "192.0.2.7").session is not None

@@ -47,7 +47,7 @@ def test_a_newer_registry_schema_is_refused(tmp_path) -> None:
 
 def test_every_dataclass_field_has_its_column(registry: Registry) -> None:
     for cls in ENTITY_TYPES:
-        columns = [r[1] for r in registry._conn.execute(f"PRAGMA table_info({TABLES[cls.entity]})")]
+        columns = [d[0] for d in registry._conn.execute(f"SELECT * FROM {TABLES[cls.entity]} LIMIT 0").description]
         assert columns == [f.name for f in fields(cls)], cls.entity
 
 

@@ -21,12 +21,21 @@ def load_demo_into(store: Store) -> None:
                      institution=entry.get("institution"), format=entry.get("format"), options=options)
 
 
-@pytest.fixture(scope="session")
-def demo_database(tmp_path_factory):
-    path = tmp_path_factory.mktemp("works-demo") / "tongwen.sqlite"
-    with Store.open(path) as store:
-        load_demo_into(store)
-    return path
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def demo_database(request: pytest.FixtureRequest, tmp_path_factory):
+    """The demo in a database on each backend: the works suite runs on SQLite, then on PostgreSQL."""
+    if request.param == "sqlite":
+        path = str(tmp_path_factory.mktemp("works-demo") / "tongwen.sqlite")
+        with Store.open(path) as store:
+            load_demo_into(store)
+        yield path
+        return
+    from tests.postgres import fresh_schema
+
+    with fresh_schema(request.getfixturevalue("postgres_server")) as url:
+        with Store.open(url) as store:
+            load_demo_into(store)
+        yield url
 
 
 @pytest.fixture(scope="module")

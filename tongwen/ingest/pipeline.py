@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from sqlite3 import Error as DatabaseError
 from typing import Any, BinaryIO
 
 from tongwen.ingest import FORMATS, FormatNotRecognised, detect_format
@@ -154,9 +153,9 @@ class ImportRun:
         self.diagnostics(raw, record.id, warnings)
         try:
             result = self.store.upsert(record)
-        except DatabaseError:
-            raise  # the database itself is failing: stop, do not blame the record
-        except (ValueError, TypeError) as exc:  # e.g. lone surrogates SQLite cannot encode
+        except self.store.database.unstorable as exc:  # a lone surrogate, a NUL PostgreSQL refuses...
+            # ...refused before it reached the database, so the batch goes on; any other database error
+            # (disk full, server gone) stops the import rather than blaming the record.
             self.reject(raw, record.id, None, f"could not be stored ({type(exc).__name__}: {exc})")
             return
         self.counts[result] += 1

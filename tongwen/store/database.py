@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
@@ -39,7 +40,10 @@ class Database(ABC):
     """Where one Tongwen database lives and how to connect to it; see the module's description."""
 
     dialect: ClassVar[str]
-    Error: ClassVar[type[Exception]]
+    Error: ClassVar[type[Exception]]  # what the engine's driver raises
+    # Values the driver refuses before they reach the database (the transaction goes on): a record holding
+    # one is rejected with its reason, the rest of its batch is stored.
+    unstorable: ClassVar[tuple[type[Exception], ...]] = (ValueError, TypeError)
 
     @classmethod
     def at(cls, location: str | os.PathLike[str] | Database) -> Database:
@@ -106,9 +110,12 @@ class Database(ABC):
     def announce_changes(self, conn: Any) -> None:
         """Tell followers, at commit, that the change sequence moved (a no-op where they poll)."""
 
-    def wait_for_changes(self, timeout: float) -> None:
-        """Return when the change sequence may have moved, or after `timeout` seconds."""
-        time.sleep(timeout)
+    def wait_for_changes(self, timeout: float, stop: threading.Event | None = None) -> None:
+        """Return when the change sequence may have moved, after `timeout` seconds, or when `stop` is set."""
+        if stop is None:
+            time.sleep(timeout)
+        else:
+            stop.wait(timeout)
 
     @contextmanager
     def write(self, conn: Any) -> Iterator[Any]:
@@ -218,6 +225,10 @@ class PostgresDatabase(Database):
     def Error(self) -> type[Exception]:  # type: ignore[override]  # noqa: N802 - mirrors sqlite3.Error
         return _psycopg().Error
 
+    @property
+    def unstorable(self) -> tuple[type[Exception], ...]:  # type: ignore[override]
+        return (ValueError, TypeError, _psycopg().DataError)  # DataError: a NUL in text, checked by psycopg
+
     def exists(self) -> bool:
         """True when the server answers (a database with no tables yet counts); a server that does not answer
         is an error to report, not an empty collection, so this raises StoreError saying why."""
@@ -279,7 +290,7 @@ class PostgresDatabase(Database):
     def announce_changes(self, conn: PostgresConnection) -> None:
         conn.execute(f"NOTIFY {CHANGES_CHANNEL}")  # delivered when the transaction commits
 
-    def wait_for_changes(self, timeout: float) -> None:
+    def wait_for_changes(self, timeout: float, stop: threading.Event | None = None) -> None:
         """Wait on LISTEN, so a follower wakes as soon as an importer commits rather than at its next poll."""
         if self._listener is None or self._listener.closed:
             self._listener = self._open(timeout=10, read_only=True)

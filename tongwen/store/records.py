@@ -24,6 +24,8 @@ The SQL is SQLite's, kept to what PostgreSQL also reads; the few differences are
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,6 +51,7 @@ _PAGE = 1000  # rows per query when streaming; bounds memory whatever the store'
 _FIRST_PAGE = 50  # ... starting small, then as many as fit in _PAGE_BYTES of stored data:
 _PAGE_BYTES = 4_000_000  # a digitised book's record holds every page of it
 _MAX_PARAMS = 500  # ids per IN (...) query, well under SQLite's parameter limit
+_POLL_SECONDS = 0.2  # a follower looks at the head of the change feed (one indexed read) this often
 
 
 def _rows_within(budget: int, rows: Sequence[Sequence[Any]]) -> int:
@@ -270,9 +273,18 @@ class Store:
     def schema_version(self) -> int:
         return self.database.schema_version(self._conn)
 
-    def wait_for_changes(self, timeout: float) -> None:
-        """Return when another process may have changed the store, or after `timeout` seconds."""
-        self.database.wait_for_changes(timeout)
+    def wait_for_changes(self, after_seq: int, timeout: float, stop: threading.Event | None = None) -> None:
+        """Return once the store has a change past `after_seq`, after `timeout` seconds, or when `stop` is set.
+
+        Between looks at `max_seq` the database waits: for a NOTIFY on PostgreSQL (so a follower wakes the
+        moment an importer commits), for `_POLL_SECONDS` on SQLite. Looking at `max_seq` too means a
+        notification missed while the follower was busy costs at most one wait."""
+        deadline = time.monotonic() + timeout
+        while not (stop and stop.is_set()) and self.max_seq() <= after_seq:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self.database.wait_for_changes(min(left, _POLL_SECONDS), stop)
 
     # -- transactions
 
