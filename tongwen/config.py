@@ -96,7 +96,7 @@ class Settings:
         """IIIF level 0 tiles of the local page images, made at import (`tongwen.protocols.iiif_image`)."""
         from tongwen.protocols.iiif_image import images_dir
 
-        return images_dir(self.database_path)
+        return images_dir(self.database) or self.data_dir / "images"
 
     @property
     def sources_path(self) -> Path:

@@ -344,3 +344,24 @@ def test_fetching_a_page_of_hits_looks_the_ids_up(tmp_path: Path) -> None:
     (select,) = [sql for sql in statements if sql.startswith("SELECT")]
     plan = str(store._conn.execute(f"EXPLAIN QUERY PLAN {select}").fetchall())
     assert "sqlite_autoindex_records_1" in plan and "records_facets" not in plan
+
+
+def test_processes_opening_a_new_database_at_once_create_it_once(database: str) -> None:
+    """Two importers and a harvester started together on an empty database: one creates the tables, the
+    others find them made (the version is asked again under the write lock)."""
+    errors: list[BaseException] = []
+
+    def open_and_close() -> None:
+        try:
+            Store.open(database).close()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    openers = [threading.Thread(target=open_and_close) for _ in range(3)]
+    for opener in openers:
+        opener.start()
+    for opener in openers:
+        opener.join()
+    assert errors == []
+    with Store.open(database) as store:
+        assert store.schema_version() == SCHEMA_VERSION

@@ -210,8 +210,9 @@ class PreservationStore:
 
 
 def _migrate(conn: Any, database: Database) -> None:
-    conn.execute(database.ddl("CREATE TABLE IF NOT EXISTS archive_meta (key TEXT PRIMARY KEY, value TEXT)"))
-    row = conn.execute("SELECT value FROM archive_meta WHERE key = 'schema_version'").fetchone()
+    with database.write(conn):  # under the write lock, so two processes opening at once migrate once
+        conn.execute(database.ddl("CREATE TABLE IF NOT EXISTS archive_meta (key TEXT PRIMARY KEY, value TEXT)"))
+        row = conn.execute("SELECT value FROM archive_meta WHERE key = 'schema_version'").fetchone()
     current = int(row[0]) if row else 0
     if current > SCHEMA_VERSION:
         raise StoreError(f"the archive tables in {database} have schema version {current}, newer than this "

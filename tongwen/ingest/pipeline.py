@@ -198,8 +198,7 @@ class ImportRun:
 def _images_root(store: Store) -> Path | None:
     from tongwen.protocols.iiif_image import images_dir
 
-    path = getattr(store, "path", None)
-    return images_dir(path) if path is not None and str(path) != ":memory:" else None
+    return images_dir(store.database)
 
 
 def resolve_format(format: str | Format | None, path: Path) -> Format:

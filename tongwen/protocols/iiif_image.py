@@ -29,13 +29,16 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from tongwen.model import Page, Record
 from tongwen.protocols.iiif import LocalImageService
+
+if TYPE_CHECKING:
+    from tongwen.store.database import Database
 
 IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
 IMAGE_PROTOCOL = "http://iiif.io/api/image"
@@ -53,9 +56,13 @@ class ImageTilingError(ValueError):
     """A page image that cannot be tiled (missing, unreadable, not an image, too large)."""
 
 
-def images_dir(database_path: Path) -> Path:
-    """Where the tiles live: ``images/`` beside the store's SQLite file (``DATA/images`` by default)."""
-    return Path(database_path).parent / "images"
+def images_dir(database: Database) -> Path | None:
+    """Where the tiles live: ``images/`` beside the store's SQLite file (``DATA/images`` by default).
+
+    None (no local tiles; pages keep their own image addresses) for an in-memory store, and for PostgreSQL:
+    its nodes share no directory, and tiles in the database itself are not built yet."""
+    path = getattr(database, "path", None)
+    return None if path is None else Path(path).parent / "images"
 
 
 def image_identifier(record_id: str, image_url: str) -> str:

@@ -124,6 +124,8 @@ def migrate(conn: Any, database: Database) -> int:
             continue
         # executescript() would commit on its own; run the statements one by one inside BEGIN/COMMIT.
         with database.write(conn):
+            if schema_version(conn, database) >= version:  # another process migrated while we waited the lock
+                continue
             for statement in _statements(database.ddl(script)):
                 conn.execute(statement)
             conn.execute("CREATE TABLE IF NOT EXISTS reg_schema_version (version INTEGER NOT NULL)")

@@ -260,8 +260,15 @@ class PostgresDatabase(Database):
         conn.execute("SELECT pg_advisory_xact_lock(?)", (_WRITE_LOCK,))
 
     def has_table(self, conn: PostgresConnection, name: str) -> bool:
-        # to_regclass resolves through search_path, so a schema chosen in the URL is the one asked about.
-        return conn.execute("SELECT to_regclass(?) IS NOT NULL", (name,)).fetchone()[0]
+        # A query on pg_class, not to_regclass: to_regclass looks in the catalog cache, which in a transaction
+        # begun before another process created the table (a second importer waiting for the write lock while
+        # the first migrates) may not show it yet. The schemas are search_path's, so a schema named in the URL
+        # is the one asked about.
+        return conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+            " ON n.oid = c.relnamespace WHERE c.relname = ? AND n.nspname = ANY (current_schemas(false)))",
+            (name,),
+        ).fetchone()[0]
 
     def schema_version(self, conn: PostgresConnection) -> int:
         if not self.has_table(conn, "tongwen_schema"):

@@ -174,6 +174,11 @@ def migrate(conn: Any, database: Database, target: int = SCHEMA_VERSION) -> int:
     for step in MIGRATIONS:
         if version < step.version <= target:
             with database.write(conn):
+                # Asked again under the write lock: two importers starting at once both saw the old version,
+                # and the second must find the first one's work done rather than create the tables again.
+                version = database.schema_version(conn)
+                if version >= step.version:
+                    continue
                 for statement in _statements(database.ddl(step.sql)):
                     conn.execute(statement)
                 if step.backfill:
