@@ -114,10 +114,10 @@ def text_only_app(tmp_path_factory):
     work = tmp_path_factory.mktemp("text-only")
     (work / "mengzi.txt").write_text("\f".join(MENGZI_PAGES), encoding="utf-8")
     settings = Settings(data_dir=work / "data").ensure()
-    with Store.open(settings.database_path) as store:
+    with Store.open(settings.database) as store:
         assert import_files(store, [work / "mengzi.txt"], source="texts").counts["added"] == 1
     index = SearchIndex.open(settings.index_dir)
-    with Store.open(settings.database_path, read_only=True) as store:
+    with Store.open(settings.database, read_only=True) as store:
         index.sync(store)
     index.close()
     return create_app(settings)
