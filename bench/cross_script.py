@@ -23,7 +23,13 @@ DATA = ROOT.parent / "shared" / "data"
 
 from realdata_pairs import all_pairs, measure  # noqa: E402
 
-KINDS = {"variant": "variant/script pairs", "ala-lc": "ALA-LC romanized (chi, jpn)", "mr": "McCune–Reischauer"}
+KINDS = {
+    "variant": "variant/script pairs",
+    "ala-lc": "ALA-LC romanized (chi, jpn)",
+    "mr": "McCune–Reischauer",
+    "mr-forms": "MR: reverse and name styles",
+    "names": "self-romanized Korean names",
+}
 
 
 def print_table(results: dict[str, dict], misses: bool = False) -> None:
@@ -42,8 +48,8 @@ def print_table(results: dict[str, dict], misses: bool = False) -> None:
         if not row:
             continue
         print(f"\n{name} by source:")
-        for label, (found, asked) in sorted(row["by_source"].items()):
-            print(f"  {label:<52} {found:>5} / {asked:<5} {found / asked:.3f}")
+        for label, (found, asked, first) in sorted(row["by_source"].items()):
+            print(f"  {label:<52} {found:>5} / {asked:<5} {found / asked:.3f}  P@1 {first / asked:.3f}")
         if misses:
             for pair in row["misses"]:
                 print(f"    miss: {pair.query!r} → {pair.text!r}")

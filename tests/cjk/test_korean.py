@@ -5,6 +5,7 @@ import csv
 import pytest
 
 from tongwen.cjk.korean import hanja_to_hangul, initial_sound_fold, romanize_mr, romanize_rr
+from tongwen.cjk.analysis import query_roman_alternatives, roman_tokens
 from tongwen.cjk.romanize import roman_key
 from tongwen.cjk.text import clean
 
@@ -128,3 +129,91 @@ def test_generated_mr_has_the_catalogued_key(romanized, vernacular):
     """Word division and voicing differ (독립군의전투 has no spaces); the match key does not."""
     assert roman_key(romanize_mr(clean(vernacular))) == roman_key(romanized)
     assert roman_key(romanize_rr(clean(vernacular))) == roman_key(romanized)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Issue 13.6: the McCune–Reischauer forms other catalogues write. A romanized query in any of them must find the
+# hangul record, and the hangul the romanized record (`roman_tokens` is a record's side, `query_roman_*` a
+# query's: a query matches when a record has all the grams of one of its alternatives).
+
+
+def finds(query: str, record_text: str, lang: str | None = "kor") -> bool:
+    tokens = set(roman_tokens(record_text, lang))
+    return any(set(grams) <= tokens for grams in query_roman_alternatives(query))
+
+
+# Princeton 99... incremental_11_records.xml: 245 "Nodong ŭi saebyŏk : Pak No-hae sijip." / 880 "노동 의 새벽 :
+# 박 노해 詩集."; North Korean usage keeps the word-initial ㄹ (로동, as in 로동신문 Rodong sinmun, 조선로동당
+# Chosŏn Rodongdang), so the same title printed in Pyongyang reads 로동 의 새벽.
+NORTH_SOUTH = [
+    ("Nodong ŭi saebyŏk", "로동 의 새벽"),
+    ("Rodong ŭi saebyŏk", "노동 의 새벽"),
+    ("Rodong sinmun", "노동신문"),
+    ("Nodong sinmun", "로동신문"),
+    ("Chosŏn Rodongdang", "조선 노동당"),
+    ("Ryŏksa kwahak", "역사 과학"),  # 력사과학, the Pyongyang history journal
+    ("Yŏksa kwahak", "력사과학"),
+    ("Ri Ch'ang-sik", "이 창식"),  # Princeton's "Yi Ch'ang-sik yŏk." / "이 창식 역." as the North writes 리
+    ("Yi Ch'ang-sik", "리 창식"),
+    ("Rim Hwa", "임화"),
+    ("Im Hwa", "림화"),
+    ("Ryu Kyŏng", "유경"),
+    ("Ri Sŭng-man", "李承晩"),  # hanja read by the initial-sound law (이승만), then as the North writes it
+]
+
+
+@pytest.mark.parametrize(("query", "record"), NORTH_SOUTH)
+def test_north_and_south_korean_word_starts_find_each_other(query, record):
+    assert finds(query, record)
+
+
+def test_hangul_in_north_korean_usage_finds_the_south_korean_romanization():
+    assert finds("로동신문", "Nodong sinmun", None)
+    assert finds("리 창식", "Yi Ch'ang-sik", None)
+
+
+def test_north_korean_forms_do_not_merge_other_words():
+    assert not finds("Rodong", "노래")  # 노래 "song" becomes 로래 at most, never 로동
+    assert not finds("Ri Ch'ang-sik", "김 창식")
+
+
+# Real names as the catalogues write them (Princeton's Solr documents: 880 credits 김상경, 문정희, 권여선, 신재홍),
+# and the same syllables in the styles other catalogues and searchers use.
+NAME_STYLES = {
+    "김상경": ["Kim Sang-gyŏng", "Kim Sang Gyŏng", "Kim Sanggyŏng", "Kim Sang-Gyŏng", "KIM Sang-gyong"],
+    "권여선": ["Kwŏn, Yŏ-sŏn", "Kwŏn Yŏ Sŏn", "Kwon Yoson", "Kwŏn Yŏ-Sŏn"],
+    "신재홍": ["Sin, Chae-hong", "Sin Chae Hong", "Sin Chaehong"],
+    "김일성": ["Kim Il-sŏng", "Kim Il Sŏng", "Kim Ilsŏng", "Kim Il-Sŏng"],
+    # One word in hangul, as Korean catalogues write names; ALA-LC keeps the syllables apart (no
+    # nasalisation across the hyphen): Princeton's "Pak, No-hae" for 박 노해.
+    "박노해": ["Pak, No-hae", "Pak No Hae", "Pangnohae"],
+}
+
+
+@pytest.mark.parametrize(("hangul", "written"), [(h, w) for h, forms in NAME_STYLES.items() for w in forms])
+def test_name_in_any_syllable_style_finds_the_hangul(hangul, written):
+    assert finds(written, hangul)
+
+
+@pytest.mark.parametrize(
+    ("hangul", "mr"),
+    [
+        # Titles in NLK's authority samples (../shared/data/nlk-lod-jsonld-samples), read as pronounced
+        ("독서(읽기) 능력", "toksŏ (ilgi) nŭngnyŏk"),  # ㄺ before ㄱ in a verb stem: [일끼]
+        ("닭고기 수프", "takkogi sup'ŭ"),  # …but a noun's ㄺ stays ㄱ: [닥꼬기]
+        ("(새롭게 읽는) 조선의 궁술", "saeropke ingnŭn chosŏnŭi kungsul"),  # ㄺ before ㄴ: [잉는]
+        ("철학, 예술을 읽다", "ch'ŏrhak, yesurŭl ikta"),  # ㄹ before ㅎ: ALA-LC rh
+        ("많은", "manŭn"),
+        # the other clusters
+        ("밟다", "papta"),  # ㄼ is ㅂ in 밟-
+        ("넓다", "nŏlta"),  # …and ㄹ elsewhere
+        ("싫어", "sirŏ"),  # ㅀ before a vowel: ㄹ moves on, ㅎ is silent
+        ("잃다", "ilt'a"),  # ㅀ before ㄷ aspirates it
+        # ㄹ-initial loanwords keep r (Princeton: 레가토 Regat'o, 레드로버 Redŭ Robŏ)
+        ("라디오", "radio"),
+        ("레드로버", "redŭ robŏ"),
+    ],
+)
+def test_consonant_clusters_and_loanwords(hangul, mr):
+    assert roman_key(romanize_mr(hangul)) == roman_key(mr)
+    assert finds(mr, hangul)

@@ -10,8 +10,11 @@ Three kinds, as issue 13.6 counts them:
   alt labels). Each pair is asked both ways (kana finds kanji, kanji finds kana);
 - **ALA-LC**: a romanized field and its 880 vernacular partner (Princeton, Stanford, Open Library MARC;
   Princeton's Solr documents), asked romanized → vernacular, by language;
-- **MR**: the Korean ones among those (titles, names and imprints in McCune–Reischauer as ALA-LC applies it),
-  plus the romanized alt labels of NLK's Korean persons.
+- **MR**: the Korean ones among those (titles, names and imprints in McCune–Reischauer as ALA-LC applies it);
+- **mr-forms**: those MR pairs asked the other way round (hangul finds the romanized-only record) and their
+  names in the other syllable styles catalogues use (Kim Sang Gyŏng, Kim Sanggyŏng, Kim Sang-Gyŏng);
+- **names**: the romanized alt labels of NLK's Korean persons, who romanize themselves in no one system
+  ("Choi, Yeon-goo" for 최연구), reported apart.
 
 Nothing here is filtered by what our analysis can do: a pair is kept or dropped by how the catalogue wrote it.
 """
@@ -139,24 +142,60 @@ def _princeton_documents(data: Path) -> Iterator[dict]:
                 yield document
 
 
+# Solr fields whose list holds romanized and vernacular values side by side, and the role of their text.
+_SOLR_PAIRED = {
+    "series_display": "title",
+    "uniform_title_s": "title",
+    "contains_title_index": "title",
+    "author_display": "creator",
+    "pub_created_display": "imprint",
+}
+# Lists of names (credits of a film, performers): split at commas and semicolons, paired item by item.
+_SOLR_NAME_LISTS = ("participant_performer_display", "credits_notes_display")
+
+
+def _values(document: dict, field: str) -> list[str]:
+    value = document.get(field, [])
+    return [value] if isinstance(value, str) else value  # Solr gives a lone value unlisted in some documents
+
+
+def _first(document: dict, field: str) -> str:
+    values = _values(document, field)
+    return values[0] if values else ""
+
+
 def princeton_solr_pairs(data: Path) -> Iterator[Pair]:
-    """Princeton's Solr documents: title_display / title_vern_display, and the romanized and vernacular
-    values of the author and imprint display fields (Solr keeps them side by side in one list)."""
+    """Princeton's Solr documents: title_display / title_vern_display, the romanized and vernacular values
+    of series, uniform titles, authors and imprints (paired in order when the list has as many of each),
+    and the names of credit lists item by item."""
     for document in _princeton_documents(data):
         languages = [_PRINCETON_LANGS.get(name) for name in document.get("language_facet", [])]
         lang = next((code for code in languages if code), None)
         if lang is None:
             continue
         kind = "mr" if lang == "kor" else "ala-lc"
-        title, vernacular = document.get("title_display", [""])[0], document.get("title_vern_display", [""])[0]
-        if title and vernacular:
+        title, vernacular = _first(document, "title_display"), _first(document, "title_vern_display")
+        if detect_script(title) == "Latn" and vernacular:  # some give the vernacular in both
             yield Pair(kind, "princeton-solr", lang, "title", _nfc(vernacular), _nfc(title))
-        for field, role in (("author_display", "creator"), ("pub_created_display", "imprint")):
-            values = [_nfc(value) for value in document.get(field, [])]
+        for field, role in _SOLR_PAIRED.items():
+            values = list(dict.fromkeys(_nfc(value) for value in _values(document, field) if "http" not in value))
             romanized = [value for value in values if detect_script(value) == "Latn"]
             vernacular_values = [value for value in values if _cjk(value)]
-            if len(romanized) == len(vernacular_values) == 1:  # one form each: unambiguous partners
-                yield Pair(kind, "princeton-solr", lang, role, vernacular_values[0], romanized[0])
+            if romanized and len(romanized) == len(vernacular_values):
+                for latin, cjk in zip(romanized, vernacular_values):
+                    yield Pair(kind, "princeton-solr", lang, role, cjk, latin)
+        for field in _SOLR_NAME_LISTS:
+            values = [_nfc(value) for value in _values(document, field)]
+            romanized = [value for value in values if detect_script(value) == "Latn"]
+            vernacular_values = [value for value in values if _cjk(value)]
+            if len(romanized) != 1 or len(vernacular_values) != 1:
+                continue
+            latin_names = [part.strip(" .") for part in re.split(r"[,;]", romanized[0])]
+            cjk_names = [part.strip(" .") for part in re.split(r"[,;]", vernacular_values[0])]
+            if len(latin_names) == len(cjk_names):
+                for latin, cjk in zip(latin_names, cjk_names):
+                    if latin and _cjk(cjk):
+                        yield Pair(kind, "princeton-solr names", lang, "creator", cjk, latin)
 
 
 def nlk_person_pairs(data: Path) -> Iterator[Pair]:
@@ -171,31 +210,61 @@ def nlk_person_pairs(data: Path) -> Iterator[Pair]:
             continue
         for alt in alts:
             if detect_script(_nfc(alt)) == "Latn":
-                yield Pair("mr", "nlk-person", "kor", "creator", label, _nfc(alt))
+                yield Pair("names", "nlk-person", "kor", "creator", label, _nfc(alt))
 
 
 def _letters(text: str) -> str:
     return _LETTERS.sub("", text)
 
 
+def _reads_alike(hangul: str, hanja: str) -> bool:
+    """Three quarters of the characters of a hangul label are the table reading of the hanja label's
+    (initial-sound law folded away): two labels of one body, not two bodies with names of one length."""
+    from tongwen.cjk.korean import _hanja_table, initial_sound_fold
+
+    table = _hanja_table()
+    first, second = _letters(hangul), _letters(hanja)
+    if len(first) != len(second) or not first:
+        return False
+    alike = sum(
+        initial_sound_fold(syllable) == initial_sound_fold(table.get(ch, ch)) for syllable, ch in zip(first, second)
+    )
+    return alike >= 0.75 * len(first)
+
+
+def _variant_forms(first: str, second: str) -> bool:
+    """Two Han labels of one body in other character forms: OpenCC makes them one, or they differ in one
+    character only (the rare variants OpenCC does not know)."""
+    from opencc import OpenCC
+
+    a, b = _letters(first), _letters(second)
+    if len(a) != len(b) or a == b:
+        return False
+    to_simplified = OpenCC("t2s")
+    return to_simplified.convert(a) == to_simplified.convert(b) or sum(x != y for x, y in zip(a, b)) == 1
+
+
 def nlk_organisation_pairs(data: Path) -> Iterator[Pair]:
-    """NLK corporate names: a hangul label and a hanja label of the same length (letters only), or two Han
-    labels of the same length that differ (traditional / simplified): 한양대학교. 박물관 / 漢陽大學校. 博物館."""
+    """NLK corporate names: a hangul and a hanja label of the body that read alike (한양대학교. 박물관 /
+    漢陽大學校. 博物館), or two Han labels in other character forms (文化体育观光部 / 文化體育觀光部)."""
     graph = json.loads((data / "nlk-lod-jsonld-samples" / "Organization_sample.json").read_text(encoding="utf-8"))
     for organisation in graph["@graph"]:
         alts = organisation.get("altLabel", [])
         labels = [organisation.get("prefLabel", ""), *([alts] if isinstance(alts, str) else alts)]
         labels = list(dict.fromkeys(_nfc(str(label)) for label in labels if label))
         hangul = [label for label in labels if _HANGUL.search(label) and not _HAN.search(label)]
-        han = [label for label in labels if _HAN.search(label) and not _HANGUL.search(label) and "@" not in label]
+        han = [
+            label for label in labels
+            if _HAN.search(label) and not _HANGUL.search(label) and not _KANA.search(label) and "@" not in label
+        ]
         for first in hangul:
             for second in han:
-                if len(_letters(first)) == len(_letters(second)):
-                    yield Pair("variant", "nlk-organisation hangul/hanja", "kor", "creator", first, second)
-                    yield Pair("variant", "nlk-organisation hanja/hangul", "kor", "creator", second, first)
+                if _reads_alike(first, second):
+                    yield Pair("variant", "nlk-organisation hangul→hanja", "kor", "creator", second, first)
+                    yield Pair("variant", "nlk-organisation hanja→hangul", "kor", "creator", first, second)
         for i, first in enumerate(han):
             for second in han[i + 1 :]:
-                if len(_letters(first)) == len(_letters(second)) and _letters(first) != _letters(second):
+                if _variant_forms(first, second):
                     yield Pair("variant", "nlk-organisation han variants →", "kor", "creator", first, second)
                     yield Pair("variant", "nlk-organisation han variants ←", "kor", "creator", second, first)
 
@@ -225,9 +294,36 @@ def ndl_reading_pairs(data: Path) -> Iterator[Pair]:
             yield Pair("variant", "ndl kanji→kana", "jpn", "title", reading, sample.title)
 
 
+_GIVEN_NAME = re.compile(r"^(\S+,?) (\w+)-(\w+)(.*)$")
+
+
+def mr_form_pairs(mr: list[Pair]) -> Iterator[Pair]:
+    """Other ways of writing the real MR pairs, as other catalogues and searchers do:
+
+    - the reverse: the hangul typed, the record holding only the romanized form (a record with no 880);
+    - a name's given-name syllables hyphenated (ALA-LC "Kim Sang-gyŏng"), spaced with capitals (Kim Sang
+      Gyŏng, as many Western catalogues and North Korean usage write them), run together (Kim Sanggyŏng) or
+      hyphenated with a capital (Kim Sang-Gyŏng)."""
+    for pair in mr:
+        if detect_script(pair.query) != "Latn":
+            continue
+        yield Pair("mr-forms", f"reverse {pair.source}", pair.lang, pair.role, pair.query, pair.text)
+        match = _GIVEN_NAME.match(pair.query) if pair.role == "creator" else None
+        if match:
+            family, first, second, rest = match.groups()
+            for written in (
+                f"{family} {first} {second.capitalize()}{rest}",
+                f"{family} {first}{second}{rest}",
+                f"{family} {first}-{second.capitalize()}{rest}",
+            ):
+                yield Pair("mr-forms", f"name styles {pair.source}", pair.lang, pair.role, pair.text, written)
+
+
 def all_pairs(data: Path, mediclassics_every: int = 1) -> list[Pair]:
     marc = [pair for source, record in _marc_records(data) for pair in marc_pairs(record, source)]
+    mr = [pair for pair in (*princeton_solr_pairs(data), *marc) if pair.kind == "mr"]
     return [
+        *mr_form_pairs(mr),
         *mediclassics_pairs(data, mediclassics_every),
         *ndl_reading_pairs(data),
         *nlk_organisation_pairs(data),
@@ -259,7 +355,7 @@ def records_for(pairs: list[Pair]) -> tuple[list[Record], dict[Pair, str]]:
 
 
 def measure(pairs: list[Pair], index_dir: Path) -> dict[str, dict]:
-    """kind → {"found", "asked", "first", "matches", "by_source": {source: [found, asked]}, "misses": [...]}.
+    """kind → {"found", "asked", "first", "matches", "by_source": {source: [found, asked, first]}, "misses": [...]}.
     One index per source (and direction): a query's own text, catalogued as the other side of its pair, is
     not among the records it competes with."""
     results: dict[str, dict] = {}
@@ -277,7 +373,7 @@ def _measure_group(pairs: list[Pair], index_dir: Path, results: dict[str, dict])
     index.add(records)
     for pair in pairs:
         row = results.setdefault(
-            pair.kind, {"found": 0, "asked": 0, "first": 0, "matches": 0, "by_source": defaultdict(lambda: [0, 0]),
+            pair.kind, {"found": 0, "asked": 0, "first": 0, "matches": 0, "by_source": defaultdict(lambda: [0, 0, 0]),
                         "misses": []}
         )
         top = index.search(SearchRequest(pair.query, facets=(), page_size=10))
@@ -290,5 +386,6 @@ def _measure_group(pairs: list[Pair], index_dir: Path, results: dict[str, dict])
         label = f"{pair.source} ({pair.role}, {pair.lang})"
         row["by_source"][label][0] += found
         row["by_source"][label][1] += 1
+        row["by_source"][label][2] += bool(ids) and ids[0] == target[pair]
         if not found:
             row["misses"].append(pair)

@@ -36,8 +36,9 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
-from tongwen.cjk.korean import hanja_to_hangul, initial_sound_fold_table
+from tongwen.cjk.korean import hanja_to_hangul, initial_sound_fold_table, romanize_mr, south_korean_spelling
 from tongwen.cjk.romanize import roman_grams, roman_key, romanizations
+from tongwen.cjk.scripts import detect_script
 from tongwen.cjk.text import clean, fold
 from tongwen.cjk.variants import _fold_table
 
@@ -154,10 +155,10 @@ def analyze_running_text(s: str | None, lang: str | None = None) -> list[str]:
 def _forms(s: str, lang: str | None, readings: Iterable[str] = ()) -> list[str]:
     forms: list[str] = []
     for supplied in readings:
-        forms.extend(romanizations(supplied, lang))  # a Latin reading stays as is; kana/hangul get romanized
+        forms.extend(romanizations(supplied, lang, spellings=True))  # Latin stays as is; kana/hangul romanized
     # Catalogue readings first: with one at hand, pykakasi's guess at the kanji (slow, often wrong for names)
     # is not needed; pinyin, RR and MR of the ideographs still are (other systems than the catalogue's).
-    forms.extend(romanizations(s, lang, guess_hepburn=not forms))
+    forms.extend(romanizations(s, lang, guess_hepburn=not forms, spellings=True))
     return forms
 
 
@@ -211,7 +212,13 @@ def query_roman_alternatives(q: str | None, lang: str | None = None) -> list[lis
     ['chu', 'hun', 'unh', 'nhy', 'hya', 'yan', 'ang', 'ngc', 'gch', 'cho', 'hon']
     """
     lists: list[list[str]] = []
-    for form in romanizations(q or "", lang):
+    forms = romanizations(q or "", lang)
+    south = south_korean_spelling(q or "")
+    if south != (q or "") and detect_script(south) == "Kore":
+        # Hangul typed in North Korean usage (로동신문) also reads as the South writes it (Nodong sinmun),
+        # for records catalogued with the romanization only. (Records carry both forms: `_forms`.)
+        forms.append(romanize_mr(south))
+    for form in forms:
         key = roman_key(form)
         grams = roman_grams(key) if len(key) > 1 else []
         if grams and grams not in lists:

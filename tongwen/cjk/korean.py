@@ -226,14 +226,14 @@ _LIAISON = {
     "ㅎ": ("", ""),
     "ㄳ": ("ㄱ", "ㅅ"),
     "ㄵ": ("ㄴ", "ㅈ"),
-    "ㄶ": ("ㄴ", ""),
+    "ㄶ": ("", "ㄴ"),
     "ㄺ": ("ㄹ", "ㄱ"),
     "ㄻ": ("ㄹ", "ㅁ"),
     "ㄼ": ("ㄹ", "ㅂ"),
     "ㄽ": ("ㄹ", "ㅅ"),
     "ㄾ": ("ㄹ", "ㅌ"),
     "ㄿ": ("ㄹ", "ㅍ"),
-    "ㅀ": ("ㄹ", ""),
+    "ㅀ": ("", "ㄹ"),
     "ㅄ": ("ㅂ", "ㅅ"),
 }
 # A final before a consonant is pronounced as one of seven sounds.
@@ -267,6 +267,8 @@ _NEUTRAL = {
     "ㄿ": "ㅂ",
     "ㅇ": "ㅇ",
 }
+# Nouns ending in ㄺ keep ㄱ before ㄱ as everywhere else (닭고기 [닥꼬기] takkogi, 흙과 hŭkkwa).
+_RK_NOUNS = frozenset("닭흙칡삵")
 _ASPIRATE = {"ㄱ": "ㅋ", "ㄷ": "ㅌ", "ㅈ": "ㅊ", "ㅂ": "ㅍ"}
 _NASAL = {"ㄱ": "ㅇ", "ㄷ": "ㄴ", "ㅂ": "ㅁ"}
 
@@ -286,6 +288,10 @@ def _sound_changes(word: str) -> list[list]:
         elif final in ("ㅎ", "ㄶ", "ㅀ") and initial in _ASPIRATE:  # 좋고 → 조코
             current[2], following[0] = {"ㅎ": "", "ㄶ": "ㄴ", "ㅀ": "ㄹ"}[final], _ASPIRATE[initial]
             final, initial = current[2], following[0]
+        if final == "ㄺ" and initial == "ㄱ" and _join(*current[:2], "ㄺ") not in _RK_NOUNS:
+            final = "ㄹ"  # a verb stem's ㄺ keeps ㄹ before ㄱ: 맑게 [말께] malge, 읽기 [일끼] ilgi
+        elif final == "ㄼ" and current[0] == "ㅂ" and current[1] == 0:  # 밟다 [밥따] papta: ㄼ is ㄹ elsewhere
+            final = "ㅂ"
         final = _NEUTRAL[final]
         if initial == "ㄹ":
             if final == "ㄴ":  # 신라 → 실라
@@ -390,7 +396,8 @@ _MR_VOICED = {"ㄱ": "g", "ㄷ": "d", "ㅂ": "b", "ㅈ": "j"}
 def _render_mr(syllables: list[list]) -> str:
     out = []
     previous_final = None  # None: word start
-    for initial, vowel, final in syllables:
+    for position, (initial, vowel, final) in enumerate(syllables):
+        following = syllables[position + 1][0] if position + 1 < len(syllables) else None
         voiced_context = previous_final is not None and previous_final in ("", "ㄴ", "ㄹ", "ㅁ", "ㅇ")
         if initial in _MR_VOICED and voiced_context:
             letters = _MR_VOICED[initial]
@@ -402,7 +409,8 @@ def _render_mr(syllables: list[list]) -> str:
             letters = "sh"  # ALA-LC: 쉬 shwi
         else:
             letters = _MR_INITIAL[initial]
-        out.append(letters + _VOWELS_MR[vowel] + _FINAL_LETTERS[final])
+        final_letters = "r" if final == "ㄹ" and following == "ㅎ" else _FINAL_LETTERS[final]  # 철학 ch'ŏrhak
+        out.append(letters + _VOWELS_MR[vowel] + final_letters)
         previous_final = final
     return "".join(out)
 
@@ -418,3 +426,76 @@ def romanize_mr(hangul: str) -> str:
     ('tongnipkun', 'pillyŏ', 'mothaettŏn')
     """
     return _romanize(hangul, _render_mr)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Other spellings a catalogue may have used: North Korean usage, syllable-by-syllable names
+
+# The initial-sound law read backwards: the ㄹ a South Korean word-initial syllable may have lost. North Korean
+# usage keeps it (로동 Rodong for 노동 Nodong, 리 Ri for 이 Yi, 류 Ryu, 림 Rim, 력사 ryŏksa), and so do catalogues
+# of North Korean books; the ㄴ of 녀/뇨/뉴/니 is rarer in names and titles than ㄹ and is not restored.
+_SILENT_FROM_R = _R_TO_SILENT
+_N_FROM_R = _R_TO_N
+
+
+def _restore_initial_r(syllable: str) -> str:
+    initial, vowel, final = _split(syllable)
+    if (initial == "ㅇ" and vowel in _SILENT_FROM_R) or (initial == "ㄴ" and vowel in _N_FROM_R):
+        return _join("ㄹ", vowel, final)
+    return syllable
+
+
+def _at_word_starts(hangul: str, change) -> str:
+    out = []
+    previous = " "
+    for ch in hangul:
+        out.append(change(ch) if is_hangul_syllable(ch) and not is_hangul_syllable(previous) else ch)
+        previous = ch
+    return "".join(out)
+
+
+def south_korean_spelling(hangul: str) -> str:
+    """The initial-sound law at every word start (North Korean 로동신문 → 노동신문; South Korean text unchanged).
+
+    >>> south_korean_spelling("로동신문 리설주"), south_korean_spelling("노동신문")
+    ('노동신문 이설주', '노동신문')
+    """
+    return _at_word_starts(hangul, _initial_sound_law)
+
+
+@lru_cache(maxsize=65536)
+def other_spellings(hangul: str) -> tuple[str, ...]:
+    """The hangul text as the other Korean orthography writes its word starts: South Korean (the
+    initial-sound law applied: 로동신문 → 노동신문, 리승만 → 이승만) and North Korean (ㄹ kept: 노동 → 로동,
+    이 창식 → 리 창식). Only the forms that differ from `hangul`; a search key, not a spelling rule — the North
+    Korean form is a guess at which 이 was 리, harmless in a romanized field where a query must match all of
+    its letters.
+
+    >>> other_spellings("로동신문"), other_spellings("노동의 새벽"), other_spellings("서울")
+    (('노동신문',), ('로동의 새벽',), ())
+    """
+    south = south_korean_spelling(hangul)
+    north = _at_word_starts(hangul, _restore_initial_r)
+    return tuple(form for form in dict.fromkeys((south, north)) if form != hangul)
+
+
+@lru_cache(maxsize=65536)
+def romanize_mr_by_syllable(hangul: str) -> str:
+    """McCune–Reischauer of each syllable on its own, as ALA-LC romanizes Korean given names (syllables
+    hyphenated, no sound change across the hyphen: 박노해 Pak No-hae, not Pangnohae), syllables joined by
+    hyphens within a word.
+
+    >>> romanize_mr_by_syllable("박노해"), romanize_mr_by_syllable("김 일성")
+    ('pak-no-hae', 'kim il-sŏng')
+    """
+    out: list[str] = []
+    previous = " "
+    for ch in hangul:
+        if is_hangul_syllable(ch):
+            if is_hangul_syllable(previous):
+                out.append("-")
+            out.append(_render_mr(_sound_changes(ch)))
+        else:
+            out.append(ch)
+        previous = ch
+    return "".join(out)

@@ -30,7 +30,14 @@ from functools import lru_cache
 
 from tongwen.cjk.chinese import pinyin, pinyin_alternate
 from tongwen.cjk.japanese import hepburn, hepburn_forms
-from tongwen.cjk.korean import hanja_to_hangul, romanize_mr, romanize_rr
+from tongwen.cjk.korean import (
+    hanja_to_hangul,
+    is_hangul_syllable,
+    other_spellings,
+    romanize_mr,
+    romanize_mr_by_syllable,
+    romanize_rr,
+)
 from tongwen.cjk.scripts import detect_script
 from tongwen.cjk.text import clean
 
@@ -83,12 +90,24 @@ def roman_grams(key: str) -> list[str]:
     return [key[i : i + 3] for i in range(len(key) - 2)]
 
 
-def _korean(s: str) -> list[str]:
+# Korean personal names have two to four syllables (남궁 민수): only text this short gets the syllable-by-syllable
+# form, which longer titles and corporate names never take and which would only lengthen their romanized field.
+NAME_SYLLABLES = 4
+
+
+def _korean(s: str, spellings: bool = False) -> list[str]:
     hangul = hanja_to_hangul(s)
-    return [romanize_rr(hangul), romanize_mr(hangul)]
+    forms = [romanize_rr(hangul), romanize_mr(hangul)]
+    if spellings:  # how else a catalogue romanizes it: North Korean word starts, names syllable by syllable
+        forms.extend(romanize_mr(other) for other in other_spellings(hangul))
+        if sum(map(is_hangul_syllable, hangul)) <= NAME_SYLLABLES:
+            forms.append(romanize_mr_by_syllable(hangul))
+    return forms
 
 
-def romanizations(s: str, lang: str | None = None, *, guess_hepburn: bool = True) -> list[str]:
+def romanizations(
+    s: str, lang: str | None = None, *, guess_hepburn: bool = True, spellings: bool = False
+) -> list[str]:
     """Every romanized form of `s` that a searcher might type, lower case. `lang` is an ISO 639-2 hint.
 
     - kana present → Japanese (Hepburn); hangul present → Korean (RR and MR, hanja read as hangul);
@@ -101,6 +120,11 @@ def romanizations(s: str, lang: str | None = None, *, guess_hepburn: bool = True
 
     ``guess_hepburn=False`` leaves out pykakasi's Hepburn of kanji, for text whose catalogue reading is at
     hand (the reading is romanized instead, and is right where pykakasi guesses).
+
+    ``spellings=True`` (for a record's text, not a query) adds the Korean forms other catalogues write: the
+    MR of the North Korean or South Korean word starts (`tongwen.cjk.korean.other_spellings`: 노동 is also
+    Rodong, 리승만 also Yi Sŭng-man) and MR syllable by syllable, as ALA-LC writes given names (박노해 Pak
+    No-hae). A query needs only one form; a record carries them all.
 
     >>> romanizations("红楼梦", "chi")
     ['hong lou meng']
@@ -123,13 +147,13 @@ def romanizations(s: str, lang: str | None = None, *, guess_hepburn: bool = True
     elif script == "Jpan":
         forms = hepburn_forms(text)
     elif script == "Kore":
-        forms = _korean(text)
+        forms = _korean(text, spellings)
     elif language in ("chi", "zho"):
         forms = [pinyin(text)]
     elif language == "jpn":  # Han only: kanbun and Buddhist titles are catalogued in pinyin too (Kanripo)
         forms = [*hepburn_forms(text), pinyin(text), pinyin_alternate(text)]
     elif language == "kor":
-        forms = [*_korean(text), pinyin(text)]
+        forms = [*_korean(text, spellings), pinyin(text)]
     elif language:  # Han text in an English, Vietnamese… record: Chinese or Korean names far more than Japanese
         forms = [pinyin(text), *_korean(text)]  # (and pykakasi, the slowest reader, is kept for Japanese)
     else:
