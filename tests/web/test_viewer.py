@@ -144,3 +144,28 @@ def test_an_item_without_images_shows_its_text_pages_alone(text_only):
     strip = record[record.index('id="pages-heading"'):]
     assert 'class="page-thumbs text-pages"' in strip and "<img" not in strip.split("</section>")[0]
     assert '<span class="page-excerpt" lang="zh-Hant">孟子見梁惠王。王曰：叟不遠千里而來，亦將有以利吾國乎？</span>' in strip
+
+
+# ---- reaching the viewer: full-text hits and the home page ----------------------------------------------
+
+
+def test_a_full_text_hit_lists_its_pages_and_each_opens_the_viewer_there_with_the_query(client):
+    page = client.get("/search", params={"q": "学而时习之"}, headers={"Accept-Language": "en"}).text
+    hit = next(part for part in page.split('<li class="hit">')[1:] if f"/record/{LUNYU}\"" in part)
+    assert "In the text: 1 page" in hit
+    links = re.findall(r'<a href="http://testserver(/record/[^"]+/view\?[^"]+)"', hit)
+    assert links and set(links) == {f"/record/{LUNYU}/view?page=001-1a&amp;q=%E5%AD%A6%E8%80%8C%E6%97%B6%E4%B9%A0%E4%B9%8B"}
+    # the page's snippet, the simplified phrase marked in the traditional text
+    assert "<mark>學而時習之</mark>" in hit
+    viewer = client.get(unescape(links[0]), headers={"Accept-Language": "en"}).text
+    assert "Page 001-1a (1 of 4)" in viewer and "子曰<mark>學而時習之</mark>不亦說乎" in viewer
+
+
+def test_the_home_page_shows_the_digitised_items_first_pages_as_thumbnails(client):
+    page = client.get("/", headers={"Accept-Language": "en"}).text
+    section = page[page.index('id="digitised-heading"'):page.index("</section>", page.index('id="digitised-heading"'))]
+    thumbnails = re.findall(r'<a href="http://testserver/record/([^"]+)">\s*<img src="([^"]+)"', section)
+    assert {record_id for record_id, _ in thumbnails} == {LUNYU, HOJOKI, TONGNIP, KUANGREN}
+    for _, src in thumbnails:
+        assert re.fullmatch(r"/iiif/image/[0-9a-f]{24}/full/125,175/0/default\.jpg", src), src
+        assert client.get(src).headers["content-type"] == "image/jpeg"

@@ -127,3 +127,16 @@ def test_without_javascript_the_page_its_picture_and_the_page_links_work(browser
         page.screenshot(path=str(artifacts_dir / "viewer-no-javascript.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_page_of_a_full_text_hit_opens_the_viewer_there_with_the_phrase_marked(page, live_server, artifacts_dir):
+    page.goto(f"{live_server}/search?q=学而时习之")
+    hit = page.locator("li.hit", has=page.locator(f'a[href$="/record/{LUNYU}"]'))
+    assert hit.locator(".in-text p").inner_text() == "In the text: 1 page (001-1a)"
+    page.screenshot(path=str(artifacts_dir / "results-in-the-text.png"), full_page=True)
+    hit.locator(".in-text p").get_by_role("link", name="001-1a").click()
+    page.wait_for_url("**/view?page=001-1a&q=*")
+    page.wait_for_function(DRAWN, timeout=30_000)
+    assert page.locator("#page-text mark").all_inner_texts() == ["學而時習之"]
+    assert page.locator("#osd .hit-box").count() == 1
+    assert page.failed == []

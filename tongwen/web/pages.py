@@ -16,17 +16,18 @@ from tongwen.federation.merge import FederatedResult
 from tongwen.federation.peers import LOCAL, PeersFileError, load_peers
 from tongwen.federation.search import search_all
 from tongwen.index.search_index import RESULT_WINDOW
+from tongwen.protocols.iiif_image import LocalImages
 from tongwen.web import registry_pages
 from tongwen.web.api import search_body
 from tongwen.web.catalog import Catalog
 from tongwen.web.i18n import current_language
 from tongwen.web.i18n import gettext as _
 from tongwen.web.labels import content_type_label, country_label, language_label, script_label
-from tongwen.web.record_actions import record_actions, thumbnail_of
+from tongwen.web.record_actions import record_actions
 from tongwen.web.rendering import choose_language, format_number, render
 from tongwen.web.searching import BadSearch, SearchParams, parse_params
 from tongwen.web.suggest import other_script_suggestions
-from tongwen.web.viewer import page_strip
+from tongwen.web.viewer import first_page_thumbnail, page_strip, text_hits_view
 from tongwen.web.views import display_title, original_script_first, record_view
 
 router = APIRouter(include_in_schema=False)
@@ -81,13 +82,14 @@ def digitised_items(catalog: Catalog) -> list[dict[str, Any]]:
 
     found = catalog.search(SearchRequest(filters={"digitised": [PAGE_IMAGES]}, facets=(),
                                          page_size=DIGITISED_SHOWN))
+    images = LocalImages(catalog.settings.images_dir)
     items = []
     for record in catalog.records([hit.id for hit in found.hits]):
         title, _others = display_title(record)
         items.append({"id": record.id, "title": title["text"], "title_lang": title["lang"],
                       "institution": record.institution, "pages": len(record.pages),
                       "first_label": record.pages[0].label if record.pages else None,
-                      "thumbnail": thumbnail_of(record)})
+                      "thumbnail": first_page_thumbnail(record, images)})
     return items
 
 
@@ -176,16 +178,20 @@ def holding_view(record) -> dict[str, Any]:
             "year": record.date_display or record.year_from}
 
 
-def works_on_page(hits, catalog: Catalog) -> list[dict[str, Any]]:
+def works_on_page(hits, catalog: Catalog, query: str | None = None) -> list[dict[str, Any]]:
     """One entry per work: hits of the same work on this page fold into the first (best-ranked) one, which
-    lists every library's copy ("held by NLC, NDL, NLK (4 copies)")."""
+    lists every library's copy ("held by NLC, NDL, NLK (4 copies)"). A hit whose full text matched lists
+    those pages, each opening the viewer there with ``query``'s words marked."""
     clusters = catalog.clusters_for([hit.id for hit in hits])
-    thumbnails = {record.id: thumbnail_of(record) for record in catalog.records([hit.id for hit in hits])}
+    images = LocalImages(catalog.settings.images_dir)
+    thumbnails = {record.id: first_page_thumbnail(record, images)
+                  for record in catalog.records([hit.id for hit in hits])}
     entries: list[dict[str, Any]] = []
     seen_works: set[str] = set()
     for hit in hits:
         view = hit_view(hit)
         view["thumbnail"] = thumbnails.get(hit.id)
+        view["in_text"] = text_hits_view(hit.id, hit.in_text, query)
         cluster = clusters.get(hit.id)
         if cluster is not None and len(cluster.members) > 1:
             if cluster.work_id in seen_works:
@@ -339,7 +345,7 @@ def results_context(params: SearchParams, result, catalog: Catalog, base: str) -
     return {
         "query": params.query,
         "error": result.query_error,
-        "hits": federated_entries(result) if federated else works_on_page(result.hits, catalog),
+        "hits": federated_entries(result) if federated else works_on_page(result.hits, catalog, params.query),
         "total": result.total,
         "facets": facets,
         "filters": active,

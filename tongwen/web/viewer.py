@@ -33,6 +33,7 @@ from tongwen.protocols.iiif import text_language
 from tongwen.protocols.iiif_image import LocalImages, service_url
 from tongwen.web.i18n import gettext as _
 from tongwen.web.images import local_images
+from tongwen.web.record_actions import thumbnail_of
 from tongwen.web.rendering import choose_language, render
 from tongwen.web.views import display_title
 
@@ -81,6 +82,28 @@ class PageImages:
         # Sizes by height alone (",240") are level 1 in Image API 2 and 3 alike.
         return {"thumbnail": f"{service}/full/,240/0/default.jpg", "picture": f"{service}/full/,1200/0/default.jpg",
                 "tiles": f"{service}/info.json", "width": page.width, "height": page.height}
+
+
+def first_page_thumbnail(record: Record, images: LocalImages) -> str | None:
+    """The picture that shows what a record is: its own thumbnail link (`thumbnail_of`), else a small size of
+    its first page's local tiles, as a same-origin path (the home page's and the hit list's thumbnails)."""
+    linked = thumbnail_of(record)
+    if linked or not record.pages:
+        return linked
+    picture = PageImages(record, images, "").of(record.pages[0])
+    return picture["thumbnail"] if picture and picture["thumbnail"].startswith("/iiif/image/") else None
+
+
+def text_hits_view(record_id: str, in_text: dict[str, Any] | None, query: str | None) -> dict[str, Any] | None:
+    """A record hit's pages where the full text matched (the index's ``in_text``: count and the first pages,
+    each with its highlighted snippet), each opening the viewer at that page with the query's words marked:
+    ``url`` is the query string to add to /record/{id}/view."""
+    if not in_text or not in_text.get("count"):
+        return None
+    pages = [{"label": page["label"], "snippet": Markup(page["snippet"]) if page.get("snippet") else None,
+              "params": urlencode({"page": page["label"], **({"q": query} if query else {})})}
+             for page in in_text.get("pages", [])]
+    return {"count": in_text["count"], "pages": pages, "more": in_text["count"] > len(pages)}
 
 
 def _plain_image(url: str) -> dict[str, Any]:
