@@ -88,7 +88,10 @@ def test_the_installed_wheel_loads_the_demo_and_finds_it_across_scripts(installe
          "from tongwen.demo import DEMO_DIR; print((DEMO_DIR / 'pages/lunyu/01.jpg').is_file()); "
          "print(client.get('/static/style.css').status_code); "
          "print(client.get('/static/vendor/openseadragon/LICENSE.txt').status_code); "
+         "print(client.get('/static/viewer.js').status_code); "
+         "print(client.get('/record/nlc-digitised-demo:nlcdig0001/view').status_code); "
          "print(client.get('/search?q=源氏物語', headers={'Accept-Language': 'ja'}).text)"],
         cwd=tmp_path, env=outside_the_checkout(), capture_output=True, text=True, check=True,
     ).stdout
-    assert page.startswith("True\n200\n200\n") and "源氏物語" in page and "本文へスキップ" in page
+    # the viewer opens the demo's 論語, its script and template in the wheel too
+    assert page.startswith("True\n200\n200\n200\n200\n") and "源氏物語" in page and "本文へスキップ" in page

@@ -105,8 +105,20 @@ def test_kuangren_riji_is_read_horizontally(page, live_server, artifacts_dir):
     assert toggle.get_attribute("aria-pressed") == "false"
     toggle.click()  # the reader may still choose to read it vertically
     assert text.evaluate("e => getComputedStyle(e).writingMode") == "vertical-rl"
-    toggle.click()
+    page.get_by_role("link", name="Next page").click()  # the choice holds as pages turn…
+    page.wait_for_url("**/view?page=2")
+    assert page.locator("#page-text").evaluate("e => getComputedStyle(e).writingMode") == "vertical-rl"
+    page.get_by_role("button", name="Read vertically").click()
     page.screenshot(path=str(artifacts_dir / "viewer-kuangren-horizontal.png"), full_page=True)
+    # …and is the item's own: 論語 read horizontally stays so when opened again, 方丈記 keeps its default
+    writing_mode = "() => getComputedStyle(document.getElementById('page-text')).writingMode"
+    page.goto(f"{live_server}/record/{LUNYU}/view")
+    page.get_by_role("button", name="Read vertically").click()
+    assert page.evaluate(writing_mode) == "horizontal-tb"
+    page.goto(f"{live_server}/record/ndl-digitised-demo:ndldig0001/view")
+    assert page.evaluate(writing_mode) == "vertical-rl"
+    page.goto(f"{live_server}/record/{LUNYU}/view?page=001-2a")
+    assert page.evaluate(writing_mode) == "horizontal-tb"
     assert page.failed == []
 
 

@@ -8,8 +8,11 @@
   var root = document.getElementById("viewer");
   if (!root) { return; }
   var osd = null;            // the OpenSeadragon viewer, made once and reused from page to page
-  var verticalChoice = null; // what the reader chose with the toggle; null: each page's default
-  try { verticalChoice = JSON.parse(sessionStorage.getItem("tongwen-vertical")); } catch (e) { verticalChoice = null; }
+  // What the reader chose with the toggle for this item (kept for the session); null: each page's default.
+  // Per item: reading 狂人日记 vertically says nothing about how to read 論語.
+  var verticalKey = "tongwen-vertical:" + root.getAttribute("data-record");
+  var verticalChoice = null;
+  try { verticalChoice = JSON.parse(sessionStorage.getItem(verticalKey)); } catch (e) { verticalChoice = null; }
 
   function data(element, name) {
     var value = element.getAttribute("data-" + name);
@@ -85,7 +88,7 @@
       verticalChoice = !text.classList.contains("vertical");
       text.classList.toggle("vertical", verticalChoice);
       toggle.setAttribute("aria-pressed", verticalChoice ? "true" : "false");
-      try { sessionStorage.setItem("tongwen-vertical", JSON.stringify(verticalChoice)); } catch (e) { /* private mode */ }
+      try { sessionStorage.setItem(verticalKey, JSON.stringify(verticalChoice)); } catch (e) { /* private mode */ }
     });
   }
 
