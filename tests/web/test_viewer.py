@@ -103,8 +103,9 @@ MENGZI_PAGES = ["孟子見梁惠王。王曰：叟不遠千里而來，亦將有
 
 
 @pytest.fixture(scope="module")
-def text_only_app(tmp_path_factory):
-    """A data dir with one plain text whose two pages are split by a form feed: text, no images."""
+def text_only_app(tmp_path_factory, shared_data):
+    """A data dir with two items of text and no images: a plain text whose two pages are split by a form
+    feed, and the first juan of the Kanseki Repository's 論語 (17 pages, turned right to left)."""
     from tongwen.config import Settings
     from tongwen.index import SearchIndex
     from tongwen.ingest.pipeline import import_files
@@ -116,6 +117,8 @@ def text_only_app(tmp_path_factory):
     settings = Settings(data_dir=work / "data").ensure()
     with Store.open(settings.database) as store:
         assert import_files(store, [work / "mengzi.txt"], source="texts").counts["added"] == 1
+        juan = shared_data / "kanripo-texts" / "KR1h0004" / "KR1h0004_001.txt"
+        assert import_files(store, [juan], source="kanripo").counts["added"] == 1
     index = SearchIndex.open(settings.index_dir)
     with Store.open(settings.database, read_only=True) as store:
         index.sync(store)
@@ -169,3 +172,11 @@ def test_the_home_page_shows_the_digitised_items_first_pages_as_thumbnails(clien
     for _, src in thumbnails:
         assert re.fullmatch(r"/iiif/image/[0-9a-f]{24}/full/125,175/0/default\.jpg", src), src
         assert client.get(src).headers["content-type"] == "image/jpeg"
+
+
+def test_an_undated_text_turned_right_to_left_reads_vertically_and_its_arrow_keys_follow_the_book(text_only):
+    page = text_only.get("/record/kanripo:KR1h0004/view", params={"page": "KR1h0004_CHANT_001-2a"},
+                         headers={"Accept-Language": "en"}).text
+    assert "Page KR1h0004_CHANT_001-2a (2 of 17)" in page and 'class="viewer-body text-only"' in page
+    assert 'class="page-text vertical"' in element(page, "page-text") and "有子曰" in page
+    assert 'data-right-to-left="true"' in element(page, "viewer")  # the next page is on the left

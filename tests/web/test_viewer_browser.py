@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from .test_viewer import text_only_app  # noqa: F401 - a fixture: two items of text without images
+
 pytestmark = pytest.mark.browser
 
 LUNYU, KUANGREN = "nlc-digitised-demo:nlcdig0001", "nlc-digitised-demo:nlcdig0002"
@@ -152,3 +154,24 @@ def test_a_page_of_a_full_text_hit_opens_the_viewer_there_with_the_phrase_marked
     assert page.locator("#page-text mark").all_inner_texts() == ["學而時習之"]
     assert page.locator("#osd .hit-box").count() == 1
     assert page.failed == []
+
+
+def test_a_text_only_item_turned_right_to_left_turns_with_the_left_arrow(browser, text_only_app, serve_app,
+                                                                        artifacts_dir):
+    with serve_app(text_only_app) as url:
+        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(f"{url}/record/kanripo:KR1h0004/view")
+            assert page.locator("#osd").count() == 0 and page.locator(".page-text.vertical").count() == 1
+            assert page.locator("#page-text").evaluate("e => getComputedStyle(e).writingMode") == "vertical-rl"
+            page.locator("#viewer-status").click()
+            page.keyboard.press("ArrowLeft")  # the next page of a book read right to left
+            page.wait_for_url("**/view?page=KR1h0004_CHANT_001-2a")
+            page.wait_for_function("() => document.getElementById('viewer-status').textContent"
+                                   ".startsWith('Page KR1h0004_CHANT_001-2a')")
+            page.keyboard.press("ArrowRight")
+            page.wait_for_url("**/view?page=KR1h0004_CHANT_001-1a")
+            page.screenshot(path=str(artifacts_dir / "viewer-kanripo-text-only.png"), full_page=True)
+        finally:
+            context.close()
