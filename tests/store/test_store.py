@@ -179,6 +179,46 @@ def test_stats_count_sources_languages_scripts_and_years(store: Store) -> None:
     assert stats["years"] == {"from": 1774, "to": 1982, "records_with_year": 3}
 
 
+def recounted(store: Store) -> dict:
+    """What `stats()` must say, counted afresh from the live records themselves."""
+    counts: dict[str, dict[str, int]] = {"sources": {}, "institutions": {}, "languages": {}, "scripts": {}}
+    for record in store.iter_records():
+        for name, values in (("sources", [record.source]), ("institutions", [record.institution] if
+                             record.institution else []), ("languages", record.languages),
+                             ("scripts", record.scripts())):
+            for value in values:
+                counts[name][value] = counts[name].get(value, 0) + 1
+    return {name: dict(sorted(found.items(), key=lambda item: (-item[1], item[0])))
+            for name, found in counts.items()} | {"records": store.count()}
+
+
+def test_the_kept_counts_follow_every_kind_of_change(store: Store) -> None:
+    """Stats come from counts each write keeps (not a scan): after adds, updates that move a record to another
+    library and language, deletes, a tombstone brought back and an interrupted batch, they still equal a recount."""
+    for n in range(6):
+        store.upsert(hongloumeng(str(n)))
+    moved = hongloumeng("1")
+    moved.institution, moved.languages = "NDL", ["jpn"]
+    store.upsert(moved)
+    assert store.delete("nlc:2") and not store.delete("nlc:2")
+    store.upsert(hongloumeng("3"))  # unchanged: counts nothing
+    assert store.delete("nlc:4")
+    assert store.upsert(hongloumeng("4")) == "added"  # the tombstone brought back
+    with pytest.raises(KeyboardInterrupt), store.batch(every=2):
+        for n in range(10, 15):
+            store.upsert(hongloumeng(str(n)))
+        store.delete("nlc:10")
+        raise KeyboardInterrupt
+    stats = store.stats()
+    assert {name: stats[name] for name in ("sources", "institutions", "languages", "scripts", "records")} == (
+        recounted(store)
+    )
+    assert stats["records"] == 9 and stats["deleted"] == 2
+    assert stats["institutions"] == {"NLC": 8, "NDL": 1}
+    store.register_source("nlc", "NLC")
+    assert [(source.name, source.records) for source in store.sources()] == [("nlc", 9)]
+
+
 def test_runs_problems_and_sources_are_kept(store: Store) -> None:
     store.register_source("nlc", "NLC", "marc")
     store.register_source("nlc")  # registering again keeps what is known
