@@ -123,6 +123,12 @@ def test_the_manifest_paints_each_page_through_its_image_service(web, protocol_s
         assert body["id"] == f"{service}/full/max/0/default.jpg" and body["format"] == "image/jpeg"
         assert body["service"] == [{"id": service, "type": "ImageService3", "profile": "level0"}]
         assert web.get(body["id"]).status_code == 200
+        # a thumbnail of each page, one of the sizes its service lists (viewers show them in their page strips)
+        [thumbnail] = canvas["thumbnail"]
+        assert (thumbnail["id"], thumbnail["width"], thumbnail["height"]) == (
+            f"{service}/full/125,175/0/default.jpg", 125, 175)
+        assert web.get(thumbnail["id"]).headers["content-type"] == "image/jpeg"
+    assert manifest["thumbnail"] == manifest["items"][0]["thumbnail"]
 
 
 # ---- import: once, and page by page ------------------------------------------------------------------------

@@ -45,6 +45,7 @@ def test_the_viewer_opens_at_the_first_page_with_its_image_text_and_page_turns(c
     text = element(page, "page-text")
     assert 'class="page-text vertical"' in text and 'lang="zh-Hant"' in text  # 論語: columns, read vertically
     assert "子曰學而時習之不亦說乎有朋自遠方" in page
+    assert '<p class="text-source">Text transcribed</p>' in page  # the TEI's transcription, said in words
     # every page is a link in the page list, the current one marked
     assert re.findall(r'<li><a href="[^"]*view\?page=([^"]+)"( aria-current="page")?>', page) == [
         ("001-1a", ' aria-current="page"'), ("001-1b", ""), ("001-2a", ""), ("001-2b", "")]

@@ -217,6 +217,8 @@ def record_manifest(record: Record, base_url: str, directory: Mapping[str, Any] 
     if record.pages:
         canvases = _page_canvases(record, base_url, {canvas["id"]: canvas for canvas in canvases}, local_image)
     manifest["items"] = canvases or [_thumbnail_canvas(url, link) for link in links(record, "thumbnail")[:1]]
+    if "thumbnail" not in manifest and manifest["items"] and manifest["items"][0].get("thumbnail"):
+        manifest["thumbnail"] = manifest["items"][0]["thumbnail"]  # the first page's, when it has one of ours
     if any(page.text for page in record.pages):
         manifest["service"] = search_services(base_url, record.id)
     return manifest
@@ -237,6 +239,22 @@ def _page_canvases(record: Record, base_url: str, source: dict[str, dict[str, An
     return canvases
 
 
+THUMBNAIL_WIDTH = 120  # a canvas' thumbnail: the smallest listed size of its local image at least this wide
+
+
+def _local_thumbnail(service: LocalImageService) -> dict[str, Any] | None:
+    """A small size of a local image, as its level 0 service lists them (viewers show it in page strips)."""
+    from tongwen.protocols.iiif_image import image_sizes  # late: that module builds on this one
+
+    sizes = image_sizes(service.width, service.height)
+    if not sizes:
+        return None
+    width, height = next((size for size in sizes if size[0] >= THUMBNAIL_WIDTH), sizes[-1])
+    return {"id": f"{service.id}/full/{width},{height}/0/default.jpg", "type": "Image", "format": "image/jpeg",
+            "width": width, "height": height,
+            "service": [{"id": service.id, "type": "ImageService3", "profile": "level0"}]}
+
+
 def _canvas_from_page(identifier: str, page: Page, service: LocalImageService | None = None) -> dict[str, Any]:
     """A canvas of our own for a page. A local image file is painted through its IIIF service (``service``:
     our level 0 tiles), at the image's size; a page without a picture we can show (no image, or a file not
@@ -250,6 +268,9 @@ def _canvas_from_page(identifier: str, page: Page, service: LocalImageService | 
         canvas["width"], canvas["height"] = service.width, service.height
         body = {"id": f"{service.id}/full/max/0/default.jpg", "type": "Image", "format": "image/jpeg",
                 "service": [{"id": service.id, "type": "ImageService3", "profile": "level0"}]}
+        thumbnail = _local_thumbnail(service)
+        if thumbnail:
+            canvas["thumbnail"] = [thumbnail]
     elif image is not None and image.kind == "iiif":
         body = {"id": f"{image.url.rstrip('/')}/full/max/0/default.jpg", "type": "Image", "format": "image/jpeg",
                 "service": [{"id": image.url.rstrip("/"), "type": "ImageService2",

@@ -172,6 +172,13 @@ def _year(record: Record) -> int | None:
     return record.year_to if record.year_to is not None else record.year_from
 
 
+def text_source_label(code: str | None) -> str | None:
+    """Where the page's text came from (`tongwen.model.TEXT_SOURCES`), in the interface language."""
+    labels = {"ocr": _("Text read by OCR"), "transcription": _("Text transcribed"),
+              "born-digital": _("Text born digital")}
+    return labels.get(code or "", code)
+
+
 def vertical_by_default(record: Record, page: Page) -> bool:
     """Whether the page's text is shown vertically at first (`tongwen.cjk.layout.reads_vertically`): by the
     shape of its lines when it has their boxes, else by its script and the record's date or page order."""
@@ -220,6 +227,7 @@ def viewer_page(request: Request, record_id: str, page: str | None = None, q: st
         "text": marked_text(text, spans) if text else None,
         "text_lang": text_language(current, record) if text else None,
         "marks": len(spans),
+        "text_source": text_source_label(current.text_source),
         "vertical": vertical_by_default(record, current),
         "picture": picture,
         "boxes": boxes,
