@@ -1,5 +1,6 @@
 """Nodes that follow one store: real `tongwen serve --follow` processes on loopback, each with its own index
-replica in its own data dir, all reading one SQLite store; imports go to the store only (`--no-index`).
+replica in its own data dir, all reading one store (a SQLite file, or PostgreSQL, whose followers wake by
+LISTEN/NOTIFY); imports go to the store only (`--no-index`).
 
 The catch-up times are printed (`pytest -s` shows them): from the end of an import to the first search on a
 node that finds the new records.
@@ -13,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -36,9 +38,14 @@ def _environment() -> dict[str, str]:
     return environ | {"PYTHONPATH": str(ROOT)}
 
 
-def import_into(store: Path, file: str, source: str, institution: str) -> None:
-    tongwen("--data", str(store.parent), "import", str(DEMO_DIR / file), "--source", source,
-            "--institution", institution, "--no-index")
+def import_into(store: Path | str, file: str, source: str, institution: str) -> None:
+    """An import by another process (a harvesting node: its own data dir, the shared store)."""
+    tongwen("--data", str(_importer_dir(store)), "--database", str(store), "import", str(DEMO_DIR / file),
+            "--source", source, "--institution", institution, "--no-index")
+
+
+def _importer_dir(store: Path | str) -> Path:
+    return Path(store).parent if isinstance(store, Path) else Path(tempfile.gettempdir()) / "tongwen-importer"
 
 
 def _free_port() -> int:
@@ -50,7 +57,7 @@ def _free_port() -> int:
 class Node:
     """One `tongwen serve --follow` process with its own data dir (its index replica) and the shared store."""
 
-    def __init__(self, data: Path, store: Path) -> None:
+    def __init__(self, data: Path, store: Path | str) -> None:
         self.data, self.store = data, store
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -58,7 +65,7 @@ class Node:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tongwen.cli", "--data", str(self.data), "--store", str(self.store), "serve",
+            [sys.executable, "-m", "tongwen.cli", "--data", str(self.data), "--database", str(self.store), "serve",
              "--follow", "--port", str(self.port)],
             cwd=ROOT, env=_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )
@@ -101,7 +108,7 @@ class Node:
         return time.monotonic() - started
 
 
-def store_count(store: Path) -> int:
+def store_count(store: Path | str) -> int:
     from tongwen.store import Store
 
     with_store = Store.open(store, read_only=True)
@@ -112,7 +119,7 @@ def store_count(store: Path) -> int:
 
 
 @contextmanager
-def nodes(tmp_path: Path, store: Path, count: int):
+def nodes(tmp_path: Path, store: Path | str, count: int):
     started = [Node(tmp_path / f"node{n}", store) for n in range(count)]
     try:
         for node in started:
@@ -123,8 +130,9 @@ def nodes(tmp_path: Path, store: Path, count: int):
             node.stop()
 
 
-def test_two_nodes_follow_one_store_and_a_killed_node_catches_up(tmp_path):
-    store = tmp_path / "store" / "tongwen.sqlite"
+def test_two_nodes_follow_one_store_and_a_killed_node_catches_up(tmp_path, database):
+    """On each backend: the SQLite file the nodes share, then one PostgreSQL server."""
+    store = Path(database) if database.endswith(".sqlite") else database
     import_into(store, "nlc.dc.xml", "nlc-demo", "NLC")
     with nodes(tmp_path, store, 2) as (first, second):
         nlc = store_count(store)
