@@ -181,3 +181,11 @@ def test_an_undated_text_turned_right_to_left_reads_vertically_and_its_arrow_key
     assert "Page KR1h0004_CHANT_001-2a (2 of 17)" in page and 'class="viewer-body text-only"' in page
     assert 'class="page-text vertical"' in element(page, "page-text") and "有子曰" in page
     assert 'data-right-to-left="true"' in element(page, "viewer")  # the next page is on the left
+
+
+def test_the_viewer_speaks_the_readers_language_and_says_when_the_words_are_not_in_the_item(client):
+    page = client.get(f"/record/{HOJOKI}/view", params={"q": "紅樓夢"}, headers={"Accept-Language": "ja"}).text
+    assert "1オ ページ（3 中 1）" in page and ">次のページ</a>" in page and "縦書きで読む" in page
+    assert "この資料のテキストに「紅樓夢」はありません" in page and "<mark>" not in page
+    # the zoomable image's label, which the script gives OpenSeadragon's canvas
+    assert 'data-label-image="1オ ページの画像（拡大縮小できます）"' in page
