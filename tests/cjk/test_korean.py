@@ -217,3 +217,51 @@ def test_name_in_any_syllable_style_finds_the_hangul(hangul, written):
 def test_consonant_clusters_and_loanwords(hangul, mr):
     assert roman_key(romanize_mr(hangul)) == roman_key(mr)
     assert finds(mr, hangul)
+
+
+# Sino-Korean readings of hanja titles (issue 13.6): the compound table, and the ALA-LC romanization of hanja
+# titles after the sound changes. Pairs from the Korean medical classics union list (the list's own hangul
+# reading, row seq in the comment) and NLK's corporate-name authority labels.
+@pytest.mark.parametrize(
+    ("hanja", "hangul"),
+    [
+        ("簡易方論", "간이방론"),  # 47: 易 is 이 in 簡易, 易簡, 平易…
+        ("世宗易簡方", "세종이간방"),  # 308
+        ("易筋經圖說", "역근경도설"),  # 9: …and 역 elsewhere
+        ("人參譜", "인삼보"),  # 756: 參 삼 in 人參
+        ("三元參贊延壽書", "삼원참찬연수서"),  # 146: …and 참 elsewhere
+        ("辟瘟方", "벽온방"),  # 519
+        ("家藏龜鑑", "가장귀감"),  # 1073
+        ("婆羅門諸仙藥方", "바라문제선약방"),  # 2552
+        ("葉天士醫案精華", "섭천사의안정화"),  # 274: 葉 as a surname
+        ("國立國樂院", "국립국악원"),  # NLK: 樂 악 in 國樂
+        ("韓國. 法務部. 更生保護會", "한국. 법무부. 갱생보호회"),  # NLK: 更 갱 in 更生
+        ("經濟企畵院", "경제기획원"),  # NLK: 畵 획 in 企畵
+    ],
+)
+def test_compound_readings(hanja, hangul):
+    assert hanja_to_hangul(hanja) == hangul
+
+
+@pytest.mark.parametrize(
+    ("romanized", "hanja"),
+    [
+        # Inside a hanja run the sound changes apply across the characters, as ALA-LC romanizes them
+        ("Tongnip sinmun", "獨立新聞"),  # 독립 [동닙]
+        ("Silla", "新羅"),  # 신라 [실라]
+        ("Hakkyo", "學校"),
+        ("Chosŏn wangjo sillok", "朝鮮王朝實錄"),
+        ("Kyŏngguk taejŏn", "經國大典"),
+        ("Tongŭi pogam", "東醫寶鑑"),
+        # …and where the cataloguer divides the words, the initial-sound law applies at the second word
+        ("Han'guk yŏksa", "韓國歷史"),  # 력사 → 역사
+        ("Sin yŏsŏng", "新女性"),  # 녀성 → 여성
+        ("Kungnip Kugagwŏn", "國立國樂院"),  # and 樂 read 악 in 國樂
+        # Yale University Library's MLA citation guide (Korean examples, romanized by ALA-LC):
+        ("Wŏnyung kwa chohwa: Han'guk kodae chogaksa ŭi wŏlli", "圓融과調和: 韓國古代彫刻史의原理"),
+        ("Pulgyo hakpo", "佛敎學報"),
+        ("Kang U-bang", "姜友邦"),
+    ],
+)
+def test_romanized_hanja_titles_find_the_hanja(romanized, hanja):
+    assert finds(romanized, hanja)

@@ -127,6 +127,38 @@ def _hanja_table() -> dict[str, str]:
     return dict(line.split("\t", 1) for line in text.splitlines() if line and not line.startswith("#"))
 
 
+@cache
+def _compound_table() -> dict[str, str]:
+    """Compounds whose reading differs from their characters' everyday ones (data/hanja_compound_readings.tsv)."""
+    text = resources.files("tongwen.cjk").joinpath("data/hanja_compound_readings.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {row[0]: row[1] for row in rows}
+
+
+@cache
+def _longest_compound() -> int:
+    return max(map(len, _compound_table()), default=0)
+
+
+def _readings(s: str) -> list[str | None]:
+    """The reading of each character of `s` (None: not a hanja): compounds first, longest match, then the
+    character table."""
+    table, compounds = _hanja_table(), _compound_table()
+    readings: list[str | None] = []
+    i = 0
+    while i < len(s):
+        for size in range(min(_longest_compound(), len(s) - i), 1, -1):
+            reading = compounds.get(s[i : i + size])
+            if reading is not None:
+                readings.extend(reading)
+                i += size
+                break
+        else:
+            readings.append(table.get(s[i]))
+            i += 1
+    return readings
+
+
 # The initial-sound law (두음법칙): at the start of a word 녀뇨뉴니 → 여요유이, 랴려례료류리 → 야여예요유이,
 # 라래로뢰루르 → 나내노뇌누느. Vowel indices: ㅑ2 ㅕ6 ㅖ7 ㅛ12 ㅠ17 ㅣ20; ㅏ0 ㅐ1 ㅗ8 ㅚ11 ㅜ13 ㅡ18.
 _N_TO_SILENT = {6, 12, 17, 20}
@@ -149,8 +181,9 @@ def _is_letter(ch: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def hanja_to_hangul(s: str) -> str:
-    """Hangul reading of every hanja in `s` (other characters kept), with the initial-sound law at the start of
-    each word, 렬/률 → 열/율 after a vowel or ㄴ, and 不 → 부 before ㄷ/ㅈ. Callers should NFC first
+    """Hangul reading of every hanja in `s` (other characters kept; compounds whose reading differs from their
+    characters', like 簡易 간이 beside 易經 역경, from data/hanja_compound_readings.tsv), with the initial-sound law
+    at the start of each word, 렬/률 → 열/율 after a vowel or ㄴ, and 不 → 부 before ㄷ/ㅈ. Callers should NFC first
     (`tongwen.cjk.text.clean`): compatibility ideographs are not in the table.
 
     >>> hanja_to_hangul("雷公"), hanja_to_hangul("李舜臣"), hanja_to_hangul("羅列")
@@ -160,8 +193,7 @@ def hanja_to_hangul(s: str) -> str:
     """
     table = _hanja_table()
     out: list[str] = []
-    for i, ch in enumerate(s):
-        reading = table.get(ch)
+    for i, (ch, reading) in enumerate(zip(s, _readings(s))):
         if reading is None:
             out.append(ch)
             continue

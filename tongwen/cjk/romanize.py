@@ -32,6 +32,7 @@ from tongwen.cjk.chinese import pinyin, pinyin_alternate
 from tongwen.cjk.japanese import hepburn, hepburn_forms
 from tongwen.cjk.korean import (
     hanja_to_hangul,
+    initial_sound_fold,
     is_hangul_syllable,
     other_spellings,
     romanize_mr,
@@ -100,6 +101,12 @@ def _korean(s: str, spellings: bool = False) -> list[str]:
     forms = [romanize_rr(hangul), romanize_mr(hangul)]
     if spellings:  # how else a catalogue romanizes it: North Korean word starts, names syllable by syllable
         forms.extend(romanize_mr(other) for other in other_spellings(hangul))
+        if hangul != s:
+            # Hanja run together hide their word starts, where the cataloguer applies the initial-sound law
+            # (韓國歷史 Han'guk yŏksa, 新女性 Sin yŏsŏng): the reading with the law at every syllable.
+            folded = initial_sound_fold(hangul)
+            if folded != hangul:
+                forms.append(romanize_mr(folded))
         if sum(map(is_hangul_syllable, hangul)) <= NAME_SYLLABLES:
             forms.append(romanize_mr_by_syllable(hangul))
     return forms

@@ -235,7 +235,7 @@ class QueryCompiler:
         if not hangul:
             return None
         options = [
-            Boost(Bool(must=tuple(Term(target, token) for token in hangul)), FIELD_BOOSTS[target] * 0.8)
+            _hangul_match(target, hangul, FIELD_BOOSTS[target] * 0.8)
             for target in VERNACULAR_FIELDS[field][:2]
         ]
         return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
@@ -277,6 +277,18 @@ def _full_text_match(field: str, tokens: list[str], phrase: bool, cjk: bool) -> 
     if not characters:
         return Bool(should=grams, min_should=1)
     return Bool(must=(_tolerant_all(characters, len(characters) <= STRICT_CHARACTERS),), should=grams)
+
+
+def _hangul_match(field: str, tokens: list[str], boost: float) -> Plan:
+    """The hangul reading of a hanja query in one field: every gram — or, for a long reading and at a fifth of
+    the weight, all grams of every segment but one (`_tolerant_all`), since the hangul record may write its
+    words apart where the hanja run them together (慶尙北道農業技術院 against 경상북도. 농업기술원 has no 도농) or
+    read one polyphone otherwise (易 역/이). The low weight keeps such near matches under the exact ones."""
+    terms = tuple(Term(field, token) for token in tokens)
+    strict = Boost(Bool(must=terms), boost)
+    if sum(len(token) == 1 for token in tokens) <= STRICT_CHARACTERS:
+        return strict
+    return Bool(should=(strict, Boost(_tolerant_all(terms, False), boost * 0.2)), min_should=1)
 
 
 def _tolerant_all(terms: tuple[Term, ...], strict: bool) -> Plan:
