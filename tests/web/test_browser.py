@@ -111,6 +111,10 @@ def test_home_page_shows_the_digitised_items_and_opens_one(page, live_server, ar
     assert cards.count() == 4
     titles = cards.locator(".title").all_inner_texts()
     assert {"論語", "方丈記", "宣言書", "狂人日记"} <= set(titles)
+    # each card shows its first page, a small size of the page's IIIF level 0 tiles made at import
+    page.locator("ul.digitised-items img").last.scroll_into_view_if_needed()
+    page.wait_for_function("() => [...document.querySelectorAll('ul.digitised-items img')]"
+                           ".every(img => img.complete && img.naturalWidth === 125)")
     page.locator("section.digitised").screenshot(path=str(artifacts_dir / "home-digitised.png"))
     cards.locator("a", has_text="方丈記").click()
     page.wait_for_url("**/record/**")
