@@ -16,8 +16,10 @@ from PIL import Image
 
 import tongwen.protocols.iiif_image as iiif_image
 from tongwen.demo import DEMO_DIR
-from tongwen.ingest.pipeline import import_files
-from tongwen.protocols.iiif_image import LocalImages
+from tongwen.ingest import FORMATS
+from tongwen.ingest.base import MapContext, RawRecord
+from tongwen.ingest.pipeline import ImportRun, import_files
+from tongwen.protocols.iiif_image import LocalImages, forget_record
 from tongwen.store import Store
 
 from .test_iiif import validated
@@ -152,7 +154,8 @@ def test_importing_again_leaves_the_tiles_alone_and_a_changed_image_is_tiled_afr
     with Store.open(data / "tongwen.sqlite") as store:
         import_files(store, [lunyu_copy], source="nlc-digitised-demo", institution="NLC")
         first = tile_files(data / "images")
-        assert len({name.split("/")[0] for name in first}) == 7  # 4 + 3 pages
+        assert len({name.split("/")[0] for name in first}) == 2  # a directory per record…
+        assert len({tuple(name.split("/")[:2]) for name in first}) == 7  # …a pyramid per page: 4 + 3
         assert sum(name.endswith(".jpg") for name in first) == 7 * 13
         summary = import_files(store, [lunyu_copy], source="nlc-digitised-demo", institution="NLC")
         assert summary.counts["unchanged"] == 2 and summary.problem_count == 0
@@ -165,9 +168,48 @@ def test_importing_again_leaves_the_tiles_alone_and_a_changed_image_is_tiled_afr
     identifier = LocalImages(data / "images").identifier(record, record.pages[1])
     assert LocalImages(data / "images").info(identifier, "x")["width"] == 500
     again = tile_files(data / "images")
-    assert {name for name in again if not name.startswith(identifier)} == {
-        name for name in first if not name.startswith(identifier)}
-    assert not [name for name in again if name.startswith(".")]  # no draft or old pyramid left behind
+    pyramid = f"{identifier[:12]}/{identifier[12:]}/"
+    assert {name for name in again if not name.startswith(pyramid)} == {
+        name for name in first if not name.startswith(pyramid)}
+    assert not [name for name in again if "/." in f"/{name}"]  # no draft or old pyramid left behind
+
+
+def test_a_record_keeps_only_the_pyramids_of_the_images_its_pages_name_and_a_deleted_one_none(tmp_path,
+                                                                                              lunyu_copy):
+    data = tmp_path / "data"
+    images = LocalImages(data / "images")
+    with Store.open(data / "tongwen.sqlite") as store:
+        import_files(store, [lunyu_copy], source="nlc-digitised-demo", institution="NLC")
+        before = store.get(LUNYU)
+        old = images.identifier(before, before.pages[1])
+        # the second page's image is given a new name in the TEI
+        (lunyu_copy.parent / "pages/lunyu/02.jpg").rename(lunyu_copy.parent / "pages/lunyu/02-new.jpg")
+        tei = lunyu_copy.read_text(encoding="utf-8")
+        lunyu_copy.write_text(tei.replace('facs="pages/lunyu/02.jpg"', 'facs="pages/lunyu/02-new.jpg"'),
+                              encoding="utf-8")
+        summary = import_files(store, [lunyu_copy], source="nlc-digitised-demo", institution="NLC")
+        assert summary.counts["updated"] == 1 and summary.problem_count == 0
+        after = store.get(LUNYU)
+    new = images.identifier(after, after.pages[1])
+    assert new and new != old and images.info(old, "x") is None  # the old pyramid is gone, not served
+    assert len(list((data / "images" / new[:12]).iterdir())) == 4
+    forget_record(LUNYU, data / "images")
+    assert [images.identifier(after, page) for page in after.pages] == [None] * 4
+
+
+def test_a_record_deleted_by_its_source_takes_its_tiles_with_it(tmp_path, lunyu_copy):
+    """As an OAI-PMH harvest or a MARC file with leader/05 = d deletes one, through the same ImportRun."""
+    data = tmp_path / "data"
+    with Store.open(data / "tongwen.sqlite") as store:
+        import_files(store, [lunyu_copy], source="nlc-digitised-demo", institution="NLC")
+        record = store.get(LUNYU)
+        assert all(LocalImages(data / "images").identifier(record, page) for page in record.pages)
+        run = ImportRun(store, store.begin_run("import", "nlc-digitised-demo", [], "tei"),
+                        MapContext("nlc-digitised-demo", "NLC"))
+        run.handle(RawRecord("deletions record 1", local_id="nlcdig0001", deleted=True), FORMATS["tei"])
+        assert run.counts["deleted"] == 1 and store.get(LUNYU) is None
+    assert [LocalImages(data / "images").identifier(record, page) for page in record.pages] == [None] * 4
+    assert len(list((data / "images").iterdir())) == 1  # 狂人日记's pages stay
 
 
 def test_a_missing_or_broken_page_image_is_a_problem_naming_record_and_page_and_the_rest_goes_in(tmp_path,

@@ -192,7 +192,12 @@ class ImportRun:
             self.reject(raw, None, None, "a deleted record without an identifier: cannot tell what to delete")
             return
         # Deleting what is already gone (or was never here) is no change: a re-import stays "unchanged".
-        self.counts["deleted" if self.store.delete(record_id) else "unchanged"] += 1
+        deleted = self.store.delete(record_id)
+        self.counts["deleted" if deleted else "unchanged"] += 1
+        if deleted and self.images_root is not None:  # its page images are no longer served
+            from tongwen.protocols.iiif_image import forget_record
+
+            forget_record(record_id, self.images_root)
 
 
 def _images_root(store: Store) -> Path | None:

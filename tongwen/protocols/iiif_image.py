@@ -6,16 +6,18 @@ manifest; it can read a IIIF image service. Level 0 is the service a directory o
 ``scaleFactors``) there are, and each is a file at its canonical URL path (3.0 §4.7: region ``full`` for the
 whole image, else ``x,y,w,h``; size ``max`` for the full size, else ``w,h``; rotation ``0``; ``default.jpg``)::
 
-    DATA/images/{identifier}/info.json              what the image is (its ``id`` is filled in when served)
-    DATA/images/{identifier}/full/max/0/default.jpg
-    DATA/images/{identifier}/0,0,512,512/max/0/default.jpg    scale factor 1: full-size tiles
-    DATA/images/{identifier}/0,0,1024,1024/512,512/0/default.jpg
-    DATA/images/{identifier}/full/157,250/0/default.jpg       a small size (thumbnails)
+    DATA/images/{record}/{image}/info.json          what the image is (its ``id`` is filled in when served)
+    DATA/images/{record}/{image}/full/max/0/default.jpg
+    DATA/images/{record}/{image}/0,0,512,512/max/0/default.jpg    scale factor 1: full-size tiles
+    DATA/images/{record}/{image}/0,0,1024,1024/512,512/0/default.jpg
+    DATA/images/{record}/{image}/full/157,250/0/default.jpg       a small size (thumbnails)
 
-`image_identifier` names an image by its record and the page's image address, so the manifest and the
-viewer find the tiles from the record alone; ``source.json`` keeps the file's checksum, so importing the same
-file again leaves the tiles alone and a changed file is tiled afresh. The directory sits beside the store
-(`images_dir`): a node that follows a shared store serves the tiles its imports made.
+`image_identifier` names an image by its record and the page's image address (``{record}{image}``, 12 + 12 hex
+digits), so the manifest and the viewer find the tiles from the record alone, and a record's pyramids sit in
+one directory: importing it again removes those its pages no longer name, and deleting it removes them all
+(`forget_record`). ``source.json`` keeps the file's checksum, so importing the same file again leaves the
+tiles alone and a changed file is tiled afresh. The directory sits beside the store (`images_dir`): a node
+that follows a shared store serves the tiles its imports made.
 """
 
 from __future__ import annotations
@@ -66,12 +68,22 @@ def images_dir(database: Database) -> Path | None:
 
 
 def image_identifier(record_id: str, image_url: str) -> str:
-    """The IIIF identifier of a page's local image: stable for the same record and image address.
+    """The IIIF identifier of a page's local image: stable for the same record and image address, its first
+    half the record's (`record_key`).
 
     >>> image_identifier("demo:lunyu", "images/001.png")
-    'f7c5ddf45ad432a88f1f4503'
+    '2146a6ad21d9f7c5ddf45ad4'
     """
-    return hashlib.sha256(f"{record_id}\x00{image_url}".encode()).hexdigest()[:24]
+    return record_key(record_id) + hashlib.sha256(f"{record_id}\x00{image_url}".encode()).hexdigest()[:12]
+
+
+def record_key(record_id: str) -> str:
+    """The directory of one record's pyramids under the images root."""
+    return hashlib.sha256(record_id.encode()).hexdigest()[:12]
+
+
+def _pyramid(root: Path, identifier: str) -> Path:
+    return root / identifier[:12] / identifier[12:]
 
 
 def is_identifier(text: str) -> bool:
@@ -238,17 +250,38 @@ def _as_rgb(picture: Image.Image) -> Image.Image:
 def tile_record(record: Record, base_dir: Path, root: Path) -> list[tuple[str, str]]:
     """Tile every page of ``record`` whose image is a local file (relative paths from ``base_dir``, the
     imported file's directory). Returns the problems, (page label, message), one per page that failed;
-    the other pages are tiled."""
+    the other pages are tiled; pyramids of images the record no longer names are removed."""
     problems = []
+    kept: set[str] = set()
     for page in record.pages:
         source = local_file(page, base_dir)
         if source is None:
             continue
+        identifier = image_identifier(record.id, page.image.url)
+        kept.add(identifier[12:])
         try:
-            make_tiles(source, root / image_identifier(record.id, page.image.url))
+            make_tiles(source, _pyramid(root, identifier))
         except ImageTilingError as error:
             problems.append((page.label, str(error)))
+    _forget_others(root / record_key(record.id), kept)
     return problems
+
+
+def _forget_others(directory: Path, kept: set[str]) -> None:
+    """Remove a record's pyramids of images its pages no longer name (drafts, dot-named, belong to a tiling
+    under way and are left to it)."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir() and not entry.name.startswith(".") and entry.name not in kept:
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def forget_record(record_id: str, root: Path) -> None:
+    """Remove every pyramid of a deleted record, so its images are no longer served."""
+    shutil.rmtree(root / record_key(record_id), ignore_errors=True)
 
 
 def service_url(base_url: str, identifier: str) -> str:
@@ -267,7 +300,7 @@ class LocalImages:
         if page.image is None or page.image.kind != "file":
             return None
         identifier = image_identifier(record.id, page.image.url)
-        return identifier if (self.root / identifier / "info.json").is_file() else None
+        return identifier if (_pyramid(self.root, identifier) / "info.json").is_file() else None
 
     def service(self, record: Record, page: Page, base_url: str) -> LocalImageService | None:
         """The page's image service here (for the manifest and the viewer), or None."""
@@ -281,7 +314,7 @@ class LocalImages:
         if not is_identifier(identifier):
             return None
         try:
-            stored = json.loads((self.root / identifier / "info.json").read_text())
+            stored = json.loads((_pyramid(self.root, identifier) / "info.json").read_text())
         except (OSError, ValueError):
             return None
         return {"@context": stored.pop("@context"), "id": service_id, **stored}
@@ -291,5 +324,5 @@ class LocalImages:
         only the listed sizes and tiles, in canonical form)."""
         if not is_identifier(identifier) or not _REQUEST.match(request):
             return None
-        path = self.root / identifier / request
+        path = _pyramid(self.root, identifier) / request
         return path if path.is_file() else None
