@@ -175,3 +175,18 @@ def test_a_text_only_item_turned_right_to_left_turns_with_the_left_arrow(browser
             page.screenshot(path=str(artifacts_dir / "viewer-kanripo-text-only.png"), full_page=True)
         finally:
             context.close()
+
+
+def test_on_a_phone_the_image_and_the_text_stack_without_sideways_scrolling(browser, live_server, artifacts_dir):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/record/{LUNYU}/view?q=学而")
+        page.wait_for_function(DRAWN, timeout=30_000)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0  # the vertical text's columns scroll inside its own box
+        image, text = page.locator("#osd").bounding_box(), page.locator("#page-text").bounding_box()
+        assert text["y"] >= image["y"] + image["height"]  # the text under the image
+        page.screenshot(path=str(artifacts_dir / "viewer-phone.png"), full_page=True)
+    finally:
+        context.close()
