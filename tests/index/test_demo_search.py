@@ -121,3 +121,30 @@ def test_one_english_word_of_a_title_is_no_name_of_it(demo):
     result = index.search(SearchRequest("tale", facets=(), page_size=20))
     assert result.total > 0 and result.also_searched == []
     assert index.search(SearchRequest("title:(Tale of Genji)", facets=())).also_searched == []  # fields: as typed
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "text:人類平等의大義",  # hanja and hangul mixed, as the page prints it (the bug: nothing found)
+        "text:人類平等",
+        "text:의大義",
+        'text:"人類平等의大義"',
+        "text:인류평등의대의",  # all in hangul, read through the hanja
+        "人類平等의大義",  # unfielded: the pages are searched too
+    ],
+)
+def test_mixed_script_phrase_finds_the_declaration_page(demo, query):
+    """The 1919 Declaration of Independence (獨立宣言書, NLK's digitised item in the demo): page 1 has
+    …告하야人類平等의大義를克明하며…; a phrase mixing its hanja and hangul finds it, as either part does."""
+    index, _works = demo
+    assert "nlkdig0001" in found(index, query)
+    record = next(hit.id for hit in index.search(SearchRequest("text:人類平等", facets=())).hits)
+    pages = index.search_in_item(record, query.removeprefix("text:"))
+    assert [page["label"] for page in pages["pages"]] == ["1"], pages
+
+
+def test_mixed_script_phrase_keeps_its_order(demo):
+    """Precision: the words of the phrase side by side, not anywhere on the page."""
+    index, _works = demo
+    assert "nlkdig0001" not in found(index, "text:大義人類平等의")

@@ -140,6 +140,41 @@ def analyze(s: str | None, lang: str | None = None) -> list[str]:
     return list(_analyze(s, lang))
 
 
+def analyze_phrases(s: str | None, lang: str | None = None) -> list[list[str]]:
+    """The token sequences that, side by side in a field, make `s` a phrase there: one per way of writing it.
+
+    `analyze` puts a Korean run's hangul-reading grams after the grams of the run as written, so a phrase
+    mixing hanja and hangul (人類平等의大義) is not one sequence of `analyze`'s tokens in any document: a
+    document has the run as written (…人類平等의大義를…) and, after the whole run, its reading (…인류평등의대의
+    를…). The phrase is either sequence: the grams as written (a document in mixed script, as typed), or the
+    reading (a document in hangul, or the reading stream of one in mixed script). Without hanja in Korean
+    context there is one sequence, `analyze`'s own.
+
+    >>> analyze_phrases("人類平等의大義")[1][:5]  # (with the initial-sound fold, as everywhere: 류 → 유)
+    ['인', '인유', '유', '유평', '평']
+    >>> analyze_phrases("紅樓夢") == [analyze("紅樓夢")]
+    True
+    """
+    if not s:
+        return []
+    text = fold(clean(s)).translate(_separator_table())
+    korean = _is_korean(text, lang)
+    cjk_table = _cjk_fold_table()
+    written: list[str] = []
+    read: list[str] = []
+    for match in _TOKEN.finditer(text):
+        run = match.group("cjk")
+        if run is None:
+            word = _fold_word(match.group("word"))
+            written.append(word)
+            read.append(word)
+            continue
+        run = run.replace(" ", "")
+        _grams(run.translate(cjk_table), written)
+        _grams((hanja_to_hangul(run) if korean and _HAN.search(run) else run).translate(cjk_table), read)
+    return [written, read] if read != written else [written]
+
+
 def analyze_running_text(s: str | None, lang: str | None = None) -> list[str]:
     """`analyze` for long running text (the pages of a digitised item): the same tokens, not cached — each
     page is analysed once, and caching pages would keep them all in memory.
@@ -246,6 +281,7 @@ def query_roman_tokens(q: str | None, lang: str | None = None) -> list[str]:
 
 __all__ = [
     "analyze",
+    "analyze_phrases",
     "query_roman_alternatives",
     "query_roman_tokens",
     "roman_keys",

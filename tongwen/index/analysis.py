@@ -22,13 +22,18 @@ class TextAnalysis:
     - ``query_roman_tokens(text, lang)`` → one gram list per way of romanizing a query (AND inside a list,
       OR across lists: `tongwen.cjk.analysis.query_roman_alternatives`);
     - ``roman_keys(text, lang, readings)`` → the whole roman key of each romanized form (exact-title boost
-      and highlighting).
+      and highlighting);
+    - ``analyze_phrases(text, lang)`` (optional) → the token sequences a phrase query may match, any one
+      being enough (a phrase mixing hanja and hangul is the text as written or its reading).
     """
 
     analyze: Callable[[str, str | None], list[str]]
     roman_tokens: Callable[[str, str | None, Sequence[str]], list[str]]
     query_roman_tokens: Callable[[str, str | None], list[list[str]]]
     roman_keys: Callable[[str, str | None, Sequence[str]], list[str]]
+    # The token sequences any one of which is the text as a phrase (`tongwen.cjk.analysis.analyze_phrases`);
+    # None: `analyze`'s tokens are the only one.
+    analyze_phrases: Callable[[str, str | None], list[list[str]]] | None = None
 
 
 def cached(analysis: TextAnalysis, size: int = 100_000) -> TextAnalysis:
@@ -48,6 +53,7 @@ def cached(analysis: TextAnalysis, size: int = 100_000) -> TextAnalysis:
         roman_tokens=lambda text, lang=None, readings=(): list(roman(text, lang, tuple(readings))),
         query_roman_tokens=lambda text, lang=None: [list(grams) for grams in query_roman(text, lang)],
         roman_keys=lambda text, lang=None, readings=(): list(keys(text, lang, tuple(readings))),
+        analyze_phrases=analysis.analyze_phrases,
     )
 
 
@@ -80,5 +86,6 @@ def default_analysis() -> TextAnalysis:
             roman_tokens=lambda text, lang=None, readings=(): list(roman_tokens(text, lang, tuple(readings))),
             query_roman_tokens=lambda text, lang=None: alternatives(text, lang),
             roman_keys=lambda text, lang=None, readings=(): list(roman_keys(text, lang, tuple(readings))),
+            analyze_phrases=lambda text, lang=None: analysis.analyze_phrases(text, lang),
         )
     return _default

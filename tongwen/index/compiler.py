@@ -177,7 +177,11 @@ class QueryCompiler:
         options: list[Plan] = []
         for field in VERNACULAR_FIELDS[text.field]:
             match = self._in_text(text) if field == TEXT_FIELD else (
-                _full_text_match(field, tokens, text.phrase, cjk) if tokens else None
+                _full_text_match(
+                    field, tokens, text.phrase, cjk, self._phrases(text.value, tokens) if text.phrase else None
+                )
+                if tokens
+                else None
             )
             if match is not None:
                 options.append(Boost(match, FIELD_BOOSTS[field]))
@@ -193,11 +197,20 @@ class QueryCompiler:
         """A word in the pages of digitised items. CJK words are always phrases there: a book's pages hold
         most characters somewhere, so only the characters side by side mean a match. Punctuation and line
         breaks between CJK characters are dropped first, as they were from the pages (`index_text`)."""
-        tokens = self.analysis.analyze(index_text(text.value), None)
+        value = index_text(text.value)
+        tokens = self.analysis.analyze(value, None)
         if not tokens:
             return None
         cjk = is_cjk_script(detect_script(text.value))
-        return _full_text_match(TEXT_FIELD, tokens, text.phrase or cjk, cjk)
+        phrase = text.phrase or cjk
+        return _full_text_match(TEXT_FIELD, tokens, phrase, cjk, self._phrases(value, tokens) if phrase else None)
+
+    def _phrases(self, value: str, tokens: list[str]) -> list[list[str]]:
+        """The token sequences, any one of which is `value` as a phrase (hanja and hangul mixed: as written,
+        or read; see `tongwen.cjk.analysis.analyze_phrases`)."""
+        if self.analysis.analyze_phrases is None:
+            return [tokens]
+        return [sequence for sequence in self.analysis.analyze_phrases(value, None) if sequence] or [tokens]
 
     def _romanized(self, text: str, field: str | None, *, strict: bool) -> Plan | None:
         """The text romanized each way it can be read, in the romanized fields (one reading is enough)."""
@@ -258,17 +271,26 @@ class QueryCompiler:
             for roman_key in self.analysis.roman_keys(text, None, ()):
                 boosts.append(Boost(Term("title_key", roman_title_key(roman_key) or ""), EXACT_ROMAN_BOOST))
         if len(words) > 1 and len(tokens) > 1:
-            boosts.append(Boost(Phrase("title", tuple(tokens)), PHRASE_BOOST))
+            boosts.append(Boost(_phrase("title", self._phrases(text, tokens)), PHRASE_BOOST))
         return boosts
 
 
-def _full_text_match(field: str, tokens: list[str], phrase: bool, cjk: bool) -> Plan:
-    """The full-text tokens of one word (or quoted phrase) inside one field."""
+def _phrase(field: str, sequences: list[list[str]]) -> Plan:
+    """Any one of the token sequences side by side in the field."""
+    plans = [Phrase(field, tuple(tokens)) if len(tokens) > 1 else Term(field, tokens[0]) for tokens in sequences]
+    return plans[0] if len(plans) == 1 else Bool(should=tuple(plans), min_should=1)
+
+
+def _full_text_match(
+    field: str, tokens: list[str], phrase: bool, cjk: bool, phrases: list[list[str]] | None = None
+) -> Plan:
+    """The full-text tokens of one word (or quoted phrase) inside one field; ``phrases``: the sequences that
+    make it a phrase (default: ``tokens``, see `QueryCompiler._phrases`)."""
     if len(tokens) == 1:
         return Term(field, tokens[0])
     if phrase:
         # Tokens come in reading order (CJK: a, ab, b, bc, c), so a phrase query is an exact substring match.
-        return Phrase(field, tuple(tokens))
+        return _phrase(field, phrases or [tokens])
     unique = list(dict.fromkeys(tokens))
     if not cjk:
         return Bool(must=tuple(Term(field, token) for token in unique))
