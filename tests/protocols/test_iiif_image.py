@@ -20,6 +20,7 @@ from tongwen.ingest import FORMATS
 from tongwen.ingest.base import MapContext, RawRecord
 from tongwen.ingest.pipeline import ImportRun, import_files
 from tongwen.protocols.iiif_image import LocalImages, forget_record
+from tongwen.model import Record
 from tongwen.store import Store
 
 from .test_iiif import validated
@@ -227,3 +228,24 @@ def test_a_missing_or_broken_page_image_is_a_problem_naming_record_and_page_and_
         record = store.get(LUNYU)
     images = LocalImages(data / "images")
     assert [bool(images.identifier(record, page)) for page in record.pages] == [True, False, False, True]
+
+
+def test_page_images_are_tiled_after_the_import_commits_so_other_writers_are_not_kept_waiting(tmp_path, lunyu_copy,
+                                                                                            monkeypatch):
+    """Tiling a page takes a quarter of a second; it must not happen inside the batch's write transaction."""
+    data = tmp_path / "data"
+    real_make_tiles = iiif_image.make_tiles
+    seen = []
+
+    def make_tiles_while_another_process_writes(source, target):
+        with Store.open(data / "tongwen.sqlite") as other:  # a second connection, as another process would
+            seen.append(other.get(LUNYU) is not None)  # the records are committed already…
+            other.upsert(Record("probe", str(len(seen))))  # …and the write lock is free
+        return real_make_tiles(source, target)
+
+    monkeypatch.setattr(iiif_image, "make_tiles", make_tiles_while_another_process_writes)
+    with Store.open(data / "tongwen.sqlite") as store:
+        summary = import_files(store, [lunyu_copy], source="nlc-digitised-demo", institution="NLC")
+        assert summary.counts["added"] == 2 and summary.problem_count == 0
+        assert store.get("probe:7") is not None
+    assert seen == [True] * 7

@@ -33,7 +33,7 @@ from typing import Any, BinaryIO
 
 from tongwen.ingest import FORMATS, FormatNotRecognised, detect_format
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
-from tongwen.model import Provenance, Record
+from tongwen.model import Page, Provenance, Record
 from tongwen.store import COUNT_NAMES, Problem, Store
 
 FIRST_PROBLEMS = 20  # how many problems a summary carries; all of them are in the store
@@ -89,9 +89,11 @@ class ImportRun:
         # Page images that are local files are tiled (IIIF level 0) beside the store, relative paths read
         # from the imported file's directory (`base_dir`, set per file). Only files imported here are: a
         # harvested record naming a path must not publish this machine's files. A store with no file (in
-        # memory) keeps no tiles.
+        # memory) keeps no tiles. Tiling waits for `tile_pending`, after the batch's write transaction: a
+        # page takes a quarter of a second, too long to hold the database's write lock for.
         self.images_root = _images_root(store)
         self.base_dir: Path | None = None
+        self.pending_tiles: list[tuple[str, Record, Path]] = []
 
     def problem(
         self, position: str | None, record_id: str | None, field: str | None, severity: str, message: str
@@ -160,15 +162,24 @@ class ImportRun:
             return
         self.counts[result] += 1
         if self.images_root is not None and self.base_dir is not None and record.pages:
-            self._tile(raw, record)
+            # only what tiling needs: the id and the pages' labels and image addresses, not their text
+            pages = [Page(page.label, image=page.image) for page in record.pages]
+            self.pending_tiles.append((raw.position, Record(record.source, record.local_id, pages=pages),
+                                       self.base_dir))
         if any(d.severity == "warning" for d in warnings):  # "info" says how it was read, not a repair
             self.counts["repaired"] += 1
 
-    def _tile(self, raw: RawRecord, record: Record) -> None:
+    def tile_pending(self) -> None:
+        """Tile the page images of the records stored so far (IIIF level 0, `tongwen.protocols.iiif_image`);
+        an image that cannot be tiled is a warning naming the record and the page."""
+        if not self.pending_tiles:
+            return
         from tongwen.protocols.iiif_image import tile_record  # late: Pillow only for records with pages
 
-        for label, message in tile_record(record, self.base_dir, self.images_root):
-            self.problem(raw.position, record.id, f"pages[{label}].image", "warning", message)
+        pending, self.pending_tiles = self.pending_tiles, []
+        for position, record, base_dir in pending:
+            for label, message in tile_record(record, base_dir, self.images_root):
+                self.problem(position, record.id, f"pages[{label}].image", "warning", message)
 
     def _complete(self, record: Record, raw: RawRecord, fmt: Format) -> None:
         """Fill in what the run knows and the mapper may not: institution, run id, position, original."""
@@ -197,6 +208,7 @@ class ImportRun:
         if deleted and self.images_root is not None:  # its page images are no longer served
             from tongwen.protocols.iiif_image import forget_record
 
+            self.pending_tiles = [entry for entry in self.pending_tiles if entry[1].id != record_id]
             forget_record(record_id, self.images_root)
 
 
@@ -261,6 +273,7 @@ def import_files(
                     run.problem(unit[0].name, None, None, "error", f"{unit[0]}: {error}")
                     continue
                 _import_file(run, unit, fmt, number, len(units), progress)
+        run.tile_pending()
         status = _status(run)
     finally:
         store.finish_run(run_id, run.counts, status)
