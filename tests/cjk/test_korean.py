@@ -237,6 +237,9 @@ def test_consonant_clusters_and_loanwords(hangul, mr):
         ("國立國樂院", "국립국악원"),  # NLK: 樂 악 in 國樂
         ("韓國. 法務部. 更生保護會", "한국. 법무부. 갱생보호회"),  # NLK: 更 갱 in 更生
         ("經濟企畵院", "경제기획원"),  # NLK: 畵 획 in 企畵
+        ("鍼炙大成", "침구대성"),  # 2725: 炙 written for 灸 in acupuncture titles
+        ("本草易讀", "본초이독"),  # 7125
+        ("沈氏醫案", "심씨의안"),  # 3871: 沈 as a surname
     ],
 )
 def test_compound_readings(hanja, hangul):

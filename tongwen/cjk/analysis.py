@@ -36,6 +36,7 @@ import unicodedata
 from collections.abc import Iterable
 from functools import cache, lru_cache
 
+from tongwen.cjk.japanese import reading as japanese_reading
 from tongwen.cjk.korean import hanja_to_hangul, initial_sound_fold_table, romanize_mr, south_korean_spelling
 from tongwen.cjk.romanize import roman_grams, roman_key, romanizations
 from tongwen.cjk.scripts import detect_script
@@ -175,6 +176,19 @@ def analyze_phrases(s: str | None, lang: str | None = None) -> list[list[str]]:
     return [written, read] if read != written else [written]
 
 
+def kana_reading_tokens(s: str | None) -> list[str]:
+    """Full-text tokens of the Japanese kana reading of ideographs (`tongwen.cjk.japanese.reading`), for a
+    bare Han query to find records that write the title only in kana (NDL's transcriptions: 天地明察 finds テンチ
+    メイサツ). Records written in kanji have no kana tokens, so these match kana text only.
+
+    >>> kana_reading_tokens("化学")
+    ['か', 'かが', 'が', 'がく', 'く']
+    """
+    if not s or not _HAN.search(s):
+        return []
+    return analyze(japanese_reading(s))
+
+
 def analyze_running_text(s: str | None, lang: str | None = None) -> list[str]:
     """`analyze` for long running text (the pages of a digitised item): the same tokens, not cached — each
     page is analysed once, and caching pages would keep them all in memory.
@@ -282,6 +296,7 @@ def query_roman_tokens(q: str | None, lang: str | None = None) -> list[str]:
 __all__ = [
     "analyze",
     "analyze_phrases",
+    "kana_reading_tokens",
     "query_roman_alternatives",
     "query_roman_tokens",
     "roman_keys",

@@ -34,6 +34,9 @@ class TextAnalysis:
     # The token sequences any one of which is the text as a phrase (`tongwen.cjk.analysis.analyze_phrases`);
     # None: `analyze`'s tokens are the only one.
     analyze_phrases: Callable[[str, str | None], list[list[str]]] | None = None
+    # Full-text tokens of the kana reading of ideographs (`tongwen.cjk.analysis.kana_reading_tokens`); None: a
+    # bare Han query does not look for records written in kana.
+    kana_reading: Callable[[str], list[str]] | None = None
 
 
 def cached(analysis: TextAnalysis, size: int = 100_000) -> TextAnalysis:
@@ -54,6 +57,7 @@ def cached(analysis: TextAnalysis, size: int = 100_000) -> TextAnalysis:
         query_roman_tokens=lambda text, lang=None: [list(grams) for grams in query_roman(text, lang)],
         roman_keys=lambda text, lang=None, readings=(): list(keys(text, lang, tuple(readings))),
         analyze_phrases=analysis.analyze_phrases,
+        kana_reading=analysis.kana_reading,
     )
 
 
@@ -87,5 +91,6 @@ def default_analysis() -> TextAnalysis:
             query_roman_tokens=lambda text, lang=None: alternatives(text, lang),
             roman_keys=lambda text, lang=None, readings=(): list(roman_keys(text, lang, tuple(readings))),
             analyze_phrases=lambda text, lang=None: analysis.analyze_phrases(text, lang),
+            kana_reading=analysis.kana_reading_tokens,
         )
     return _default

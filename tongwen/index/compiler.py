@@ -217,7 +217,10 @@ class QueryCompiler:
         if field == TEXT_FIELD:
             return None  # page text is matched as written (folded), never by its reading
         if detect_script(text) == "Hani":
-            return self._hangul_reading(text, field)
+            readings = [plan for plan in (self._hangul_reading(text, field), self._kana_reading(text, field)) if plan]
+            if not readings:
+                return None
+            return readings[0] if len(readings) == 1 else Bool(should=tuple(readings), min_should=1)
         readings = self.analysis.query_roman_tokens(text, None)
         options: list[Plan] = []
         for target in ROMAN_FIELDS[field]:
@@ -249,6 +252,21 @@ class QueryCompiler:
             return None
         options = [
             _hangul_match(target, hangul, FIELD_BOOSTS[target] * 0.8)
+            for target in VERNACULAR_FIELDS[field][:2]
+        ]
+        return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
+
+    def _kana_reading(self, text: str, field: str | None) -> Plan | None:
+        """Ideographs alone also look for their Japanese kana reading written in kana (天地明察 → てんちめいさつ
+        finds a record titled テンチ メイサツ only): every gram of the reading, in the title and creator fields,
+        a little under the hangul reading since the reading is pykakasi's guess."""
+        if self.analysis.kana_reading is None:
+            return None
+        tokens = list(dict.fromkeys(self.analysis.kana_reading(text)))
+        if len(tokens) < 2:
+            return None
+        options = [
+            Boost(Bool(must=tuple(Term(target, token) for token in tokens)), FIELD_BOOSTS[target] * 0.6)
             for target in VERNACULAR_FIELDS[field][:2]
         ]
         return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
