@@ -502,12 +502,13 @@ def _attach_commands() -> None:
     from tongwen.federation.commands import peers
     from tongwen.harvest.commands import harvest_command, sources
     from tongwen.index.commands import index_command, search_command
+    from tongwen.protocols.commands import images_command
     from tongwen.registry.commands import registry, users
     from tongwen.web.commands import serve
     from tongwen.works.commands import cluster
 
     for command in (sources, harvest_command, search_command, index_command, cluster, export_command, serve,
-                    users, registry, peers, archive, fixity_command, agents_command):
+                    users, registry, peers, archive, fixity_command, agents_command, images_command):
         main.add_command(command)
 
 

@@ -192,6 +192,11 @@ def make_tiles(source: Path, target: Path) -> dict[str, Any]:
     """Tile the image file ``source`` into the directory ``target`` (made whole in a sibling directory, then
     renamed into place, so a server never sees half a pyramid) and return its info document. A target
     already made from the same file (same checksum) is left as it is."""
+    return tile_image(source, target)[0]
+
+
+def tile_image(source: Path, target: Path) -> tuple[dict[str, Any], bool]:
+    """`make_tiles`, also saying whether tiles were made (False: the pyramid was already of this file)."""
     try:
         checksum = _checksum(source)
     except OSError as error:
@@ -200,7 +205,7 @@ def make_tiles(source: Path, target: Path) -> dict[str, Any]:
     if stamp.is_file() and (target / "info.json").is_file():
         try:
             if json.loads(stamp.read_text())["sha256"] == checksum:
-                return json.loads((target / "info.json").read_text())
+                return json.loads((target / "info.json").read_text()), False
         except (ValueError, KeyError, OSError):
             pass  # a damaged stamp: tile again
     try:
@@ -234,7 +239,7 @@ def make_tiles(source: Path, target: Path) -> dict[str, Any]:
     except BaseException:
         shutil.rmtree(draft, ignore_errors=True)
         raise
-    return info
+    return info, True
 
 
 def _as_rgb(picture: Image.Image) -> Image.Image:
