@@ -107,6 +107,10 @@ class Database(ABC):
     def json_values(self, column: str) -> str:
         """A FROM item listing the values of the JSON array in `column` as `j.value`."""
 
+    def stream(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> Any:
+        """A cursor over a result too large to hold, read with `fetchmany` (SQLite's cursors stream already)."""
+        return conn.execute(sql, params)
+
     def announce_changes(self, conn: Any) -> None:
         """Tell followers, at commit, that the change sequence moved (a no-op where they poll)."""
 
@@ -294,6 +298,15 @@ class PostgresDatabase(Database):
     def json_values(self, column: str) -> str:
         return f"jsonb_array_elements_text(({column})::jsonb) AS j(value)"
 
+    def stream(self, conn: PostgresConnection, sql: str, params: Sequence[Any] = ()) -> Any:
+        """A server-side cursor: psycopg's ordinary cursor fetches the whole result at once, which for every
+        blocking key of a million records is most of a gigabyte. WITH HOLD lets it outlive the statement in
+        autocommit; closing it (or the end of the session) frees it on the server."""
+        cursor = conn.raw.cursor(name=f"tongwen_stream_{id(conn)}", withhold=True)
+        cursor.itersize = 10_000
+        cursor.execute(_placeholders(sql) if params else sql, tuple(params) if params else None)
+        return cursor
+
     def announce_changes(self, conn: PostgresConnection) -> None:
         conn.execute(f"NOTIFY {CHANGES_CHANNEL}")  # delivered when the transaction commits
 
@@ -340,6 +353,11 @@ class PostgresConnection:
         cursor = self._conn.cursor()
         cursor.executemany(_placeholders(sql), [tuple(row) for row in rows])
         return cursor
+
+    @property
+    def raw(self) -> Any:
+        """The psycopg connection itself, for what the stores' SQL needs no rewriting for (server cursors)."""
+        return self._conn
 
     @property
     def in_transaction(self) -> bool:

@@ -331,14 +331,17 @@ class Works:
     def _blocks_all(self) -> Iterator[list[int]]:
         """Every key's records, streamed in key order (the keys table is sorted by key already)."""
         last_key, block = None, []
-        cursor = self._conn.execute("SELECT key, rid FROM works_keys ORDER BY key")
-        while rows := cursor.fetchmany(10000):
-            for key, rid in rows:
-                if key != last_key:
-                    if len(block) > 1:
-                        yield block
-                    last_key, block = key, []
-                block.append(rid)
+        cursor = self.database.stream(self._conn, "SELECT key, rid FROM works_keys ORDER BY key")
+        try:
+            while rows := cursor.fetchmany(10000):
+                for key, rid in rows:
+                    if key != last_key:
+                        if len(block) > 1:
+                            yield block
+                        last_key, block = key, []
+                    block.append(rid)
+        finally:
+            cursor.close()
         if len(block) > 1:
             yield block
 
