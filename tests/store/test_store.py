@@ -405,3 +405,30 @@ def test_processes_opening_a_new_database_at_once_create_it_once(database: str) 
     assert errors == []
     with Store.open(database) as store:
         assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_a_new_source_loads_in_bulk_and_reads_see_what_is_held_back(store: Store) -> None:
+    """In a batch promising distinct ids, records of a source new to the store are written together at commit
+    (COPY on PostgreSQL); reads inside the batch still see them, and a value the database would refuse is
+    refused with its record alone."""
+    with store.batch(every=1000, distinct_ids=True):
+        for n in range(5):
+            assert store.upsert(hongloumeng(str(n))) == "added"
+        assert store.count() == 5 and store.get("nlc:3") is not None  # seen before the commit
+        assert store.upsert(hongloumeng("3", title="石头记")) == "updated"  # asked again: looked up like any
+        broken = hongloumeng("nul")
+        broken.provenance.original = "<record>\x00</record>"
+        if store.database.dialect == "postgresql":
+            with pytest.raises(ValueError, match="NUL"):
+                store.upsert(broken)
+        else:
+            assert store.upsert(broken) == "added"  # SQLite keeps the NUL as it is
+        store.upsert(hongloumeng("5"))
+    stored = 6 if store.database.dialect == "postgresql" else 7
+    assert store.max_seq() == stored + 1  # one number per write (the update took its own), none for the refused
+    assert [change.record_id for change in store.changes_since(0)][-2:] == (
+        ["nlc:3", "nlc:5"] if stored == 6 else ["nlc:nul", "nlc:5"]
+    )
+    assert store.count() == stored
+    assert store.get("nlc:3").titles[0].text == "石头记"
+    assert store.stats()["records"] == store.count()

@@ -267,7 +267,8 @@ def import_files(
     status = "interrupted"
     units = _group_items(chosen)
     try:
-        with store.batch(every=batch_size):
+        # distinct_ids: `seen_in_run` keeps one record per id, so a new source loads in bulk (COPY)
+        with store.batch(every=batch_size, distinct_ids=True):
             for number, (unit, fmt, error) in enumerate(units, start=1):
                 if fmt is None:
                     run.problem(unit[0].name, None, None, "error", f"{unit[0]}: {error}")

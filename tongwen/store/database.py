@@ -111,6 +111,18 @@ class Database(ABC):
         """A cursor over a result too large to hold, read with `fetchmany` (SQLite's cursors stream already)."""
         return conn.execute(sql, params)
 
+    def copy_rows(self, conn: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert many new rows at once (a bulk load)."""
+        conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                         rows)
+
+    def check_storable(self, texts: Sequence[str | None]) -> None:
+        """Raise ValueError (one of `unstorable`) for text the driver would refuse: checked before a row is
+        held back for `copy_rows`, so a bad record is refused alone rather than failing the whole load."""
+        for text in texts:
+            if text is not None:
+                text.encode("utf-8")  # a lone surrogate: UnicodeEncodeError, a ValueError
+
     def announce_changes(self, conn: Any) -> None:
         """Tell followers, at commit, that the change sequence moved (a no-op where they poll)."""
 
@@ -306,6 +318,18 @@ class PostgresDatabase(Database):
         cursor.itersize = 10_000
         cursor.execute(_placeholders(sql) if params else sql, tuple(params) if params else None)
         return cursor
+
+    def copy_rows(self, conn: PostgresConnection, table: str, columns: Sequence[str],
+                  rows: Sequence[Sequence[Any]]) -> None:
+        """COPY: one stream for the whole load rather than a round trip per row."""
+        with conn.raw.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def check_storable(self, texts: Sequence[str | None]) -> None:
+        super().check_storable(texts)
+        if any(text is not None and "\x00" in text for text in texts):
+            raise ValueError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
 
     def announce_changes(self, conn: PostgresConnection) -> None:
         conn.execute(f"NOTIFY {CHANGES_CHANNEL}")  # delivered when the transaction commits

@@ -23,6 +23,7 @@ The SQL is SQLite's, kept to what PostgreSQL also reads; the few differences are
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -47,6 +48,7 @@ from tongwen.store.api import (
 from tongwen.store.codec import decode, encode
 from tongwen.store.database import Database
 from tongwen.store.liveness import current_owner, owner_is_gone
+from tongwen.store.seen import SeenFilter
 
 _PAGE = 1000  # rows per query when streaming; bounds memory whatever the store's size
 _FIRST_PAGE = 50  # ... starting small, then as many as fit in _PAGE_BYTES of stored data:
@@ -278,6 +280,17 @@ _RECORD_COLUMNS = "content, original, run_id, position"
 _RECORD_COLUMNS_NO_ORIGINAL = "content, NULL, run_id, position"
 
 
+def _settled(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A read that sees this store's own writes held back in the current transaction (`Store._settle`)."""
+
+    @functools.wraps(method)
+    def reading(self: Store, *args: Any, **kwargs: Any) -> Any:
+        self._settle()
+        return method(self, *args, **kwargs)
+
+    return reading
+
+
 class Store:
     """The record store. Open with `Store.open(path)`; use as a context manager or call `close()`."""
 
@@ -290,6 +303,17 @@ class Store:
         self._pending = 0
         self._seq: int | None = None  # next seq - 1, valid inside the current write transaction
         self._deltas: Counter[tuple[str, str]] = Counter()  # changes to record_counts, written at commit
+        # Bulk loads (see `_add_to_new_source`): new records of a source with no rows but ours, written
+        # together at commit (PostgreSQL's COPY) instead of a lookup and an INSERT each.
+        self._unwritten: list[tuple[Any, ...]] = []
+        self._bulk_ids: set[str] = set()  # ids added that way in this transaction (held back or copied)
+        self._seen_filter: SeenFilter | None = None  # seen_in_run's "certainly not" (store/seen.py)
+        self._seen_unwritten: set[tuple[int, str]] = set()  # seen in this transaction, not yet in run_seen
+        self._distinct_ids = False  # the batch's writer upserts each id once at most
+        self._sources_seen: dict[str, bool] = {}  # source -> it had no rows but this batch's
+        self._seq_at_start: int | None = None  # max seq when this transaction began
+        self._sources_checked = False  # _sources_seen confirmed in this transaction
+        self._seq_committed: int | None = None  # the last seq this store committed
 
     # -- opening and closing
 
@@ -355,11 +379,13 @@ class Store:
     # -- transactions
 
     @contextmanager
-    def batch(self, every: int = 1000) -> Iterator[Store]:
+    def batch(self, every: int = 1000, *, distinct_ids: bool = False) -> Iterator[Store]:
         """Group writes in transactions of `every` writes. On an error the writes so far are kept.
 
         Each write is complete in itself, so committing what was done before an interruption (Ctrl-C, a
         failing callback) loses nothing and leaves nothing half-written; only a database error rolls back.
+        `distinct_ids=True` promises that no id is upserted twice in the batch; new sources are then loaded
+        in bulk (see `_add_to_new_source`).
         """
         self._require_writable()
         if self._batch_depth:
@@ -371,6 +397,7 @@ class Store:
             return
         self._begin()
         self._batch_depth, self._batch_every, self._pending = 1, max(1, every), 0
+        self._distinct_ids, self._sources_seen, self._seq_committed = distinct_ids, {}, None
         try:
             yield self
         except self.database.Error:
@@ -382,26 +409,43 @@ class Store:
         else:
             self._commit()
         finally:
-            self._batch_depth = 0
+            self._batch_depth, self._distinct_ids = 0, False
 
     def _begin(self) -> None:
         # The write lock, taken now, means the seq we read cannot be taken by another writer.
         self.database.begin(self._conn)
-        self._seq = None
+        self._seq = self._seq_at_start = None
+        self._sources_checked = False
 
     def _commit(self) -> None:
         if self._conn.in_transaction:
             if self._seq is not None:  # changes were made: followers may wake
                 self.database.announce_changes(self._conn)
-            self._write_counts()
+            self._settle()
             self._conn.execute("COMMIT")
+            if self._seq is not None:
+                self._seq_committed = self._seq
         self._seq = None
+        self._bulk_ids.clear()
 
     def _rollback(self) -> None:
         if self._conn.in_transaction:
             self._conn.execute("ROLLBACK")
         self._seq = None
         self._deltas.clear()
+        self._unwritten.clear()
+        self._bulk_ids.clear()
+        self._seen_unwritten.clear()
+
+    def _settle(self) -> None:
+        """Write what this transaction holds back (bulk-loaded rows, count changes) so a read sees it."""
+        if self._unwritten:
+            self.database.copy_rows(self._conn, "records", _INSERT_COLUMNS, self._unwritten)
+            self._unwritten.clear()
+        if self._seen_unwritten:
+            self.database.copy_rows(self._conn, "run_seen", ("run_id", "id"), sorted(self._seen_unwritten))
+            self._seen_unwritten.clear()
+        self._write_counts()
 
     def _write_counts(self) -> None:
         changed = [(facet, value, n) for (facet, value), n in self._deltas.items() if n]
@@ -436,11 +480,46 @@ class Store:
         if self.read_only:
             raise StoreError(f"the store {self.database} was opened read-only")
 
-    def _next_seq(self) -> int:
+    def _current_seq(self) -> int:
+        """The last change number in this transaction (read from the store at its first use)."""
         if self._seq is None:
-            self._seq = self.max_seq()
-        self._seq += 1
+            self._seq = self._seq_at_start = self.max_seq()
         return self._seq
+
+    def _next_seq(self) -> int:
+        self._seq = self._current_seq() + 1
+        return self._seq
+
+    def _add_to_new_source(self, enc: Any) -> bool:
+        """Bulk loading: hold back a record of a source that had no rows before this batch.
+
+        In a `batch(distinct_ids=True)` (the file importer's: it keeps one record per id and run) such a
+        record cannot be in the store yet, so the lookup `upsert` makes is skipped and the row is written at
+        commit with the others (`copy_rows`: COPY on PostgreSQL, where every statement is a round trip to the
+        server). When another writer committed between two of our transactions the change sequence moved
+        under us, and each source is looked at afresh (it then has rows, ours: the bulk path ends)."""
+        if not (self._batch_depth and self._distinct_ids) or enc.id in self._bulk_ids:
+            return False
+        if not self._sources_checked:  # first use in this transaction: did someone else write meanwhile?
+            self._sources_checked = True
+            self._current_seq()
+            if self._seq_at_start != self._seq_committed:
+                self._sources_seen.clear()
+        fresh = self._sources_seen.get(enc.source)
+        if fresh is None:
+            fresh = self._conn.execute(
+                "SELECT 1 FROM records WHERE source = ? LIMIT 1", (enc.source,)
+            ).fetchone() is None
+            self._sources_seen[enc.source] = fresh
+        if not fresh:
+            return False
+        row = _insert_values(enc, utc_now(), self._current_seq() + 1)
+        self.database.check_storable([value for value in row if isinstance(value, str)])
+        self._next_seq()
+        self._unwritten.append(row)
+        self._bulk_ids.add(enc.id)
+        _count_deltas(self._deltas, (enc.source, enc.institution, enc.languages, enc.scripts, enc.year_from), +1)
+        return True
 
     # -- records
 
@@ -448,6 +527,9 @@ class Store:
         """Store `record` under `record.id`: "added", "updated", or "unchanged" (nothing written)."""
         enc = encode(record)
         with self._write() as conn:
+            if self._add_to_new_source(enc):
+                return "added"
+            self._settle()  # a record held back in this transaction is looked up like any other
             row = conn.execute(
                 f"SELECT hash, deleted, {_FACET_COLUMNS} FROM records WHERE id = ?", (enc.id,)
             ).fetchone()
@@ -473,10 +555,8 @@ class Store:
             )
             if row is None:
                 conn.execute(
-                    "INSERT INTO records (source, local_id, institution, content, original, run_id, position,"
-                    " hash, datestamp, seq, languages, scripts, year_from, year_to, id, deleted)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                    values,
+                    f"INSERT INTO records ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' * 16)})",
+                    (*values, 0),
                 )
                 _count_deltas(self._deltas, counted, +1)
                 return "added"
@@ -496,6 +576,7 @@ class Store:
     def delete(self, record_id: str) -> bool:
         """Mark a record deleted (kept as a tombstone). False when there was no live record to delete."""
         with self._write() as conn:
+            self._settle()
             row = conn.execute(
                 f"SELECT deleted, {_FACET_COLUMNS} FROM records WHERE id = ?", (record_id,)
             ).fetchone()
@@ -509,6 +590,7 @@ class Store:
             self._deltas["deleted", ""] += 1
             return True
 
+    @_settled
     def get(self, record_id: str, *, include_deleted: bool = False) -> Record | None:
         row = self._conn.execute(
             f"SELECT {_RECORD_COLUMNS}, deleted FROM records WHERE id = ?", (record_id,)
@@ -517,6 +599,7 @@ class Store:
             return None
         return decode(*row[:4])
 
+    @_settled
     def get_many(self, ids: Iterable[str]) -> list[Record]:
         """The live records among `ids`, in the order asked; unknown and deleted ids are left out."""
         wanted = list(ids)
@@ -556,6 +639,7 @@ class Store:
         last = ""
         limit = _FIRST_PAGE
         while True:
+            self._settle()  # records written meanwhile (the iteration may be rewriting them) are seen
             rows = self._conn.execute(sql, [last, *params, limit]).fetchall()
             for _, *row in rows:
                 yield decode(*row)
@@ -564,6 +648,7 @@ class Store:
             last = rows[-1][0]
             limit = _rows_within(_PAGE_BYTES, rows)
 
+    @_settled
     def changes_since(self, seq: int, limit: int = 1000, *, with_original: bool = True) -> list[Change]:
         """Up to `limit` changes after change number `seq`, oldest first: the latest state of each record."""
         columns = _RECORD_COLUMNS if with_original else _RECORD_COLUMNS_NO_ORIGINAL
@@ -575,19 +660,23 @@ class Store:
             Change(row[0], row[1], bool(row[2]), row[3], None if row[2] else decode(*row[4:])) for row in rows
         ]
 
+    @_settled
     def max_seq(self) -> int:
         return self._conn.execute("SELECT COALESCE(MAX(seq), 0) FROM records").fetchone()[0]
 
+    @_settled
     def count(self, source: str | None = None) -> int:
         """Live (not deleted) records, in all or one source."""
         if source is None:
             return self._counts("live").get("", 0)
         return self._counts("source").get(source, 0)
 
+    @_settled
     def institution_counts(self) -> dict[str, int]:
         """Live records per holding institution, largest first."""
         return self._counts("institution")
 
+    @_settled
     def stats(self) -> dict[str, Any]:
         """Counts of live records by source, institution, language and script, and the year range.
 
@@ -653,13 +742,23 @@ class Store:
 
         Lets an import keep the first of several records sharing an id in one file, so that importing the
         file again finds every record unchanged. Kept in a TEMP table: on disk, not in Python memory, and
-        gone with the connection.
+        gone with the connection; a fixed-size filter (`SeenFilter`) answers the usual "not seen" without
+        asking it, and the ids seen are written to it with the transaction.
         """
         with self._write() as conn:
-            cursor = conn.execute(
-                "INSERT INTO run_seen (run_id, id) VALUES (?, ?) ON CONFLICT DO NOTHING", (run_id, record_id)
-            )
-            return cursor.rowcount == 0
+            key = f"{run_id}:{record_id}"
+            if (run_id, record_id) in self._seen_unwritten:
+                return True
+            if self._seen_filter is None:
+                self._seen_filter = SeenFilter()
+            if key in self._seen_filter:  # maybe: the table knows (usually, no)
+                self._settle()
+                if conn.execute("SELECT 1 FROM run_seen WHERE run_id = ? AND id = ?", (run_id, record_id)
+                                ).fetchone():
+                    return True
+            self._seen_filter.add(key)
+            self._seen_unwritten.add((run_id, record_id))  # written with the transaction (`_settle`)
+            return False
 
     def finish_run(self, run_id: int, counts: Mapping[str, int], status: str) -> None:
         unknown = set(counts) - set(COUNT_NAMES)
@@ -671,6 +770,7 @@ class Store:
                 " deleted = ?, rejected = ?, repaired = ? WHERE id = ?",
                 (utc_now(), status, *(int(counts.get(name, 0)) for name in COUNT_NAMES), run_id),
             )
+            self._settle()  # the run's ids still held back go in first, then all of them go
             conn.execute("DELETE FROM run_seen WHERE run_id = ?", (run_id,))
 
     def runs(self, limit: int | None = 50) -> list[Run]:
@@ -724,6 +824,7 @@ class Store:
                 (name, institution, format, utc_now()),
             )
 
+    @_settled
     def sources(self) -> list[SourceInfo]:
         records = self._counts("source")
         rows = self._conn.execute("SELECT name, institution, format, created FROM sources ORDER BY name")
@@ -739,6 +840,7 @@ class Store:
 
     # -- OAI-PMH provider queries
 
+    @_settled
     def oai_page(
         self,
         after_seq: int,
@@ -783,6 +885,7 @@ class Store:
             for row in rows
         ]
 
+    @_settled
     def oai_count(
         self,
         *,
@@ -799,6 +902,7 @@ class Store:
             f"SELECT COUNT(*) FROM records WHERE {' AND '.join(where)}", params
         ).fetchone()[0]
 
+    @_settled
     def oai_record(self, record_id: str) -> tuple[Change, str, str | None] | None:
         """One record or tombstone with its datestamp, source and institution (OAI-PMH GetRecord)."""
         row = self._conn.execute(
@@ -814,9 +918,11 @@ class Store:
             row[5],
         )
 
+    @_settled
     def oai_earliest_datestamp(self) -> str | None:
         return self._conn.execute("SELECT MIN(datestamp) FROM records").fetchone()[0]
 
+    @_settled
     def oai_set_values(self) -> tuple[list[str], list[str]]:
         """The institutions and the sources that have records or tombstones: the OAI-PMH sets."""
         institutions = [
@@ -827,6 +933,16 @@ class Store:
         ]
         sources = [row[0] for row in self._conn.execute("SELECT DISTINCT source FROM records ORDER BY 1")]
         return institutions, sources
+
+
+_INSERT_COLUMNS = ("source", "local_id", "institution", "content", "original", "run_id", "position", "hash",
+                   "datestamp", "seq", "languages", "scripts", "year_from", "year_to", "id", "deleted")
+
+
+def _insert_values(enc: Any, datestamp: str, seq: int) -> tuple[Any, ...]:
+    """A new record's row, in `_INSERT_COLUMNS` order."""
+    return (enc.source, enc.local_id, enc.institution, enc.content, enc.original, enc.run_id, enc.position,
+            enc.hash, datestamp, seq, enc.languages, enc.scripts, enc.year_from, enc.year_to, enc.id, 0)
 
 
 def _largest_first(counts: dict[str, int]) -> dict[str, int]:
