@@ -64,3 +64,15 @@ def test_grams_are_substring_closed():
 )
 def test_romanizations(text, lang, forms):
     assert romanizations(text, lang) == forms
+
+
+def test_ala_lc_arabic_numerals_after_di(shared_data):
+    """Princeton 245 "Zhong gong zhong yao li shi wen xian zi liao hui bian. di 5 ji, …" for the 880
+    中共重要历史文献资料汇编. 第五辑, …: ALA-LC writes the number after 第 in Arabic numerals."""
+    from tongwen.cjk.analysis import query_roman_tokens, roman_tokens
+
+    rows = (shared_data / "princeton-orangelight-solr-cjk" / "title_pairs.tsv").read_text(encoding="utf-8")
+    assert "di 5 ji" in rows and "第五辑" in rows
+    record = roman_tokens("中共重要历史文献资料汇编. 第五辑", "chi")
+    assert set(query_roman_tokens("Zhong gong zhong yao li shi wen xian zi liao hui bian. di 5 ji")) <= set(record)
+    assert set(query_roman_tokens("di wu ji")) <= set(record)  # as pinyin reads it, too

@@ -14,6 +14,7 @@ for runs holding a character whose reading some phrase changes; the output is th
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache, lru_cache
 
@@ -132,3 +133,32 @@ def pinyin_alternate(s: str) -> str | None:
             words.append(run)
         start = i
     return " ".join(" ".join(words).split()) if changed else None
+
+
+_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_ORDINAL = re.compile(r"第([〇零一二两兩三四五六七八九十百千]+)")
+
+
+def _number(numeral: str) -> int | None:
+    """A Chinese numeral below 10,000 as an int (五 5, 十三 13, 二十 20, 一百零五 105, 二〇一九 2019)."""
+    if all(ch in _DIGITS for ch in numeral):  # digit by digit, as years are written
+        return int("".join(str(_DIGITS[ch]) for ch in numeral))
+    total, digit = 0, None
+    for ch in numeral:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        else:
+            total += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+def arabic_ordinals(s: str) -> str:
+    """`s` with the numbers after 第 in Arabic numerals, as ALA-LC romanizes them (第五辑 "di 5 ji", 第十三卷
+    "di 13 juan"); other text unchanged.
+
+    >>> arabic_ordinals("资料汇编. 第五辑"), arabic_ordinals("第一百零五期"), arabic_ordinals("一角叢書")
+    ('资料汇编. 第5辑', '第105期', '一角叢書')
+    """
+    return _ORDINAL.sub(lambda match: f"第{_number(match.group(1))}", s)

@@ -28,7 +28,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from tongwen.cjk.chinese import pinyin, pinyin_alternate
+from tongwen.cjk.chinese import arabic_ordinals, pinyin, pinyin_alternate
 from tongwen.cjk.japanese import hepburn, hepburn_forms
 from tongwen.cjk.korean import (
     hanja_to_hangul,
@@ -165,4 +165,9 @@ def romanizations(
         forms = [pinyin(text), *_korean(text)]  # (and pykakasi, the slowest reader, is kept for Japanese)
     else:
         forms = [pinyin(text), hepburn(text), *_korean(text)]
+    if spellings and "第" in text:  # ALA-LC writes the numbers of 第五辑 in Arabic numerals: di 5 ji, dai 5-kan
+        arabic = arabic_ordinals(text)
+        if arabic != text:
+            japanese = script == "Jpan" or language == "jpn"
+            forms.append(hepburn(arabic) if japanese and guess_hepburn else pinyin(arabic))
     return list(dict.fromkeys(form for form in forms if form))
