@@ -92,3 +92,16 @@ def test_the_command_line_names_a_bad_database_url_without_its_password(tmp_path
     assert "cannot connect to the PostgreSQL database postgresql://u:***@127.0.0.1:9/db" in result.output
     assert "pw@" not in result.output
     assert not list(tmp_path.rglob("*.sqlite"))
+
+
+@pytest.mark.parametrize("layer", [Works, Agents], ids=["works", "agents"])
+def test_a_layer_written_by_a_newer_tongwen_is_refused_not_touched(database: str, layer: type) -> None:
+    name = layer.__name__.lower()
+    with layer.open(database):
+        pass
+    engine = Database.at(database)
+    conn = engine.connect()
+    conn.execute(f"UPDATE {name}_meta SET value = '99' WHERE key = 'schema_version'")
+    conn.close()
+    with pytest.raises(StoreError, match=f"the {name} tables in .* have schema version 99, newer .* upgrade Tongwen"):
+        layer.open(database)

@@ -36,7 +36,7 @@ from tongwen.agents.cluster import MAX_BLOCK, GuardedUnionFind, link
 from tongwen.agents.keys import Mention, mention_of, mentions, name_keys, romanized_as_guessed
 from tongwen.model import Agent, Form
 from tongwen.store import Store, StoreError
-from tongwen.store.database import Database
+from tongwen.store.database import Database, create_layer_tables
 
 SCHEMA_VERSION = 1
 _PAGE = 1000
@@ -146,19 +146,11 @@ class Agents:
                 raise StoreError(f"no agents tables in {database} yet: run `tongwen agents --update` once")
             return cls(conn, database)
         conn = database.connect(timeout=30)
-        version = conn.execute("SELECT value FROM agents_meta WHERE key = 'schema_version'").fetchone() \
-            if database.has_table(conn, "agents_meta") else None
-        if version is not None and int(version[0]) > SCHEMA_VERSION:
+        try:
+            create_layer_tables(database, conn, "agents", _SCHEMA, SCHEMA_VERSION)
+        except BaseException:
             conn.close()
-            raise StoreError(f"the agents tables in {database} have schema version {version[0]}, newer than "
-                             f"this Tongwen knows ({SCHEMA_VERSION}); upgrade Tongwen")
-        with database.write(conn):
-            for statement in database.ddl(_SCHEMA).split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute("INSERT INTO agents_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
-                         (str(SCHEMA_VERSION),))
-            conn.execute("INSERT INTO agents_meta VALUES ('synced_seq', '0') ON CONFLICT DO NOTHING")
+            raise
         return cls(conn, database)
 
     def close(self) -> None:

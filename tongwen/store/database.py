@@ -419,6 +419,25 @@ def _psycopg() -> Any:
     return psycopg
 
 
+def create_layer_tables(database: Database, conn: Any, layer: str, schema: str, version: int) -> None:
+    """The tables of a layer that follows the store (``works``, ``agents``), created when missing.
+
+    Each keeps ``{layer}_meta`` with its ``schema_version`` and the ``synced_seq`` of the store's change
+    feed it has applied. A layer written by a newer Tongwen is refused, not touched."""
+    meta = f"{layer}_meta"
+    found = conn.execute(f"SELECT value FROM {meta} WHERE key = 'schema_version'").fetchone() \
+        if database.has_table(conn, meta) else None
+    if found is not None and int(found[0]) > version:
+        raise StoreError(f"the {layer} tables in {database} have schema version {found[0]}, newer than this "
+                         f"Tongwen knows ({version}); upgrade Tongwen")
+    with database.write(conn):
+        for statement in database.ddl(schema).split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute(f"INSERT INTO {meta} VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", (str(version),))
+        conn.execute(f"INSERT INTO {meta} VALUES ('synced_seq', '0') ON CONFLICT DO NOTHING")
+
+
 def without_password(url: str) -> str:
     """The URL as it may appear in a message: a password never goes to a log."""
     scheme, sep, rest = url.partition("://")

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from tongwen.store import Store, StoreError
-from tongwen.store.database import Database
+from tongwen.store.database import Database, create_layer_tables
 from tongwen.works.cluster import GuardedUnionFind, link_editions, link_works
 from tongwen.works.keys import Features, features
 
@@ -111,21 +111,11 @@ class Works:
                 raise StoreError(f"no works tables in {database} yet: run `tongwen cluster` once")
             return cls(conn, database)
         conn = database.connect(timeout=30, cache_mb=64)
-        version = (
-            conn.execute("SELECT value FROM works_meta WHERE key = 'schema_version'").fetchone()
-            if database.has_table(conn, "works_meta") else None
-        )
-        if version is not None and int(version[0]) > SCHEMA_VERSION:
+        try:
+            create_layer_tables(database, conn, "works", _SCHEMA, SCHEMA_VERSION)
+        except BaseException:
             conn.close()
-            raise StoreError(f"the works tables in {database} have schema version {version[0]}, newer than "
-                             f"this Tongwen knows ({SCHEMA_VERSION}); upgrade Tongwen")
-        with database.write(conn):
-            for statement in database.ddl(_SCHEMA).split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute("INSERT INTO works_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
-                         (str(SCHEMA_VERSION),))
-            conn.execute("INSERT INTO works_meta VALUES ('synced_seq', '0') ON CONFLICT DO NOTHING")
+            raise
         return cls(conn, database)
 
     def close(self) -> None:
