@@ -26,6 +26,7 @@ class Catalog:
         self._index_lock = threading.Lock()
         self._index = None
         self._refreshed = 0.0
+        self._has_data = False
         if self.has_data():
             # Bring an older database (or one holding only the registry) to this version's schema once, so the
             # read-only connections below can serve it.
@@ -44,7 +45,11 @@ class Catalog:
         return store
 
     def has_data(self) -> bool:
-        return self.settings.database.exists()
+        # Asked several times a request. For PostgreSQL `exists` is a connection to the server, so once the
+        # answer is yes it is kept (a collection does not disappear under a running portal).
+        if not self._has_data:
+            self._has_data = self.settings.database.exists()
+        return self._has_data
 
     def record(self, record_id: str) -> Record | None:
         if not self.has_data():
