@@ -72,3 +72,12 @@ def test_two_agents_of_one_record_are_never_merged():
     both = record("ndl:1", "対談", Agent([Form("山田太郎", "Hani")]),
                   Agent([Form("山田太郎", "Hani")], role="translator"))
     assert groups_of(both) == [["ndl:1"], ["ndl:1"]]
+
+
+def test_a_korean_name_meets_the_mr_spelling_other_catalogues_write_syllable_by_syllable():
+    # Princeton catalogues the poet 박노해 as "Pak, No-hae" (McCune–Reischauer, the given name hyphenated);
+    # the hangul-only record and the romanized-only one meet when a title agrees, as for any romanized name.
+    hangul = record("nlk:1", "노동 의 새벽", Agent([Form("박노해", "Hang")]), lang="kor")
+    romanized = record("pu:2", "Nodong ŭi saebyŏk", Agent([Form("Pak, No-hae", "Latn")]), lang="kor")
+    romanized.titles.append(Title([Form("노동 의 새벽")], role="parallel"))
+    assert groups_of(hangul, romanized) == [["nlk:1", "pu:2"]]

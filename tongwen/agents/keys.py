@@ -31,6 +31,7 @@ from tongwen.cjk.personal_names import (
     life_years,
     roman_name_key,
 )
+from tongwen.cjk.korean import as_personal_name
 from tongwen.cjk.romanize import roman_key, romanizations
 from tongwen.cjk.scripts import detect_script
 from tongwen.model import Agent, Form, Record
@@ -114,10 +115,12 @@ def name_keys(form: Form, record_lang: str | None) -> tuple[list[str], list[str]
             key = hangul_name_key(text)
             if key:
                 keys.append(f"k:{key}")
-        for reading in romanizations(text, lang, guess_hepburn=False):
-            key = roman_name_key(reading)
-            if key:
-                guessed.append(f"g:{key}")
+        # spellings: also the forms other catalogues write (Rodong / Nodong, Pak No-hae syllable by syllable)
+        for reading in romanizations(text, lang, guess_hepburn=False, spellings=True):
+            for spelled in dict.fromkeys((reading, as_personal_name(reading))):
+                key = roman_name_key(spelled)
+                if key:
+                    guessed.append(f"g:{key}")
     else:
         key = roman_name_key(text)
         if key and not key.isdigit():

@@ -512,6 +512,17 @@ def other_spellings(hangul: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)
+def as_personal_name(reading: str) -> str:
+    """A syllable-by-syllable reading of a Korean name as catalogues write the person: the surname (the first
+    syllable) apart from the given name, whose syllables stay hyphenated.
+
+    >>> as_personal_name("pak-no-hae"), as_personal_name("kim il-sŏng")
+    ('pak no-hae', 'kim il-sŏng')
+    """
+    surname, hyphen, given = reading.partition("-")
+    return f"{surname} {given}" if hyphen and " " not in surname else reading
+
+
 def romanize_mr_by_syllable(hangul: str) -> str:
     """McCune–Reischauer of each syllable on its own, as ALA-LC romanizes Korean given names (syllables
     hyphenated, no sound change across the hyphen: 박노해 Pak No-hae, not Pangnohae), syllables joined by
