@@ -3,6 +3,7 @@ store, then queried through the Python API (analysis, facets and snippets includ
 
     .venv/bin/python bench/search.py                 # 1,000,000 records (about 10 minutes on 2 cores)
     .venv/bin/python bench/search.py --records 50000 --queries 300
+    .venv/bin/python bench/search.py --records 50000 --postgresql   # the store in a throwaway PostgreSQL
 
 How records are made: titles, names, subjects and years are drawn from the real catalogues in ../shared/data
 (Douban, Aozora, Kanripo, Korean medical classics, Princeton), and most titles get a second part taken from
@@ -147,15 +148,28 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--workdir", type=Path, default=None, help="keep the store and index here")
     parser.add_argument("--reuse-index", action="store_true", help="query the index already in --workdir")
+    parser.add_argument("--postgresql", action="store_true",
+                        help="keep the store in a throwaway PostgreSQL cluster (as the tests start theirs)")
     args = parser.parse_args()
+    if args.postgresql:
+        sys.path.insert(0, str(ROOT))
+        from tests.postgres import cluster, fresh_schema
+
+        with cluster() as server, fresh_schema(server) as url:
+            run(args, url)
+    else:
+        run(args, None)
+
+
+def run(args: argparse.Namespace, database: str | None) -> None:
 
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="tongwen-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(11)
-    store_path = workdir / "tongwen.sqlite"
+    store_path = database or workdir / "tongwen.sqlite"
     started = time.perf_counter()
     kept = []
-    if not store_path.exists():
+    if database or not store_path.exists():
         with Store.open(store_path) as store, store.batch(every=5000):
             for record, base in generate(args.records):
                 store.upsert(record)
