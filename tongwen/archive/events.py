@@ -219,9 +219,7 @@ def _migrate(conn: Any, database: Database) -> None:
                          f"Tongwen knows ({SCHEMA_VERSION}); upgrade Tongwen")
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with database.write(conn):
-            for statement in database.ddl(_MIGRATIONS[version]).split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            database.run_script(conn, _MIGRATIONS[version])
             conn.execute("INSERT INTO archive_meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE"
                          " SET value = excluded.value", (str(version),))
 

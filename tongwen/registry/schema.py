@@ -122,18 +122,11 @@ def migrate(conn: Any, database: Database) -> int:
     for version, script in MIGRATIONS:
         if version <= found:
             continue
-        # executescript() would commit on its own; run the statements one by one inside BEGIN/COMMIT.
         with database.write(conn):
             if schema_version(conn, database) >= version:  # another process migrated while we waited the lock
                 continue
-            for statement in _statements(database.ddl(script)):
-                conn.execute(statement)
+            database.run_script(conn, script)
             conn.execute("CREATE TABLE IF NOT EXISTS reg_schema_version (version INTEGER NOT NULL)")
             conn.execute("DELETE FROM reg_schema_version")
             conn.execute("INSERT INTO reg_schema_version (version) VALUES (?)", (version,))
     return found
-
-
-def _statements(script: str) -> list[str]:
-    # The scripts above contain no semicolons inside literals, so splitting on ';' is exact.
-    return [s.strip() for s in script.split(";") if s.strip()]

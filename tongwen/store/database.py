@@ -133,6 +133,14 @@ class Database(ABC):
         else:
             stop.wait(timeout)
 
+    def run_script(self, conn: Any, script: str) -> None:
+        """Run schema SQL written in SQLite's words (`ddl`), statement by statement, inside the caller's
+        transaction. Not sqlite3's executescript, which commits on its own: the script is split on ';', so
+        Tongwen's schema scripts keep ';' out of their literals and comments."""
+        for statement in self.ddl(script).split(";"):
+            if statement.strip():
+                conn.execute(statement)
+
     @contextmanager
     def write(self, conn: Any) -> Iterator[Any]:
         """One write transaction (see `begin`), committed at the end, rolled back on error."""
@@ -431,9 +439,7 @@ def create_layer_tables(database: Database, conn: Any, layer: str, schema: str, 
         raise StoreError(f"the {layer} tables in {database} have schema version {found[0]}, newer than this "
                          f"Tongwen knows ({version}); upgrade Tongwen")
     with database.write(conn):
-        for statement in database.ddl(schema).split(";"):
-            if statement.strip():
-                conn.execute(statement)
+        database.run_script(conn, schema)
         conn.execute(f"INSERT INTO {meta} VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", (str(version),))
         conn.execute(f"INSERT INTO {meta} VALUES ('synced_seq', '0') ON CONFLICT DO NOTHING")
 

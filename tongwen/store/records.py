@@ -199,8 +199,7 @@ def migrate(conn: Any, database: Database, target: int = SCHEMA_VERSION) -> int:
                 version = database.schema_version(conn)
                 if version >= step.version:
                     continue
-                for statement in _statements(database.ddl(step.sql)):
-                    conn.execute(statement)
+                database.run_script(conn, step.sql)
                 if step.backfill:
                     step.backfill(conn, database)
                 database.set_schema_version(conn, step.version)
@@ -265,13 +264,6 @@ def _backfill_counts(conn: Any, database: Database) -> None:
         rows = [(facet, value, n) for value, n in conn.execute(sql).fetchall() if n]
         if rows:
             conn.executemany("INSERT INTO record_counts (facet, value, n) VALUES (?, ?, ?)", rows)
-
-
-def _statements(script: str) -> Iterator[str]:
-    # executescript() would commit our transaction: split on ';' instead (so no ';' in literals or comments).
-    for statement in script.split(";"):
-        if statement.strip():
-            yield statement
 
 
 # --- the store ------------------------------------------------------------------------------------------
