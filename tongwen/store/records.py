@@ -431,13 +431,16 @@ class Store:
 
     def _settle(self) -> None:
         """Write what this transaction holds back (bulk-loaded rows, count changes) so a read sees it."""
-        if self._unwritten:
-            self.database.copy_rows(self._conn, "records", _INSERT_COLUMNS, self._unwritten)
-            self._unwritten.clear()
+        self._write_held_back()
         if self._seen_unwritten:
             self.database.copy_rows(self._conn, "run_seen", ("run_id", "id"), sorted(self._seen_unwritten))
             self._seen_unwritten.clear()
         self._write_counts()
+
+    def _write_held_back(self) -> None:
+        if self._unwritten:
+            self.database.copy_rows(self._conn, "records", _INSERT_COLUMNS, self._unwritten)
+            self._unwritten.clear()
 
     def _write_counts(self) -> None:
         changed = [(facet, value, n) for (facet, value), n in self._deltas.items() if n]
@@ -521,7 +524,8 @@ class Store:
         with self._write() as conn:
             if self._add_to_new_source(enc):
                 return "added"
-            self._settle()  # a record held back in this transaction is looked up like any other
+            if enc.id in self._bulk_ids:  # held back in this transaction: looked up like any other
+                self._write_held_back()
             row = conn.execute(
                 f"SELECT hash, deleted, {_FACET_COLUMNS} FROM records WHERE id = ?", (enc.id,)
             ).fetchone()
@@ -568,7 +572,8 @@ class Store:
     def delete(self, record_id: str) -> bool:
         """Mark a record deleted (kept as a tombstone). False when there was no live record to delete."""
         with self._write() as conn:
-            self._settle()
+            if record_id in self._bulk_ids:
+                self._write_held_back()
             row = conn.execute(
                 f"SELECT deleted, {_FACET_COLUMNS} FROM records WHERE id = ?", (record_id,)
             ).fetchone()
@@ -743,8 +748,7 @@ class Store:
                 return True
             if self._seen_filter is None:
                 self._seen_filter = SeenFilter()
-            if key in self._seen_filter:  # maybe: the table knows (usually, no)
-                self._settle()
+            if key in self._seen_filter:  # maybe: the table knows (the ids not yet in it were asked above)
                 if conn.execute("SELECT 1 FROM run_seen WHERE run_id = ? AND id = ?", (run_id, record_id)
                                 ).fetchone():
                     return True
