@@ -24,6 +24,8 @@ from urllib.parse import quote, unquote
 
 import pytest
 
+from tongwen.store.database import PostgresDatabase
+
 
 def binary(name: str) -> str | None:
     """A PostgreSQL program (initdb, pg_ctl, pg_dump…): on PATH, else in Debian's /usr/lib/postgresql/N/bin."""
@@ -87,7 +89,9 @@ def fresh_schema(server_url: str) -> Iterator[str]:
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {name}")
     try:
-        yield f"{server_url}?options={quote(f'-csearch_path={name}')}"
+        url = f"{server_url}?options={quote(f'-csearch_path={name}')}"
+        yield url
     finally:
+        PostgresDatabase(url).close_read_pool()
         with psycopg.connect(server_url, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {name} CASCADE")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ _FROM_ENVIRONMENT = (  # Settings field, environment variable, type
     ("signin_delay", "TONGWEN_SIGNIN_DELAY", float),
     ("peer_timeout", "TONGWEN_PEER_TIMEOUT", float),
     ("store_path", "TONGWEN_STORE", lambda value: Path(value).expanduser().resolve()),
+    ("database_read_connections", "TONGWEN_DATABASE_READ_CONNECTIONS", int),
 )
 
 
@@ -65,6 +66,9 @@ class Settings:
       the same as ``TONGWEN_STORE`` for a SQLite file, or ``postgresql://user@host/dbname`` for server mode
       (records, runs, works, agents, registry and archive events then live in PostgreSQL; no SQLite file is
       written, and the data dir keeps only this node's index and images).
+    - ``TONGWEN_DATABASE_READ_CONNECTIONS``: with PostgreSQL, the most connections one process keeps open for
+      reading, shared by its threads (default 10; the web's workers × this must stay under the server's
+      ``max_connections``).
     """
 
     data_dir: Path
@@ -77,14 +81,18 @@ class Settings:
     peer_timeout: float = 2.0
     store_path: Path | None = None  # None: the store is the data dir's own tongwen.sqlite
     database_url: str | None = None  # the URL it was named by (--database / TONGWEN_DATABASE), if any
+    database_read_connections: int = 10  # PostgreSQL: the most one process keeps open for reading (a pool)
 
     @property
     def database(self) -> Database:
         """The one database of this node: PostgreSQL when named by URL, else a SQLite file."""
-        from tongwen.store.database import Database  # late: the store package imports this module's users
+        from tongwen.store.database import Database, PostgresDatabase  # late: the store imports this module's users
 
         if self.database_url and self.store_path is None:
-            return Database.at(self.database_url)
+            database = Database.at(self.database_url)
+            if isinstance(database, PostgresDatabase):
+                database = replace(database, read_connections=self.database_read_connections)
+            return database
         return Database.at(self.store_path or self.data_dir / "tongwen.sqlite")
 
     @property

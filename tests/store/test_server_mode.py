@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import DEMO_DIR, ROOT
 from tongwen.store import Store
+from tongwen.store.database import PostgresDatabase
 
 
 @pytest.fixture
@@ -98,3 +99,58 @@ def test_a_dump_restored_into_a_fresh_cluster_has_the_same_records_runs_and_work
             last = writable.max_seq()
             assert writable.delete(writable.changes_since(0, limit=1)[0].record_id)
             assert writable.max_seq() == last + 1
+        PostgresDatabase(restored).close_read_pool()  # before its cluster stops
+
+
+def reading_connections(server: str) -> int:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'tongwen' "
+                            "AND backend_type = 'client backend'").fetchone()[0]
+
+
+def test_the_portals_threads_share_a_few_reading_connections(postgres_database: str) -> None:
+    """A web worker runs requests on 40 threads, each holding a store, works and agents reader. In server
+    mode they share the process's pool (TONGWEN_DATABASE_READ_CONNECTIONS), so a few web workers stay far
+    below PostgreSQL's max_connections, however many threads they run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tongwen.model import Form, Record, Title
+
+    server = postgres_database.split("?")[0]
+    with Store.open(postgres_database) as store:
+        with store.batch():
+            for n in range(50):
+                store.upsert(Record("nlc", str(n), institution="NLC", titles=[Title([Form(f"紅樓夢 {n}", "Hani")])]))
+    before = reading_connections(server)
+    database = PostgresDatabase(postgres_database, read_connections=3)
+
+    def read(n: int) -> tuple[str, int]:
+        store = Store.open(database, read_only=True)  # one per thread, as the portal's
+        record = store.get(f"nlc:{n % 50}")
+        return record.titles[0].forms[0].text, store.count()
+
+    with ThreadPoolExecutor(40) as threads:
+        answers = list(threads.map(read, range(400)))
+        opened = reading_connections(server) - before
+    assert answers == [(f"紅樓夢 {n % 50}", 50) for n in range(400)]
+    assert 1 <= opened <= 3
+    database.close_read_pool()
+
+
+def test_a_reader_whose_connection_the_server_dropped_still_answers(postgres_database: str) -> None:
+    """A server restart or an idle timeout ends the pool's connections: the next read takes a fresh one."""
+    import psycopg
+
+    from tongwen.model import Form, Record, Title
+
+    with Store.open(postgres_database) as store:
+        store.upsert(Record("nlk", "1", institution="NLK", titles=[Title([Form("동의보감", "Hang")])]))
+    reader = Store.open(postgres_database, read_only=True)
+    assert reader.count() == 1
+    with psycopg.connect(postgres_database.split("?")[0], autocommit=True) as conn:
+        ended = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             "WHERE application_name = 'tongwen' AND pid <> pg_backend_pid()").fetchone()[0]
+    assert ended >= 1
+    assert reader.get("nlk:1").titles[0].forms[0].text == "동의보감"

@@ -235,6 +235,7 @@ class PostgresDatabase(Database):
     """A PostgreSQL database (server mode), through psycopg 3."""
 
     dsn: str
+    read_connections: int = field(default=10, compare=False)  # the most this process keeps open for reading
     _listener: Any = field(default=None, compare=False, repr=False)  # the LISTEN connection of a follower
     dialect: ClassVar[str] = "postgresql"
 
@@ -256,15 +257,36 @@ class PostgresDatabase(Database):
     def exists(self) -> bool:
         """True when the server answers (a database with no tables yet counts); a server that does not answer
         is an error to report, not an empty collection, so this raises StoreError saying why."""
-        self.connect_readonly(timeout=5).close()
+        self.connect_readonly(timeout=5).execute("SELECT 1")
         return True
 
     def connect(self, *, timeout: float = 10.0, cache_mb: int = 32) -> PostgresConnection:
         return PostgresConnection(self._open(timeout, read_only=False))
 
-    def connect_readonly(self, *, timeout: float = 10.0, cache_mb: int = 32) -> PostgresConnection:
-        """A connection the server itself keeps from writing; psycopg connections may be shared by threads."""
-        return PostgresConnection(self._open(timeout, read_only=True))
+    def connect_readonly(self, *, timeout: float = 10.0, cache_mb: int = 32) -> PooledReadConnection:
+        """Reads on this process's pool of connections the server keeps from writing (`PooledReadConnection`)."""
+        return PooledReadConnection(self._read_pool(timeout), self)
+
+    def _read_pool(self, timeout: float) -> Any:
+        # One pool per process and server, shared by every reader of this database: the web's threads each
+        # hold a store, works and agents reader, and one connection each would be 3 × 40 threads × workers,
+        # past PostgreSQL's default max_connections (100). Per process: a pool's threads do not survive a fork.
+        key = (os.getpid(), self.dsn)
+        with _READ_POOLS_LOCK:
+            pool = _READ_POOLS.get(key)
+            if pool is None or pool.closed:
+                self._open(timeout, read_only=True).close()  # an unreachable server says why, here and now
+                from psycopg_pool import ConnectionPool
+
+                options = {"options": "-c default_transaction_read_only=on"}
+                pool = ConnectionPool(
+                    self.dsn, min_size=1, max_size=self.read_connections, timeout=max(timeout, 1.0),
+                    name="tongwen-read", open=True,
+                    kwargs={"autocommit": True, "application_name": "tongwen", "connect_timeout": max(1, int(timeout)),
+                            **_merged_options(self.dsn, options)},
+                )
+                _READ_POOLS[key] = pool
+            return pool
 
     def _open(self, timeout: float, *, read_only: bool) -> Any:
         psycopg = _psycopg()
@@ -275,6 +297,13 @@ class PostgresDatabase(Database):
         except psycopg.OperationalError as error:
             reason = str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
             raise StoreError(f"cannot connect to the PostgreSQL database {self}: {reason}") from None
+
+    def close_read_pool(self) -> None:
+        """Close this process's reading connections to this database (a test dropping its schema; a shutdown)."""
+        with _READ_POOLS_LOCK:
+            pool = _READ_POOLS.pop((os.getpid(), self.dsn), None)
+        if pool is not None:
+            pool.close()
 
     def begin(self, conn: PostgresConnection) -> None:
         # One write lock for the whole database, as SQLite has: a change number is taken inside the
@@ -403,6 +432,77 @@ class PostgresConnection:
 
     def close(self) -> None:
         self._conn.close()
+
+
+_READ_POOLS: dict[tuple[int, str], Any] = {}  # (process id, dsn) -> psycopg_pool.ConnectionPool
+_READ_POOLS_LOCK = threading.Lock()
+
+
+class PooledReadConnection:
+    """What a read-only store holds in server mode: each statement borrows a connection from the process's
+    pool for as long as it runs, and hands back its rows, fetched. Reads are single statements (the web never
+    needs a transaction), so a connection is busy only while the server answers; connections the server
+    dropped (a restart, an idle timeout) cost one retry, not an error page."""
+
+    in_transaction = False
+
+    def __init__(self, pool: Any, database: PostgresDatabase):
+        self._pool = pool
+        self._database = database
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> _FetchedRows:
+        psycopg = _psycopg()
+        from psycopg_pool import PoolTimeout
+
+        for attempt in (1, 2):
+            try:
+                with self._pool.connection() as conn:
+                    cursor = PostgresConnection(conn).execute(sql, params)
+                    return _FetchedRows(cursor.fetchall() if cursor.description else [], cursor.description)
+            except PoolTimeout:
+                raise StoreError(f"the PostgreSQL database {self._database} gave no connection in "
+                                 f"{self._pool.timeout:g} s: all {self._pool.max_size} of this process's reading "
+                                 "connections are busy, or the server stopped answering") from None
+            except psycopg.OperationalError:
+                if attempt == 2:
+                    raise
+                self._pool.check()  # the others went with it (a restart ends them all): drop them before the retry
+        raise AssertionError("unreachable")
+
+    @property
+    def closed(self) -> bool:
+        return self._pool.closed
+
+    def close(self) -> None:
+        """Nothing to close: the pool outlives its readers (it is the process's, for the next one)."""
+
+
+class _FetchedRows:
+    """A statement's rows, already fetched: the part of a cursor that readers use."""
+
+    def __init__(self, rows: list[Any], description: Any):
+        self._rows = rows
+        self._next = 0
+        self.description = description
+
+    def fetchone(self) -> Any:
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    def fetchmany(self, size: int = 1) -> list[Any]:
+        rows = self._rows[self._next:self._next + size]
+        self._next += len(rows)
+        return rows
+
+    def fetchall(self) -> list[Any]:
+        rows = self._rows[self._next:]
+        self._next = len(self._rows)
+        return rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
 
 
 def _placeholders(sql: str) -> str:
