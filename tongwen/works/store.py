@@ -23,13 +23,14 @@ sharing a blocking key with them. `rebuild(store)` starts from nothing. The sche
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
-from tongwen.store import Store, StoreError
+from tongwen.store import Change, Store, StoreError
 from tongwen.store.database import Database, create_layer_tables
 from tongwen.works.cluster import GuardedUnionFind, link_editions, link_works
 from tongwen.works.keys import Features, features
@@ -236,44 +237,54 @@ class Works:
             if not batch:
                 break
             with self.database.write(conn):
-                for change in batch:
-                    row = conn.execute(
-                        "SELECT rid, work_id FROM works_records WHERE record_id = ?", (change.record_id,)
-                    ).fetchone()
-                    if row is not None:
-                        old_works.add(row[1])
-                        conn.execute("DELETE FROM works_keys WHERE rid = ?", (row[0],))
-                    if change.deleted or change.record is None:
-                        if row is not None:
-                            conn.execute("DELETE FROM works_records WHERE rid = ?", (row[0],))
-                            report.deleted += 1
-                        continue
-                    feats = features(change.record)
-                    singleton = change.record_id
-                    if row is None:
-                        rid = conn.execute(
-                            "INSERT INTO works_records (record_id, work_id, edition_id, institution, features)"
-                            " VALUES (?, ?, ?, ?, ?) RETURNING rid",
-                            (singleton, f"w:{singleton}", f"e:{singleton}", feats.institution, feats.to_json()),
-                        ).fetchone()[0]
-                    else:
-                        rid = row[0]
-                        conn.execute(
-                            "UPDATE works_records SET features = ?, institution = ? WHERE rid = ?",
-                            (feats.to_json(), feats.institution, rid),
-                        )
-                    conn.executemany(
-                        "INSERT INTO works_keys (key, rid) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                        [(key, rid) for key in feats.blocking_keys()],
-                    )
-                    changed.add(int(rid))
-                    report.changed += 1
+                self._rekey(batch, report, changed, old_works)
                 seq = batch[-1].seq
                 self._set_meta("synced_seq", str(seq))
             if progress:
                 progress("keys", seq - start, max(1, target - start))
         report.synced_seq = seq
         return changed, old_works
+
+    def _rekey(self, batch: list[Change], report: UpdateReport, changed: set[int], old_works: set[str]) -> None:
+        """One page of changes written with a few statements for the page, not several per record: on
+        PostgreSQL each statement is a round trip, and per-record statements were two thirds of a rebuild."""
+        conn = self._conn
+        known: dict[str, tuple[int, str]] = {}
+        for chunk in _chunks([change.record_id for change in batch]):
+            marks = ",".join("?" * len(chunk))
+            for record_id, rid, work_id in conn.execute(
+                f"SELECT record_id, rid, work_id FROM works_records WHERE record_id IN ({marks})", chunk
+            ):
+                known[record_id] = (rid, work_id)
+        old_works.update(work_id for _, work_id in known.values())
+        self._delete_where_rid("works_keys", [rid for rid, _ in known.values()])
+        gone = [change.record_id for change in batch if change.deleted or change.record is None]
+        self._delete_where_rid("works_records", [known[record_id][0] for record_id in gone if record_id in known])
+        report.deleted += sum(1 for record_id in gone if record_id in known)
+        features_of = {change.record_id: features(change.record) for change in batch
+                       if not (change.deleted or change.record is None)}
+        conn.executemany("UPDATE works_records SET features = ?, institution = ? WHERE rid = ?",
+                         [(feats.to_json(), feats.institution, known[record_id][0])
+                          for record_id, feats in features_of.items() if record_id in known])
+        rids = {record_id: known[record_id][0] for record_id in features_of if record_id in known}
+        new = [(record_id, f"w:{record_id}", f"e:{record_id}", feats.institution, feats.to_json())
+               for record_id, feats in features_of.items() if record_id not in known]
+        for chunk in _chunks(new, _MAX_PARAMS // 5):
+            rows = ",".join(["(?, ?, ?, ?, ?)"] * len(chunk))
+            rids.update(conn.execute(
+                f"INSERT INTO works_records (record_id, work_id, edition_id, institution, features) VALUES {rows}"
+                " RETURNING record_id, rid", [value for row in chunk for value in row]
+            ).fetchall())
+        keys = [(key, rids[record_id]) for record_id, feats in features_of.items() for key in feats.blocking_keys()]
+        for chunk in _chunks(keys, _MAX_PARAMS // 2):
+            conn.execute(f"INSERT INTO works_keys (key, rid) VALUES {','.join(['(?, ?)'] * len(chunk))}"
+                         " ON CONFLICT DO NOTHING", [value for row in chunk for value in row])
+        changed.update(int(rid) for rid in rids.values())
+        report.changed += len(features_of)
+
+    def _delete_where_rid(self, table: str, rids: list[int]) -> None:
+        for chunk in _chunks(rids):
+            self._conn.execute(f"DELETE FROM {table} WHERE rid IN ({','.join('?' * len(chunk))})", chunk)
 
     def _affected(self, changed: set[int], old_works: set[str]) -> set[int]:
         """Changed records, every member of the works they were in, and every record sharing a blocking key with
@@ -336,13 +347,21 @@ class Works:
             yield block
 
     def _blocks_within(self, rids: set[int]) -> Iterator[list[int]]:
-        for key in sorted(self._keys_of(rids)):
-            members = [r for (r,) in self._conn.execute("SELECT rid FROM works_keys WHERE key = ?", (key,))]
-            if len(members) > MAX_BLOCK:
-                continue
-            block = [r for r in members if r in rids]
-            if len(block) > 1:
-                yield block
+        for key_chunk in _chunks(sorted(self._keys_of(rids))):
+            marks = ",".join("?" * len(key_chunk))
+            sizes = dict(self._conn.execute(
+                f"SELECT key, COUNT(*) FROM works_keys WHERE key IN ({marks}) GROUP BY key", key_chunk))
+            usable = [key for key in key_chunk if sizes.get(key, 0) <= MAX_BLOCK]
+            for sub in _chunks(usable, _MAX_PARAMS // 4):  # about MAX_BLOCK rows a key at most
+                members: dict[str, list[int]] = {}
+                for key, rid in self._conn.execute(
+                    f"SELECT key, rid FROM works_keys WHERE key IN ({','.join('?' * len(sub))})", sub
+                ):
+                    if rid in rids:
+                        members.setdefault(key, []).append(rid)
+                for key in sorted(members):
+                    if len(members[key]) > 1:
+                        yield members[key]
 
     def _link(self, blocks: Iterable[list[int]], report: UpdateReport, total: int, progress: Progress | None,
               cache: dict[int, Features] | None) -> GuardedUnionFind:
@@ -350,18 +369,27 @@ class Works:
         done = 0
 
         def with_features() -> Iterator[list[tuple[int, Features]]]:
+            # Blocks are read a few hundred records at a time, with one query for all their features: one
+            # query per block was a round trip per block on PostgreSQL. Memory stays bounded by the group.
             nonlocal done
-            for block in blocks:
-                if len(block) > MAX_BLOCK:
-                    continue
-                if cache is not None:
-                    found = {r: cache[r] for r in block}
-                else:
-                    found = self._features(block)
-                done += len(block)
-                if progress and done % 5000 < len(block):
-                    progress("match", min(done, total), total)
-                yield [(r, found[r]) for r in block if r in found]
+            group: list[list[int]] = []
+            for block in itertools.chain(blocks, [None]):
+                if block is not None:
+                    if len(block) > MAX_BLOCK:
+                        continue
+                    group.append(block)
+                    if sum(map(len, group)) < _MAX_PARAMS:
+                        continue
+                if not group:
+                    break
+                wanted = {r for members in group for r in members}
+                found = {r: cache[r] for r in wanted} if cache is not None else self._features(wanted)
+                for members in group:
+                    done += len(members)
+                    if progress and done % 5000 < len(members):
+                        progress("match", min(done, total), total)
+                    yield [(r, found[r]) for r in members if r in found]
+                group = []
 
         # Read all blocks first: the keys cursor must be closed before we write.
         report.pairs_scored += link_works(with_features(), uf)
@@ -394,23 +422,45 @@ class Works:
                     conn.execute(
                         "UPDATE works_records SET work_id = 'w:' || record_id, edition_id = 'e:' || record_id"
                         f" WHERE rid IN ({marks})", chunk)
-            for number, members in enumerate(components, start=1):
-                if len(members) < 2:
-                    continue
-                found = {r: cache[r] for r in members} if cache is not None else self._features(members)
-                work_id = "w:" + min(f.record_id for f in found.values())
-                editions = link_editions(list(found.items()))
-                edition_names: dict[int, str] = {}
-                for rid, root in editions.items():
-                    name = found[rid].record_id
-                    if root not in edition_names or name < edition_names[root]:
-                        edition_names[root] = name
-                conn.executemany(
-                    "UPDATE works_records SET work_id = ?, edition_id = ? WHERE rid = ?",
-                    [(work_id, "e:" + edition_names[editions[rid]], rid) for rid in members],
-                )
-                if progress and number % 2000 == 0:
-                    progress("write", number, len(components))
+            works = [members for members in components if len(members) > 1]
+            done = 0
+            for group in _groups(works, _MAX_PARAMS):  # one features query and one UPDATE for each group
+                wanted = [r for members in group for r in members]
+                found = {r: cache[r] for r in wanted} if cache is not None else self._features(wanted)
+                rows = []
+                for members in group:
+                    rows += _work_rows({r: found[r] for r in members})
+                conn.executemany("UPDATE works_records SET work_id = ?, edition_id = ? WHERE rid = ?", rows)
+                done += len(group)
+                if progress:
+                    progress("write", done, len(works))
+
+
+def _work_rows(found: dict[int, Features]) -> list[tuple[str, str, int]]:
+    """(work id, edition id, rid) for each member of one work: named after its first record id, and each
+    edition after its own first."""
+    work_id = "w:" + min(f.record_id for f in found.values())
+    editions = link_editions(list(found.items()))
+    edition_names: dict[int, str] = {}
+    for rid, root in editions.items():
+        name = found[rid].record_id
+        if root not in edition_names or name < edition_names[root]:
+            edition_names[root] = name
+    return [(work_id, "e:" + edition_names[editions[rid]], rid) for rid in found]
+
+
+def _groups(components: list[list[int]], size: int) -> Iterator[list[list[int]]]:
+    """Consecutive components, about `size` records a group (a bigger component is a group of its own)."""
+    group: list[list[int]] = []
+    count = 0
+    for members in components:
+        group.append(members)
+        count += len(members)
+        if count >= size:
+            yield group
+            group, count = [], 0
+    if group:
+        yield group
 
 
 def _chunks(items: list, size: int = _MAX_PARAMS) -> Iterator[list]:
