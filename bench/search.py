@@ -15,6 +15,7 @@ variant forms and romanizations, single frequent words, creators, and fielded / 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import shutil
@@ -137,6 +138,30 @@ def cpu_since(before: os.times_result) -> float:
     return sum(getattr(now, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
 
 
+def tantivy_alone(store_path, workdir: Path, size: int) -> tuple[int, float, float]:
+    """The bare library in the same run: tantivy indexing `size` documents built beforehand (the
+    `tantivy.Document`s the rebuild hands it, analysis done) into a fresh index with Tongwen's schema, and
+    committing. Returns (documents, wall seconds, CPU seconds)."""
+    from tongwen.index.documents import DocumentBuilder
+    from tongwen.index.parallel import build_documents, default_workers
+    from tongwen.index.tantivy_engine import TantivyEngine
+
+    engine = TantivyEngine(workdir / "tantivy-alone")
+    with Store.open(store_path, read_only=True) as store:
+        records = itertools.islice(store.iter_records(with_original=False), size)
+        chunks = build_documents(records, DocumentBuilder(countries=COUNTRIES), workers=default_workers(),
+                                 parallel_ok=True)
+        documents = [engine._to_tantivy(document) for chunk in chunks for document in chunk]
+    before, began = os.times(), time.perf_counter()
+    writer = engine.writer
+    for document in documents:
+        writer.add_document(document)
+    engine.commit()
+    wall, cpu = time.perf_counter() - began, cpu_since(before)
+    shutil.rmtree(workdir / "tantivy-alone", ignore_errors=True)
+    return len(documents), wall, cpu
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -148,6 +173,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--workdir", type=Path, default=None, help="keep the store and index here")
     parser.add_argument("--reuse-index", action="store_true", help="query the index already in --workdir")
+    parser.add_argument("--bare", type=int, default=200_000, metavar="N",
+                        help="documents for the bare-library figure (tantivy alone), at most --records; 0: skip")
     parser.add_argument("--postgresql", action="store_true",
                         help="keep the store in a throwaway PostgreSQL cluster (as the tests start theirs)")
     args = parser.parse_args()
@@ -193,6 +220,7 @@ def run(args: argparse.Namespace, database: str | None) -> None:
             report = index.rebuild(store, progress=None)
             cpu_seconds = cpu_since(before)
     size = sum(path.stat().st_size for path in index_dir.rglob("*") if path.is_file())
+    bare = tantivy_alone(store_path, workdir, min(args.bare, args.records)) if report and args.bare else None
 
     queries = make_queries(kept, rng, args.queries)
     for query in queries[:30]:  # warm caches (first OpenCC / reading-table loads)
@@ -219,6 +247,13 @@ def run(args: argparse.Namespace, database: str | None) -> None:
         (
             "indexing, per CPU-second",  # the machine may be shared: CPU time of this process and its workers
             f"{report.added / cpu_seconds:,.0f} records/s ({cpu_seconds:.0f} s CPU)" if report else "(reused)",
+        ),
+        (
+            "tantivy alone (pre-built documents)",
+            f"{bare[0] / bare[1]:,.0f} records/s ({bare[0]:,} documents, {bare[1]:.1f} s wall, {bare[2]:.1f} s CPU); "
+            f"indexing takes {(bare[0] / bare[1]) / (report.added / report.seconds):.1f}× as long per record"
+            if bare
+            else "(not measured)",
         ),
         ("index size", f"{size / 1e6:,.0f} MB"),
         (

@@ -1,0 +1,86 @@
+"""Indexing is fast because the analysis remembers (bounded caches of romanizations, tokens, scripts) and
+because documents are built in worker processes forked with the dictionaries loaded. None of that may change
+a document: the documents of real records are the same built cold, one at a time with every cache emptied,
+as built warm in bulk, and as built by the workers of a rebuild.
+"""
+
+import random
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from realdata_records import all_samples
+
+import tongwen.index.analysis
+from tongwen.index.documents import DocumentBuilder
+from tongwen.index.parallel import build_documents
+from tongwen.model import Form, Publication, PublicationForm, Subject, Title
+
+COUNTRIES = {"NLC": "CN", "NDL": "JP", "NLK": "KR"}
+PER_SOURCE = 80
+PUBLISHERS = [("北京", "中华书局"), ("東京", "岩波書店"), ("서울", "민음사"), ("Shanghai", "Shanghai gu ji chu ban she")]
+SUBJECTS = ["History", "易類", "醫學", "역사", "日本文学", "Poetry"]
+
+
+def forget_everything() -> None:
+    """Empty every bounded cache of Tongwen's analysis (the unbounded ones hold loaded tables, not results)
+    and drop the default analysis with the caches it holds itself."""
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("tongwen"):
+            continue
+        for value in list(vars(module).values()):
+            parameters = getattr(value, "cache_parameters", None)
+            if parameters is not None and parameters()["maxsize"] is not None:
+                value.cache_clear()
+    tongwen.index.analysis._default = None
+
+
+@pytest.fixture(scope="module")
+def records(shared_data):
+    """Real records of every source, with their catalogue readings as forms (so readings are romanized too),
+    and the titles the benchmark makes (a title, then a part of another one) where every cache is hit by
+    parts of many titles; publishers and subjects repeat across records, as in a catalogue."""
+    rng = random.Random(5)
+    samples = []
+    for group in all_samples(shared_data, douban_every=20).values():
+        samples.extend(group if len(group) <= PER_SOURCE else rng.sample(group, PER_SOURCE))
+    made = []
+    for number, sample in enumerate(samples):
+        record = sample.record
+        title = record.titles[0]
+        readings = [Form(text) for text in (*sample.romanized, *sample.readings)]
+        other = rng.choice(samples).title
+        start = rng.randrange(max(1, len(other) - 2))
+        composed = f"{title.forms[0].text}：{other[start : start + rng.randint(2, 6)]}"
+        place, publisher = rng.choice(PUBLISHERS)
+        made.append(replace(record, titles=[Title([*title.forms, *readings])]))
+        made.append(
+            replace(
+                record,
+                local_id=f"{record.local_id}-part-{number}",
+                titles=[Title([Form(composed)]), Title([Form(other)], "series")],
+                subjects=[Subject(rng.choice(SUBJECTS))],
+                publications=[Publication([PublicationForm(place=place, publisher=publisher)])],
+            )
+        )
+    return made
+
+
+def test_warm_caches_and_workers_build_the_documents_a_cold_builder_builds(records):
+    cold = []
+    for record in records:
+        forget_everything()
+        cold.append(DocumentBuilder(countries=COUNTRIES).build(record))
+    forget_everything()
+    builder = DocumentBuilder(countries=COUNTRIES)
+    warm = [builder.build(record) for record in reversed(records)][::-1]  # other records filled the caches
+    again = [builder.build(record) for record in records]  # every answer now from a cache
+    parallel = [
+        document for chunk in build_documents(records, builder, workers=2, parallel_ok=True) for document in chunk
+    ]
+    for name, documents in (("warm", warm), ("cached", again), ("workers", parallel)):
+        differing = [record.id for record, a, b in zip(records, cold, documents, strict=True) if a != b]
+        assert not differing, f"{name}: {len(differing)} documents differ from the cold build, e.g. {differing[:3]}"
