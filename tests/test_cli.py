@@ -233,3 +233,15 @@ def test_an_index_built_by_an_older_tongwen_is_named_and_rebuilt(tongwen, shared
     assert "tongwen index --rebuild" in tongwen("index", expect=1).output
     assert "1 records searchable" in tongwen("index", "--rebuild").output
     assert "Nihon no chasho" in tongwen("search", "日本の茶書").output
+
+
+def test_import_workers_from_the_option_or_the_environment(
+    tongwen, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    by_option = tongwen("import", str(shared_data / PRIDE), "--source", "two", "--workers", "2", "--no-index")
+    monkeypatch.setenv("TONGWEN_IMPORT_WORKERS", "1")
+    in_process = tongwen("import", str(shared_data / PRIDE), "--source", "one", "--no-index").output
+    counts = [line for line in by_option.output.splitlines() if "│" in line and "time" not in line]
+    assert counts and all(line in in_process for line in counts)  # the same added, rejected, repaired...
+    refused = tongwen("import", str(shared_data / PRIDE), "--source", "x", "--workers", "0", expect=2)
+    assert "--workers" in refused.output

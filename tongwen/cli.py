@@ -32,6 +32,7 @@ from tongwen.config import DEFAULT_DATA_DIR, Settings
 from tongwen.demo import DEMO_MANIFEST, DemoError, load_demo
 from tongwen.derived import follow_store
 from tongwen.ingest import FORMATS
+from tongwen.ingest.parallel import WorkerCrashed
 from tongwen.ingest.pipeline import ImportProgress, RunSummary, import_files
 from tongwen.model import Record
 from tongwen.store import Run, Store, StoreError
@@ -139,6 +140,13 @@ def open_store(settings: Settings, *, must_exist: bool = False) -> Iterator[Stor
 )
 @click.option("--no-index", is_flag=True,
               help="Skip updating the work clusters and the search index (run `tongwen cluster` / `tongwen index` later).")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Processes that parse and map binary MARC records while this one writes the store; 1: all in "
+    "this process. Default: $TONGWEN_IMPORT_WORKERS, else every core for files over a megabyte.",
+)
 @click.pass_obj
 def import_command(
     settings: Settings,
@@ -149,6 +157,7 @@ def import_command(
     columns: str | None,
     encoding: str | None,
     no_index: bool,
+    workers: int | None,
 ) -> None:
     """Import catalogue files into the data directory, then update the work clusters and the search index.
 
@@ -163,6 +172,7 @@ def import_command(
       tongwen import books.mrc --source nlc --institution NLC
       tongwen import list.csv --source aozora --columns aozora-columns.toml
       tongwen import nlc-list.csv --source nlc-list --encoding gb18030
+      tongwen import nlk-2024.mrc --source nlk --institution NLK --workers 2
     """
     options = _column_options(Path(columns)) if columns else {}
     if encoding:
@@ -176,7 +186,10 @@ def import_command(
                 institution=institution,
                 format=format_name,
                 options=options,
+                workers=workers if workers is not None else settings.import_workers,
             )
+        except WorkerCrashed as crash:
+            raise click.ClickException(str(crash)) from None
         except KeyboardInterrupt:
             raise click.ClickException(
                 "interrupted; the records read so far are kept. Run the same command again to finish."

@@ -35,6 +35,7 @@ _FROM_ENVIRONMENT = (  # Settings field, environment variable, type
     ("secure_cookies", "TONGWEN_SECURE_COOKIES", _switch),
     ("signin_delay", "TONGWEN_SIGNIN_DELAY", float),
     ("peer_timeout", "TONGWEN_PEER_TIMEOUT", float),
+    ("import_workers", "TONGWEN_IMPORT_WORKERS", lambda value: None if value.strip() == "auto" else int(value)),
     ("store_path", "TONGWEN_STORE", lambda value: Path(value).expanduser().resolve()),
     ("database_read_connections", "TONGWEN_DATABASE_READ_CONNECTIONS", int),
 )
@@ -60,6 +61,9 @@ class Settings:
       sign-ins; the wait doubles with each further failure, up to an hour (default 30).
     - ``TONGWEN_PEER_TIMEOUT``: seconds a federated search (``scope=all``) waits for the peers in `peers_path`;
       a peer that has not answered by then is left out and named on the page (default 2).
+    - ``TONGWEN_IMPORT_WORKERS``: processes that parse and map the records of a binary MARC import while the
+      importer writes the store (``tongwen import --workers`` wins); ``1``: all in the importer's process;
+      ``auto`` (default): every core for files over a megabyte, one process for smaller ones.
     - ``TONGWEN_STORE``: the store's SQLite file when it is not the data dir's own (``--store`` wins) — a node
       that follows a shared store keeps its own index replica in its data dir and reads the records there.
     - ``TONGWEN_DATABASE``: the database as a URL (``sqlite:///path/tongwen.sqlite``; ``--database`` wins),
@@ -79,6 +83,7 @@ class Settings:
     secure_cookies: bool | None = None  # None: auto, Secure when the request came over HTTPS
     signin_delay: float = 30.0
     peer_timeout: float = 2.0
+    import_workers: int | None = None  # None: auto, every core for large files (`tongwen.ingest.parallel`)
     store_path: Path | None = None  # None: the store is the data dir's own tongwen.sqlite
     database_url: str | None = None  # the URL it was named by (--database / TONGWEN_DATABASE), if any
     database_read_connections: int = 10  # PostgreSQL: the most one process keeps open for reading (a pool)

@@ -78,3 +78,10 @@ class Format:
     # Formats whose items span several files (one Kanseki Repository file per juan): files of one import
     # whose names give the same key are read as one stream, in name order (`tongwen.ingest.pipeline`).
     item_key: Callable[[str], str | None] | None = None
+    # Formats whose records can be cut from the stream without parsing them (binary MARC: the leader says
+    # each record's length): `frames` yields one small picklable piece per record, cheaply, and
+    # `read_frame` (frame, file label, 1-based record number, options) makes the `RawRecord` that `read`
+    # would have yielded for it. The file importer then parses and maps records on worker processes
+    # (`tongwen.ingest.parallel`); `read` must equal `read_frame` over `frames`.
+    frames: Callable[[BinaryIO], Iterator[Any]] | None = None
+    read_frame: Callable[[Any, str, int, dict[str, Any]], RawRecord] | None = None

@@ -528,22 +528,26 @@ def read(stream: BinaryIO, label: str, options: dict[str, Any]) -> Iterator[RawR
     """Yield one `RawRecord` per record in an ISO 2709 file; broken records carry `error` and the reading
     goes on with the next record."""
     for number, chunk in enumerate(iter_record_chunks(stream), start=1):
-        position = f"{label} record {number}"
-        if not chunk.data:
-            yield RawRecord(position=position, error=f"{position}: {chunk.problem}")
-            continue
-        diagnostics = [Diagnostic(chunk.problem, "leader/00-04")] if chunk.problem else []
-        try:
-            record = decode_record(chunk.data, diagnostics)
-        except StructureError as exc:
-            yield RawRecord(
-                position=position,
-                error=f"{position}: {exc}",
-                diagnostics=diagnostics,
-                original=chunk.data.decode("latin-1"),
-            )
-            continue
-        yield raw_from_record(record, record_position(label, number, record), diagnostics)
+        yield read_chunk(chunk, label, number, options)
+
+
+def read_chunk(chunk: Chunk, label: str, number: int, options: dict[str, Any]) -> RawRecord:
+    """One framed record as `read` yields it: split from `read` so that worker processes can decode the
+    records the importer frames (`Format.read_frame`)."""
+    position = f"{label} record {number}"
+    if not chunk.data:
+        return RawRecord(position=position, error=f"{position}: {chunk.problem}")
+    diagnostics = [Diagnostic(chunk.problem, "leader/00-04")] if chunk.problem else []
+    try:
+        record = decode_record(chunk.data, diagnostics)
+    except StructureError as exc:
+        return RawRecord(
+            position=position,
+            error=f"{position}: {exc}",
+            diagnostics=diagnostics,
+            original=chunk.data.decode("latin-1"),
+        )
+    return raw_from_record(record, record_position(label, number, record), diagnostics)
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -559,4 +563,6 @@ FORMAT = Format(
     sniff=sniff,
     read=read,
     map=marc_rules.mapper_for("marc"),
+    frames=iter_record_chunks,
+    read_frame=read_chunk,
 )

@@ -25,14 +25,16 @@ from __future__ import annotations
 
 import io
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from tongwen.ingest import FORMATS, FormatNotRecognised, detect_format
-from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
+from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord
+from tongwen.ingest.mapping import Mapped, map_raw
+from tongwen.ingest.parallel import MappingWorkers, ReadingStopped, WorkerCrashed
 from tongwen.model import Page, Provenance, Record
 from tongwen.store import COUNT_NAMES, Problem, Store
 
@@ -113,6 +115,12 @@ class ImportRun:
         self.problem(raw.position, record_id, field, "error", message)
 
     def handle(self, raw: RawRecord, fmt: Format) -> None:
+        """Map one raw record and store it (or count it rejected, with its problems)."""
+        self.store_mapped(map_raw(raw, fmt, self.context), fmt)
+
+    def store_mapped(self, mapped: Mapped, fmt: Format) -> None:
+        """Count and store one record mapped by `map_raw`, here or in a worker process."""
+        raw = mapped.raw
         self.records_read += 1
         known_id = f"{self.context.source}:{raw.local_id}" if raw.local_id else None
         if raw.error:
@@ -120,20 +128,15 @@ class ImportRun:
             self.reject(raw, known_id, None, raw.error)
             return
         if raw.deleted:
-            self._delete(raw, fmt, known_id)
+            self._delete(raw, mapped.deleted_id)
             return
-        try:
-            record, found = fmt.map(raw, self.context)
-        except RecordRejected as exc:
-            self.diagnostics(raw, known_id, raw.diagnostics)
-            self.reject(raw, known_id, exc.diagnostic.field, exc.diagnostic.message)
+        warnings = mapped.warnings
+        if mapped.rejection is not None or mapped.record is None:
+            rejection = mapped.rejection or Diagnostic("the mapper returned no record", None, "error")
+            self.diagnostics(raw, known_id, warnings)
+            self.reject(raw, known_id, rejection.field, rejection.message)
             return
-        except Exception as exc:  # a mapper bug must not stop the batch; it is reported like a rejection
-            self.diagnostics(raw, known_id, raw.diagnostics)
-            self.reject(raw, known_id, None, f"could not be mapped ({type(exc).__name__}: {exc})")
-            return
-        # Some mappers start from raw.diagnostics, others return only their own: count each note once.
-        warnings = [*raw.diagnostics, *(d for d in found if not any(d is r for r in raw.diagnostics))]
+        record = mapped.record
         if not record.local_id or not record.local_id.strip():
             self.diagnostics(raw, None, warnings)
             self.reject(
@@ -192,13 +195,7 @@ class ImportRun:
         if record.provenance.original is None:
             record.provenance.original = raw.original
 
-    def _delete(self, raw: RawRecord, fmt: Format, known_id: str | None) -> None:
-        record_id = known_id
-        if record_id is None:  # the reader did not know the id; the mapper may find it
-            try:
-                record_id = fmt.map(raw, self.context)[0].id
-            except Exception:
-                record_id = None
+    def _delete(self, raw: RawRecord, record_id: str | None) -> None:
         if record_id is None:
             self.reject(raw, None, None, "a deleted record without an identifier: cannot tell what to delete")
             return
@@ -242,6 +239,7 @@ def import_files(
     options: dict[str, Any] | None = None,
     progress: Callable[[ImportProgress], None] | None = None,
     batch_size: int = 1000,
+    workers: int | None = None,
 ) -> RunSummary:
     """Import `paths` into `store` as records of `source`, and record the run. See the module docstring.
 
@@ -249,6 +247,12 @@ def import_files(
     `options` go to the reader and the mapper (e.g. ``{"columns": mapping}`` for CSV). `progress` is called
     after every record; an exception it raises (or Ctrl-C) ends the run as "interrupted", keeping what was
     stored, and is re-raised.
+
+    `workers` processes parse and map the records of formats that can be cut into records cheaply (binary
+    MARC; see `tongwen.ingest.parallel`), while this process stores them in input order: the outcome is
+    the same as with ``workers=1`` (all in this process). None: every core for files over
+    `PARALLEL_FROM_BYTES`, this process for smaller ones. A worker that dies raises `WorkerCrashed`, the
+    run ending "interrupted" with what was stored before kept.
     """
     started = time.monotonic()
     files = [Path(p) for p in paths]
@@ -266,14 +270,15 @@ def import_files(
     run = ImportRun(store, run_id, MapContext(source, institution, dict(options or {})))
     status = "interrupted"
     units = _group_items(chosen)
+    pool = MappingWorkers(workers, run.context, _reader_options(run.context))
     try:
         # distinct_ids: `seen_in_run` keeps one record per id, so a new source loads in bulk (COPY)
-        with store.batch(every=batch_size, distinct_ids=True):
+        with pool, store.batch(every=batch_size, distinct_ids=True):
             for number, (unit, fmt, error) in enumerate(units, start=1):
                 if fmt is None:
                     run.problem(unit[0].name, None, None, "error", f"{unit[0]}: {error}")
                     continue
-                _import_file(run, unit, fmt, number, len(units), progress)
+                _import_file(run, unit, fmt, number, len(units), progress, pool)
         run.tile_pending()
         status = _status(run)
     finally:
@@ -356,6 +361,7 @@ def _import_file(
     number: int,
     total: int,
     progress: Callable[[ImportProgress], None] | None,
+    workers: MappingWorkers,
 ) -> None:
     path = paths[0]
     label = path.name if len(paths) == 1 else f"{path.name} … {paths[-1].name} ({len(paths)} files)"
@@ -373,30 +379,34 @@ def _import_file(
         size = sum(p.stat().st_size for p in paths)
         state = ImportProgress(label, number, total, run.records_read, 0, size)
         in_file, problems_before = 0, run.problem_count
-        # The institution goes to the reader too: its language decides between plausible CSV encodings.
-        reader_options = {**run.context.options, "institution": run.context.institution}
-        records = iter(fmt.read(stream, label, reader_options))
+        reader_options = _reader_options(run.context)
+        if workers.wanted_for(fmt, size):  # parsed and mapped in worker processes, stored here in order
+            records: Iterator[Any] = workers.map(fmt, iter(fmt.frames(stream)), label)  # type: ignore[misc]
+            store_one = run.store_mapped
+        else:
+            records = iter(fmt.read(stream, label, reader_options))
+            store_one = run.handle
         while True:
             try:
-                raw = next(records)
+                item = next(records)
             except StopIteration:
                 break
-            except Exception as exc:  # the file itself broke off (truncated XML, I/O error): next file
-                where = f"after record {in_file}" if in_file else "before the first record"
-                if isinstance(exc, ValueError) and not in_file:  # refused up front (encoding, header): says why
-                    run.problem(label, None, None, "error", f"{exc}; nothing was imported from it")
-                    break
-                run.problem(
-                    label,
-                    None,
-                    None,
-                    "error",
-                    f"{label}: reading stopped {where} ({type(exc).__name__}: {exc}); "
-                    "records after this point were not read",
+            except WorkerCrashed as exc:
+                message = (
+                    f"{label}: a worker process ended while mapping records ({exc}); the import stopped "
+                    f"after record {in_file} of this file, keeping what was stored before. Run the same "
+                    "import again to finish it: records already stored come back unchanged"
                 )
+                run.problem(label, None, None, "error", message)
+                raise WorkerCrashed(message) from None
+            except Exception as exc:  # the file itself broke off (truncated XML, I/O error): next file
+                _reading_stopped(run, label, in_file, type(exc).__name__, str(exc), isinstance(exc, ValueError))
+                break
+            if isinstance(item, ReadingStopped):  # the same, met by a worker
+                _reading_stopped(run, label, in_file, item.type_name, item.message, item.refused)
                 break
             in_file += 1
-            run.handle(raw, fmt)
+            store_one(item, fmt)
             if progress is not None:
                 state.records = run.records_read
                 if in_file % _BYTES_EVERY == 0:
@@ -407,6 +417,25 @@ def _import_file(
             progress(state)
     if in_file == 0 and run.problem_count == problems_before:
         run.problem(label, None, None, "warning", f"{label}: no records found in this file")
+
+
+def _reader_options(context: MapContext) -> dict[str, Any]:
+    # The institution goes to the reader too: its language decides between plausible CSV encodings.
+    return {**context.options, "institution": context.institution}
+
+
+def _reading_stopped(run: ImportRun, label: str, in_file: int, type_name: str, message: str, refused: bool) -> None:
+    if refused and not in_file:  # refused up front (encoding, header): the reader says why
+        run.problem(label, None, None, "error", f"{message}; nothing was imported from it")
+        return
+    where = f"after record {in_file}" if in_file else "before the first record"
+    run.problem(
+        label,
+        None,
+        None,
+        "error",
+        f"{label}: reading stopped {where} ({type_name}: {message}); records after this point were not read",
+    )
 
 
 def _tell(stream: Any, fallback: int) -> int:

@@ -1,0 +1,52 @@
+"""Mapping one raw record, the part of an import that needs nothing but the record: it may run in a worker
+process (`tongwen.ingest.parallel`) while the importer's own process writes the store.
+
+`map_raw` does what the importer did before writing: it maps the record (or, for a deletion, finds its id)
+and turns a mapper's rejection — or crash — into a `Diagnostic`. The result is picklable once the reader's
+parsed form (`RawRecord.payload`, a pymarc record or an lxml element) is dropped, as the workers do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
+from tongwen.model import Record
+
+
+@dataclass(slots=True)
+class Mapped:
+    """One record, mapped: what `tongwen.ingest.pipeline.ImportRun.store` needs to count and store it."""
+
+    raw: RawRecord  # without its payload
+    record: Record | None = None
+    # the reader's notes and the mapper's, each once (some mappers start from raw.diagnostics)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    rejection: Diagnostic | None = None  # the mapper refused the record, or crashed on it
+    deleted_id: str | None = None  # for a deletion: the id to delete, from the reader or the mapper
+
+
+def map_raw(raw: RawRecord, fmt: Format, context: MapContext) -> Mapped:
+    """Map `raw` with `fmt`'s rules; never raises for a bad record."""
+    if raw.error:
+        return Mapped(raw)
+    if raw.deleted:
+        return Mapped(raw, deleted_id=_deleted_id(raw, fmt, context))
+    try:
+        record, found = fmt.map(raw, context)
+    except RecordRejected as exc:
+        return Mapped(raw, warnings=list(raw.diagnostics), rejection=exc.diagnostic)
+    except Exception as exc:  # a mapper bug must not stop the batch; it is reported like a rejection
+        message = f"could not be mapped ({type(exc).__name__}: {exc})"
+        return Mapped(raw, warnings=list(raw.diagnostics), rejection=Diagnostic(message, None, "error"))
+    warnings = [*raw.diagnostics, *(d for d in found if not any(d is r for r in raw.diagnostics))]
+    return Mapped(raw, record=record, warnings=warnings)
+
+
+def _deleted_id(raw: RawRecord, fmt: Format, context: MapContext) -> str | None:
+    if raw.local_id:
+        return f"{context.source}:{raw.local_id}"
+    try:  # the reader did not know the id; the mapper may find it
+        return fmt.map(raw, context)[0].id
+    except Exception:
+        return None
