@@ -54,6 +54,7 @@ _PAGE = 1000  # rows per query when streaming; bounds memory whatever the store'
 _FIRST_PAGE = 50  # ... starting small, then as many as fit in _PAGE_BYTES of stored data:
 _PAGE_BYTES = 4_000_000  # a digitised book's record holds every page of it
 _MAX_PARAMS = 500  # ids per IN (...) query, well under SQLite's parameter limit
+_UNKNOWN = object()  # "not prefetched" (None is a prefetched "no such record")
 _POLL_SECONDS = 0.2  # a follower looks at the head of the change feed (one indexed read) this often
 
 
@@ -304,7 +305,8 @@ class Store:
         self._distinct_ids = False  # the batch's writer upserts each id once at most
         self._sources_seen: dict[str, bool] = {}  # source -> it had no rows but this batch's
         self._seq_at_start: int | None = None  # max seq when this transaction began
-        self._sources_checked = False  # _sources_seen confirmed in this transaction
+        self._sources_checked = False  # _sources_seen and _looked_up confirmed in this transaction
+        self._looked_up: dict[str, tuple[Any, ...] | None] = {}  # prefetch: id -> its row, None when absent
         self._seq_committed: int | None = None  # the last seq this store committed
 
     # -- opening and closing
@@ -390,6 +392,7 @@ class Store:
         self._begin()
         self._batch_depth, self._batch_every, self._pending = 1, max(1, every), 0
         self._distinct_ids, self._sources_seen, self._seq_committed = distinct_ids, {}, None
+        self._looked_up = {}
         try:
             yield self
         except self.database.Error:
@@ -402,6 +405,7 @@ class Store:
             self._commit()
         finally:
             self._batch_depth, self._distinct_ids = 0, False
+            self._looked_up.clear()
 
     def _begin(self) -> None:
         # The write lock, taken now, means the seq we read cannot be taken by another writer.
@@ -428,6 +432,7 @@ class Store:
         self._unwritten.clear()
         self._bulk_ids.clear()
         self._seen_unwritten.clear()
+        self._looked_up.clear()
 
     def _settle(self) -> None:
         """Write what this transaction holds back (bulk-loaded rows, count changes) so a read sees it."""
@@ -485,6 +490,49 @@ class Store:
         self._seq = self._current_seq() + 1
         return self._seq
 
+    def _forget_if_others_wrote(self) -> None:
+        """What a batch keeps across its transactions (new sources, prefetched rows) holds while only this
+        store writes: checked at the first use in each transaction, and dropped when another writer committed
+        between two of ours."""
+        if not self._sources_checked:
+            self._sources_checked = True
+            self._current_seq()
+            if self._seq_at_start != self._seq_committed:
+                self._sources_seen.clear()
+                self._looked_up.clear()
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        """Look up, a few hundred to a query, the records a `batch(distinct_ids=True)` is about to upsert or
+        delete, so each of those calls needs no query of its own (on PostgreSQL a round trip a record: most
+        of a re-import's time, where nearly every record is unchanged). Outside such a batch it does nothing."""
+        if not (self._batch_depth and self._distinct_ids):
+            return
+        self._forget_if_others_wrote()  # a batch is always inside one of its transactions: no other writer now
+        wanted = [record_id for record_id in dict.fromkeys(ids) if record_id not in self._bulk_ids]
+        for start in range(0, len(wanted), _MAX_PARAMS):
+            chunk = wanted[start:start + _MAX_PARAMS]
+            found = {row[0]: row[1:] for row in self._conn.execute(
+                f"SELECT id, hash, deleted, {_FACET_COLUMNS} FROM records WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk)}
+            self._looked_up.update((record_id, found.get(record_id)) for record_id in chunk)
+
+    def _prefetched(self, record_id: str) -> Any:
+        """`record_id`'s prefetched row, taken (the write that follows makes it stale), or _UNKNOWN."""
+        if not self._looked_up:
+            return _UNKNOWN
+        self._forget_if_others_wrote()
+        return self._looked_up.pop(record_id, _UNKNOWN)
+
+    def _look_up(self, record_id: str, prefetched: Any) -> tuple[Any, ...] | None:
+        """The row (hash, deleted, facet columns) of `record_id`: prefetched, or asked for now."""
+        if prefetched is not _UNKNOWN:
+            return prefetched
+        if record_id in self._bulk_ids:  # held back in this transaction: looked up like any other
+            self._write_held_back()
+        return self._conn.execute(
+            f"SELECT hash, deleted, {_FACET_COLUMNS} FROM records WHERE id = ?", (record_id,)
+        ).fetchone()
+
     def _add_to_new_source(self, enc: Any) -> bool:
         """Bulk loading: hold back a record of a source that had no rows before this batch.
 
@@ -495,11 +543,7 @@ class Store:
         under us, and each source is looked at afresh (it then has rows, ours: the bulk path ends)."""
         if not (self._batch_depth and self._distinct_ids) or enc.id in self._bulk_ids:
             return False
-        if not self._sources_checked:  # first use in this transaction: did someone else write meanwhile?
-            self._sources_checked = True
-            self._current_seq()
-            if self._seq_at_start != self._seq_committed:
-                self._sources_seen.clear()
+        self._forget_if_others_wrote()
         fresh = self._sources_seen.get(enc.source)
         if fresh is None:
             fresh = self._conn.execute(
@@ -522,13 +566,10 @@ class Store:
         """Store `record` under `record.id`: "added", "updated", or "unchanged" (nothing written)."""
         enc = encode(record)
         with self._write() as conn:
+            prefetched = self._prefetched(enc.id)
             if self._add_to_new_source(enc):
                 return "added"
-            if enc.id in self._bulk_ids:  # held back in this transaction: looked up like any other
-                self._write_held_back()
-            row = conn.execute(
-                f"SELECT hash, deleted, {_FACET_COLUMNS} FROM records WHERE id = ?", (enc.id,)
-            ).fetchone()
+            row = self._look_up(enc.id, prefetched)
             if row is not None and row[0] == enc.hash and not row[1]:
                 return "unchanged"
             counted = (enc.source, enc.institution, enc.languages, enc.scripts, enc.year_from)
@@ -572,18 +613,14 @@ class Store:
     def delete(self, record_id: str) -> bool:
         """Mark a record deleted (kept as a tombstone). False when there was no live record to delete."""
         with self._write() as conn:
-            if record_id in self._bulk_ids:
-                self._write_held_back()
-            row = conn.execute(
-                f"SELECT deleted, {_FACET_COLUMNS} FROM records WHERE id = ?", (record_id,)
-            ).fetchone()
-            if row is None or row[0]:
+            row = self._look_up(record_id, self._prefetched(record_id))
+            if row is None or row[1]:
                 return False
             conn.execute(
                 "UPDATE records SET deleted = 1, datestamp = ?, seq = ? WHERE id = ?",
                 (utc_now(), self._next_seq(), record_id),
             )
-            _count_deltas(self._deltas, row[1:], -1)
+            _count_deltas(self._deltas, row[2:], -1)
             self._deltas["deleted", ""] += 1
             return True
 
