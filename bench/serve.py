@@ -42,7 +42,7 @@ def build(settings: Settings, count: int) -> list:
     settings.ensure()
     bases = []
     started = time.perf_counter()
-    with Store.open(settings.database) as store, store.batch(every=5_000):
+    with Store.open(settings.database) as store, store.batch(every=5_000, distinct_ids=True):
         for number, (record, base) in enumerate(generate(count)):
             store.upsert(record)
             if number % 997 == 0:

@@ -204,7 +204,7 @@ class Works:
         report = UpdateReport()
         first_run = self.synced_seq() == 0
         target = store.max_seq()
-        changed, old_works = self._apply_changes(store, report, target, progress)
+        changed, old_works = self._apply_changes(store, report, target, progress, remember=not first_run)
         if first_run:
             report.reclustered = self._cluster_all(report, progress)
         elif changed or old_works:
@@ -224,9 +224,11 @@ class Works:
                            " ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
     def _apply_changes(
-        self, store: Store, report: UpdateReport, target: int, progress: Progress | None
+        self, store: Store, report: UpdateReport, target: int, progress: Progress | None, *, remember: bool = True
     ) -> tuple[set[int], set[str]]:
-        """Re-key every record changed since the last run; returns the rids changed and the works they left."""
+        """Re-key every record changed since the last run; returns the rids changed and the works they left
+        (unless not asked to `remember` them: a first run clusters everything, and a set of every record id
+        would be the biggest thing it holds)."""
         seq = self.synced_seq()
         start = seq
         changed: set[int] = set()
@@ -238,6 +240,9 @@ class Works:
                 break
             with self.database.write(conn):
                 self._rekey(batch, report, changed, old_works)
+                if not remember:
+                    changed.clear()
+                    old_works.clear()
                 seq = batch[-1].seq
                 self._set_meta("synced_seq", str(seq))
             if progress:
@@ -404,8 +409,6 @@ class Works:
     def _cluster_some(self, rids: set[int], report: UpdateReport, progress: Progress | None) -> None:
         cache = self._features(rids)
         uf = self._link(self._blocks_within(rids), report, len(rids), progress, cache)
-        for rid, feats in cache.items():
-            uf.add(rid, feats)
         self._write_components(uf, progress, reset=rids, cache=cache)
 
     def _write_components(self, uf: GuardedUnionFind, progress: Progress | None, *,
