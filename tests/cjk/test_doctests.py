@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["text", "variants", "korean", "japanese", "chinese", "romanize", "analysis", "scripts", "places",
-           "collation", "eras", "yomi"]
+           "collation", "eras", "yomi", "learned_readings"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -169,33 +169,38 @@ def princeton_solr_pairs(data: Path) -> Iterator[Pair]:
     of series, uniform titles, authors and imprints (paired in order when the list has as many of each),
     and the names of credit lists item by item."""
     for document in _princeton_documents(data):
-        languages = [_PRINCETON_LANGS.get(name) for name in document.get("language_facet", [])]
-        lang = next((code for code in languages if code), None)
-        if lang is None:
+        yield from princeton_document_pairs(document)
+
+
+def princeton_document_pairs(document: dict) -> Iterator[Pair]:
+    """The pairs of one Princeton Solr document (see `princeton_solr_pairs`)."""
+    languages = [_PRINCETON_LANGS.get(name) for name in document.get("language_facet", [])]
+    lang = next((code for code in languages if code), None)
+    if lang is None:
+        return
+    kind = "mr" if lang == "kor" else "ala-lc"
+    title, vernacular = _first(document, "title_display"), _first(document, "title_vern_display")
+    if detect_script(title) == "Latn" and vernacular:  # some give the vernacular in both
+        yield Pair(kind, "princeton-solr", lang, "title", _nfc(vernacular), _nfc(title))
+    for field, role in _SOLR_PAIRED.items():
+        values = list(dict.fromkeys(_nfc(value) for value in _values(document, field) if "http" not in value))
+        romanized = [value for value in values if detect_script(value) == "Latn"]
+        vernacular_values = [value for value in values if _cjk(value)]
+        if romanized and len(romanized) == len(vernacular_values):
+            for latin, cjk in zip(romanized, vernacular_values):
+                yield Pair(kind, "princeton-solr", lang, role, cjk, latin)
+    for field in _SOLR_NAME_LISTS:
+        values = [_nfc(value) for value in _values(document, field)]
+        romanized = [value for value in values if detect_script(value) == "Latn"]
+        vernacular_values = [value for value in values if _cjk(value)]
+        if len(romanized) != 1 or len(vernacular_values) != 1:
             continue
-        kind = "mr" if lang == "kor" else "ala-lc"
-        title, vernacular = _first(document, "title_display"), _first(document, "title_vern_display")
-        if detect_script(title) == "Latn" and vernacular:  # some give the vernacular in both
-            yield Pair(kind, "princeton-solr", lang, "title", _nfc(vernacular), _nfc(title))
-        for field, role in _SOLR_PAIRED.items():
-            values = list(dict.fromkeys(_nfc(value) for value in _values(document, field) if "http" not in value))
-            romanized = [value for value in values if detect_script(value) == "Latn"]
-            vernacular_values = [value for value in values if _cjk(value)]
-            if romanized and len(romanized) == len(vernacular_values):
-                for latin, cjk in zip(romanized, vernacular_values):
-                    yield Pair(kind, "princeton-solr", lang, role, cjk, latin)
-        for field in _SOLR_NAME_LISTS:
-            values = [_nfc(value) for value in _values(document, field)]
-            romanized = [value for value in values if detect_script(value) == "Latn"]
-            vernacular_values = [value for value in values if _cjk(value)]
-            if len(romanized) != 1 or len(vernacular_values) != 1:
-                continue
-            latin_names = [part.strip(" .") for part in re.split(r"[,;]", romanized[0])]
-            cjk_names = [part.strip(" .") for part in re.split(r"[,;]", vernacular_values[0])]
-            if len(latin_names) == len(cjk_names):
-                for latin, cjk in zip(latin_names, cjk_names):
-                    if latin and _cjk(cjk):
-                        yield Pair(kind, "princeton-solr names", lang, "creator", cjk, latin)
+        latin_names = [part.strip(" .") for part in re.split(r"[,;]", romanized[0])]
+        cjk_names = [part.strip(" .") for part in re.split(r"[,;]", vernacular_values[0])]
+        if len(latin_names) == len(cjk_names):
+            for latin, cjk in zip(latin_names, cjk_names):
+                if latin and _cjk(cjk):
+                    yield Pair(kind, "princeton-solr names", lang, "creator", cjk, latin)
 
 
 def nlk_person_pairs(data: Path) -> Iterator[Pair]:
@@ -354,10 +359,11 @@ def records_for(pairs: list[Pair]) -> tuple[list[Record], dict[Pair, str]]:
     return records, {pair: ids[(pair.role, pair.lang, pair.text)] for pair in pairs}
 
 
-def measure(pairs: list[Pair], index_dir: Path) -> dict[str, dict]:
+def measure(pairs: list[Pair], index_dir: Path, readings=None) -> dict[str, dict]:
     """kind → {"found", "asked", "first", "matches", "by_source": {source: [found, asked, first]}, "misses": [...]}.
     One index per source (and direction): a query's own text, catalogued as the other side of its pair, is
-    not among the records it competes with."""
+    not among the records it competes with. ``readings``: a learned-readings lexicon for the index (held out
+    from the pairs asked: `bench/learned_readings.py`)."""
     results: dict[str, dict] = {}
     by_source: dict[str, list[Pair]] = defaultdict(list)
     for pair in pairs:

@@ -100,7 +100,7 @@ def _word_to_kana(word: str) -> str | None:
             continue
         following = word[i + 1 : i + 2]
         if ch in "nm" and (not following or following in _APOSTROPHES or following not in _VOWELS + "y"):
-            if ch == "m" and following not in ("b", "p", "m"):
+            if ch == "m" and following not in ("b", "p", "m", ""):  # old Hepburn: shimbun, Sanrom myōkyō
                 return None
             out.append("ん")
             i += 1

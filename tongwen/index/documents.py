@@ -23,6 +23,7 @@ from tongwen.cjk.scripts import ROMANIZED_TITLE_LANGUAGES, detect_script, lang_t
 from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.fulltext import page_documents, running_text_analyzer
 from tongwen.index.plan import IndexDocument
+from tongwen.index.readings import learned_readings
 from tongwen.model import Form, Record
 from tongwen.places import record_places
 
@@ -99,8 +100,12 @@ class DocumentBuilder:
         analysis: TextAnalysis | None = None,
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         agent_forms: Callable[[str], Iterable[Any]] | None = None,
+        readings: Any = None,
     ) -> None:
         self.analysis = analysis or default_analysis()
+        # Readings learned from other records' catalogued yomi (`tongwen.index.readings`), for Japanese text
+        # that has none of its own: 新村出 is also indexed as "Shinmura Izuru".
+        self.readings = readings
         # record id → its agents with every form each is known by (`tongwen.agents.store.AgentForms`): a
         # name catalogued elsewhere in another script finds this record too (吉田一 ↔ Yoshida, Hajime).
         self.agent_forms = agent_forms
@@ -150,16 +155,20 @@ class DocumentBuilder:
                     for other in title.forms
                     if other is not form and _script(other) in READING_SCRIPTS
                 )
+                readings, learned = learned_readings(self.readings, form.text, form_lang, readings)
                 vernacular = analyze(form.text, form_lang)
                 add("title", vernacular)
                 add("title_roman", roman(form.text, form_lang, readings))
                 roman_keys = self.analysis.roman_keys(form.text, form_lang, readings)
                 extra_keys: list[str] = []
+                for respelled in learned:
+                    add("title_roman", roman(respelled, form_lang, ()))
+                    extra_keys.extend(self.analysis.roman_keys(respelled, form_lang, ()))
                 if _script(form) == "Hani" and (form_lang or "")[:3] not in CHINESE_CODES:
                     # Ideographs alone are read in every CJK language: a kanbun title catalogued as
                     # Japanese is cited in pinyin by sinologists (Kanripo gives both).
                     add("title_roman", roman(form.text, "chi", ()))
-                    extra_keys = self.analysis.roman_keys(form.text, "chi", ())
+                    extra_keys.extend(self.analysis.roman_keys(form.text, "chi", ()))
                 for key in (title_key(vernacular), *(roman_title_key(k) for k in (*roman_keys, *extra_keys))):
                     if key and key not in texts["title_key"]:
                         texts["title_key"].append(key)
@@ -170,10 +179,15 @@ class DocumentBuilder:
         known_agents = list(self.agent_forms(record.id)) if self.agent_forms else []
         agent_ids = list(dict.fromkeys(known.agent_id for known in known_agents))  # the creator facet
         learned = [form for known in known_agents for form in known.forms if form.text not in own_forms]
+        read = {id(form) for agent in record.agents if any(_script(f) in READING_SCRIPTS for f in agent.forms)
+                for form in agent.forms}  # names catalogued with their reading need no learned one
         for form in [*(form for agent in record.agents for form in agent.forms), *learned]:
             form_lang = form.lang or lang
             add("creator", analyze(form.text, form_lang))
-            add("creator_roman", roman(form.text, form_lang, ()))
+            own, respellings = learned_readings(None if id(form) in read else self.readings, form.text, form_lang, ())
+            add("creator_roman", roman(form.text, form_lang, own))
+            for respelled in respellings:
+                add("creator_roman", roman(respelled, form_lang, ()))
         for subject in record.subjects:
             add("subject", analyze(subject.term, lang))
         for genre in record.genres:

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future
 
+from tongwen.cjk.learned_readings import ReadingLexicon
 from tongwen.index.documents import DocumentBuilder
 from tongwen.index.plan import IndexDocument
 from tongwen.model import Agent, Form, Publication, PublicationForm, Record, Subject, Title
@@ -50,10 +51,12 @@ def warm_up(countries: Mapping[str, str]) -> None:
         builder.build(record)
 
 
-def _start_worker(countries: Mapping[str, str]) -> None:
+def _start_worker(countries: Mapping[str, str], readings: dict | None = None) -> None:
     global _worker_builder
-    # Forked workers find the default analysis loaded by `build_documents`; others load it here.
-    _worker_builder = DocumentBuilder(countries=dict(countries))
+    # Forked workers find the default analysis loaded by `build_documents`; others load it here. The learned
+    # readings come as counted (`tongwen.index.readings`).
+    lexicon = ReadingLexicon(readings) if readings is not None else None
+    _worker_builder = DocumentBuilder(countries=dict(countries), readings=lexicon)
 
 
 def _build_chunk(records: list[Record]) -> list[IndexDocument]:
@@ -88,15 +91,18 @@ def build_documents(
     """Chunks of documents, in record order. ``parallel_ok`` is False when the builder's analysis cannot be
     recreated in a worker (an injected one): then everything is built here."""
     chunks = _chunks(records)
+    if builder.readings is not None and not isinstance(builder.readings, ReadingLexicon):
+        parallel_ok = False  # readings another way than the lexicon cannot be recreated in a worker
     if workers <= 1 or not parallel_ok:
         for chunk in chunks:
             yield [builder.build(record) for record in chunk]
         return
     countries = dict(builder.countries)
+    readings = builder.readings.counts() if isinstance(builder.readings, ReadingLexicon) else None
     warm_up(countries)  # before the fork, so that the workers share the loaded dictionaries
     gc.freeze()
     try:
-        with worker_pool(workers, _start_worker, (countries,)) as pool:
+        with worker_pool(workers, _start_worker, (countries, readings)) as pool:
             yield from _in_order(pool, chunks, workers)
     finally:
         gc.unfreeze()

@@ -42,6 +42,7 @@ from tongwen.index.fulltext import PAGE_INDEX_DIR, PAGES_SHOWN, PageIndex
 from tongwen.index.highlight import page_snippet, snippet
 from tongwen.index.parallel import build_documents, default_workers
 from tongwen.index.plan import Bool, IndexDocument
+from tongwen.index import readings as learned_readings
 from tongwen.index.query import QuerySyntaxError, parse_query
 from tongwen.index.tantivy_engine import SCHEMA_VERSION, TOKENIZER, TantivyEngine, plan_to_query
 from tongwen.model import Record
@@ -165,11 +166,15 @@ class SearchIndex:
         analysis: TextAnalysis | None = None,
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         agent_forms: Callable[[str], Iterable[Any]] | None = None,
+        readings: Any = None,
     ) -> None:
         self.link = Path(path)  # the name callers use; `path` is the generation it shows
         self._default_analysis = analysis is None  # only the default one can be recreated in worker processes
         self.analysis = analysis or default_analysis()
         self.builder = DocumentBuilder(analysis=self.analysis, countries=countries, agent_forms=agent_forms)
+        # Learned readings (`tongwen.index.readings`): given (a test's, a benchmark's held-out lexicon), or
+        # the generation's own, learned from the store by `rebuild` and `sync`.
+        self._given_readings = readings
         self.compiler = QueryCompiler(self.analysis)
         self._open_generation()
 
@@ -177,6 +182,9 @@ class SearchIndex:
         self.generation = generations.current(self.link)
         self.path = generations.live_directory(self.link)
         self._check_state()  # before tantivy opens it: an index of another schema would fail there, unexplained
+        self.builder.readings = (
+            self._given_readings if self._given_readings is not None else learned_readings.load(self.path)
+        )
         self.engine = TantivyEngine(self.path)
         self.pages = PageIndex(self.path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
 
@@ -188,10 +196,12 @@ class SearchIndex:
         analysis: TextAnalysis | None = None,
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         agent_forms: Callable[[str], Iterable[Any]] | None = None,
+        readings: Any = None,
     ) -> SearchIndex:
         """Open (or create) the index in ``path``. ``countries`` maps institution codes to ISO country
-        codes for the country facet (default: `tongwen.registry.institution_directory`)."""
-        return cls(Path(path), analysis=analysis, countries=countries, agent_forms=agent_forms)
+        codes for the country facet (default: `tongwen.registry.institution_directory`); ``readings`` a
+        `tongwen.cjk.learned_readings.ReadingLexicon` to use instead of the one the index learns itself."""
+        return cls(Path(path), analysis=analysis, countries=countries, agent_forms=agent_forms, readings=readings)
 
     def reopened(self) -> SearchIndex | None:
         """The index as a rebuild swapped it in since this one was opened (sharing this one's analysis, which
@@ -282,6 +292,14 @@ class SearchIndex:
                 break
             documents = []
             gone = []
+            if self._given_readings is None:  # what the changed records teach, before they are indexed
+                lexicon = self.builder.readings
+                if lexicon is None:
+                    lexicon = learned_readings.ReadingLexicon()
+                records = (change.record for change in changes if change.record is not None and not change.deleted)
+                if learned_readings.teach(lexicon, records):
+                    self.builder.readings = lexicon
+                    learned_readings.save(lexicon, self.path)
             for change in changes:
                 if change.deleted or change.record is None:
                     gone.append(change.record_id)
@@ -312,6 +330,9 @@ class SearchIndex:
         fresh = TantivyEngine(fresh_path)
         fresh_pages = PageIndex(fresh_path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
         count = 0
+        if self._given_readings is None:  # learned from the whole store first: a record may teach any other
+            self.builder.readings = learned_readings.learn(store.iter_records(with_original=False))
+            learned_readings.save(self.builder.readings, fresh_path)
         chunks = build_documents(
             store.iter_records(with_original=False),
             self.builder,

@@ -1,0 +1,82 @@
+"""Readings learned from the collection's own catalogued yomi read the records that have none (issue 13.5).
+
+Real pairs: the Kanseki Repository catalogue gives 祕密曼荼羅十住心論 (KR6t0125) as HIMITSU MANDARA JŪJŪSHIN RON
+and 十住心義林 (KR6t0160) as JŪJŪSHIN GIRIN; pykakasi reads 十住心 "juujuu kokoro". Princeton catalogues the
+author of 言林 as 新村出 / Shinmura, Izuru (pykakasi: niimura shutsu). A record that carries the pair teaches
+the reading; a record of the same run without a reading of its own is then found by it. The store runs on
+both engines (the `database` fixture); the lexicon is the index's own (learned by rebuild and sync).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tongwen.index import SearchIndex, SearchRequest
+from tongwen.index.readings import READINGS_FILE
+from tongwen.model import Agent, Form, Record, Title
+from tongwen.store import Store
+
+
+def kanripo(local_id: str, title: str, hepburn: str | None = None) -> Record:
+    forms = [Form(title, "Hani")] + ([Form(hepburn, "Latn")] if hepburn else [])
+    return Record("kanripo", local_id, languages=["jpn"], titles=[Title(forms)])
+
+
+TEACHER = kanripo("KR6t0125", "祕密曼荼羅十住心論", "HIMITSU MANDARA JŪJŪSHIN RON")
+LEARNER = kanripo("KR6t0160", "十住心義林")  # its own JŪJŪSHIN GIRIN left out: the query
+DISTRACTORS = [kanripo("KR6t0148x", "十八道沙汰"), kanripo("KR6t0001x", "三論名教抄")]
+GENRIN = Record("princeton", "9941500863506421", languages=["jpn"], titles=[Title([Form("言林."), Form("Genrin.")])],
+                agents=[Agent([Form("Shinmura, Izuru, 1876-1967", "Latn"), Form("新村出, 1876-1967", "Hani")])])
+GENRIN_WITHOUT_READINGS = Record("ndl", "genrin", languages=["jpn"], titles=[Title([Form("言林")])],
+                                 agents=[Agent([Form("新村出")])])
+
+
+def top(index: SearchIndex, query: str) -> list[str]:
+    return [hit.id for hit in index.search(SearchRequest(query, facets=(), page_size=10)).hits]
+
+
+@pytest.fixture
+def store(database):
+    with Store.open(database) as store:
+        with store.batch():
+            for record in (TEACHER, LEARNER, *DISTRACTORS, GENRIN, GENRIN_WITHOUT_READINGS):
+                store.upsert(record)
+        yield store
+
+
+def test_a_run_catalogued_on_one_record_reads_another_records_title(tmp_path, store):
+    plain = SearchIndex.open(tmp_path / "plain", countries={})
+    plain.add([LEARNER, *DISTRACTORS])  # add() learns nothing: the pykakasi reading alone
+    assert "kanripo:KR6t0160" not in top(plain, "Jūjūshin girin")
+
+    index = SearchIndex.open(tmp_path / "index", countries={})
+    index.rebuild(store, workers=2)  # the lexicon is learned first, then handed to the worker processes
+    assert top(index, "Jūjūshin girin")[0] == "kanripo:KR6t0160"
+    assert set(top(index, "じゅうじゅうしん")) == {"kanripo:KR6t0125", "kanripo:KR6t0160"}
+    assert (index.path / READINGS_FILE).exists()
+
+
+def test_a_name_catalogued_with_its_romanization_finds_the_record_that_has_only_kanji(tmp_path, store):
+    index = SearchIndex.open(tmp_path / "index", countries={})
+    index.rebuild(store, workers=1)
+    found = top(index, "Shinmura Izuru")
+    assert set(found) == {"princeton:9941500863506421", "ndl:genrin"}
+    assert "ndl:genrin" in top(index, "creator:shinmura")
+
+
+def test_pykakasi_reading_is_kept_beside_the_learned_one(tmp_path, store):
+    index = SearchIndex.open(tmp_path / "index", countries={})
+    index.rebuild(store, workers=1)
+    assert "kanripo:KR6t0160" in top(index, "juujuu kokoro")  # what a searcher typing pykakasi-style finds
+
+
+def test_sync_learns_from_the_changes_it_applies(tmp_path, database):
+    with Store.open(database) as store:
+        index = SearchIndex.open(tmp_path / "index", countries={})
+        store.upsert(GENRIN)
+        index.sync(store)
+        store.upsert(GENRIN_WITHOUT_READINGS)
+        index.sync(store)
+        assert "ndl:genrin" in top(index, "Shinmura Izuru")
+        reopened = SearchIndex.open(tmp_path / "index", countries={})  # the lexicon is kept with the index
+        assert reopened.builder.readings is not None and "新村出" in reopened.builder.readings.entries()
