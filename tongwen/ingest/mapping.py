@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
-from tongwen.model import Record
+from tongwen.model import Page, Provenance, Record
+from tongwen.store.codec import EncodedRecord, encode
 
 
 @dataclass(slots=True)
@@ -24,6 +25,8 @@ class Mapped:
     warnings: list[Diagnostic] = field(default_factory=list)
     rejection: Diagnostic | None = None  # the mapper refused the record, or crashed on it
     deleted_id: str | None = None  # for a deletion: the id to delete, from the reader or the mapper
+    # set by `encode_for_store`: the record as the store keeps it, `record` then only its id and pages
+    encoded: EncodedRecord | None = None
 
 
 def map_raw(raw: RawRecord, fmt: Format, context: MapContext) -> Mapped:
@@ -50,3 +53,29 @@ def _deleted_id(raw: RawRecord, fmt: Format, context: MapContext) -> str | None:
         return fmt.map(raw, context)[0].id
     except Exception:
         return None
+
+
+def complete(record: Record, raw: RawRecord, fmt: Format, context: MapContext, run_id: int) -> None:
+    """Fill in what the run knows and the mapper may not: institution, run id, position, original."""
+    if record.institution is None:
+        record.institution = context.institution
+    if record.provenance is None:
+        record.provenance = Provenance(context.source, fmt.name)
+    record.provenance.run_id = run_id
+    record.provenance.position = record.provenance.position or raw.position
+    if record.provenance.original is None:
+        record.provenance.original = raw.original
+
+
+def encode_for_store(mapped: Mapped, fmt: Format, context: MapContext, run_id: int) -> None:
+    """Complete and encode a mapped record where it was mapped (a worker), so that what goes back to the
+    importer is a few strings: unpickling the whole record and encoding it were half the importer's time."""
+    record = mapped.record
+    if record is None or mapped.rejection is not None or not record.local_id or not record.local_id.strip():
+        return  # the importer rejects it, from what it has
+    complete(record, mapped.raw, fmt, context, run_id)
+    mapped.encoded = encode(record)
+    # what the importer still reads: the id, and for tiling the pages' labels and image addresses
+    pages = [Page(page.label, image=page.image) for page in record.pages]
+    mapped.record = Record(record.source, record.local_id, pages=pages)
+    mapped.raw.original = None  # it is in `encoded`

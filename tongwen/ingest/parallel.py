@@ -16,6 +16,7 @@ Memory stays flat: records go out in chunks of `CHUNK` and at most two chunks pe
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from collections import deque
@@ -27,7 +28,7 @@ from typing import Any
 
 from tongwen.ingest import FORMATS
 from tongwen.ingest.base import Format, MapContext
-from tongwen.ingest.mapping import Mapped, map_raw
+from tongwen.ingest.mapping import Mapped, encode_for_store, map_raw
 from tongwen.workers import worker_pool
 
 CHUNK = 200  # records per task: big enough that pickling a task is cheap next to mapping it
@@ -38,6 +39,7 @@ PARALLEL_FROM_BYTES = 1_000_000
 
 _context: MapContext | None = None
 _reader_options: dict[str, Any] = {}
+_run_id = 0
 
 
 class WorkerCrashed(RuntimeError):
@@ -72,12 +74,12 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def _start_worker(context: MapContext, reader_options: dict[str, Any]) -> None:
-    global _context, _reader_options
+def _start_worker(context: MapContext, reader_options: dict[str, Any], run_id: int) -> None:
+    global _context, _reader_options, _run_id
     # Ctrl-C reaches the whole process group: the importer handles it (keeping what was stored) and stops
     # its workers; a worker dying of it first would look like a crash.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _context, _reader_options = context, reader_options
+    _context, _reader_options, _run_id = context, reader_options, run_id
 
 
 def _map_chunk(format_name: str, label: str, first_number: int, frames: list[Any]) -> list[Mapped | ReadingStopped]:
@@ -93,6 +95,7 @@ def _map_chunk(format_name: str, label: str, first_number: int, frames: list[Any
             break
         mapped = map_raw(raw, fmt, _context)
         mapped.raw.payload = None  # parsed form, not picklable (and not needed any more)
+        encode_for_store(mapped, fmt, _context, _run_id)
         out.append(mapped)
     return out
 
@@ -101,13 +104,14 @@ class MappingWorkers:
     """The worker processes of one import run, started at the first file that uses them. `workers` None:
     every core, for the files worth it (`default_workers`); a number: that many for every file that can."""
 
-    def __init__(self, workers: int | None, context: MapContext, reader_options: dict[str, Any]):
+    def __init__(self, workers: int | None, context: MapContext, reader_options: dict[str, Any], run_id: int):
         if workers is not None and workers < 1:
             raise ValueError(f"workers must be 1 or more, not {workers}")
         self.chosen = workers
         self.workers = workers if workers is not None else available_cores()
-        self._initargs = (context, reader_options)
+        self._initargs = (context, reader_options, run_id)
         self._pool: ProcessPoolExecutor | None = None
+        self._started = False
 
     def wanted_for(self, fmt: Format, size: int) -> bool:
         """Whether the file (`size` bytes) in `fmt` is mapped in workers."""
@@ -124,6 +128,20 @@ class MappingWorkers:
             # so no worker outlives the import.
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def _submit(self, *task: Any) -> Future[list[Mapped | ReadingStopped]]:
+        assert self._pool is not None
+        if self._started:
+            return self._pool.submit(*task)
+        # The pool forks its workers at the first submit. Frozen, the objects this process holds by then
+        # (modules, tables, the store's caches) are left out of the workers' garbage collections, which
+        # would otherwise walk them again and again while records are mapped.
+        gc.freeze()
+        try:
+            return self._pool.submit(*task)
+        finally:
+            self._started = True
+            gc.unfreeze()
 
     def map(self, fmt: Format, frames: Iterator[Any], label: str) -> Iterator[Mapped | ReadingStopped]:
         """Every frame read and mapped, in input order. An exception from `frames` (the file broke off) is
@@ -144,7 +162,7 @@ class MappingWorkers:
                     failure = exc
                 if not chunk:
                     break
-                pending.append(self._pool.submit(_map_chunk, fmt.name, label, number, chunk))
+                pending.append(self._submit(_map_chunk, fmt.name, label, number, chunk))
                 number += len(chunk)
             if not pending:
                 if failure is not None:

@@ -33,9 +33,9 @@ from typing import Any, BinaryIO
 
 from tongwen.ingest import FORMATS, FormatNotRecognised, detect_format
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord
-from tongwen.ingest.mapping import Mapped, map_raw
+from tongwen.ingest.mapping import Mapped, complete, map_raw
 from tongwen.ingest.parallel import MappingWorkers, ReadingStopped, WorkerCrashed
-from tongwen.model import Page, Provenance, Record
+from tongwen.model import Page, Record
 from tongwen.store import COUNT_NAMES, Problem, Store
 
 FIRST_PROBLEMS = 20  # how many problems a summary carries; all of them are in the store
@@ -154,10 +154,11 @@ class ImportRun:
                 f"{record.local_id!r}; the first one was kept",
             )
             return
-        self._complete(record, raw, fmt)
+        if mapped.encoded is None:
+            complete(record, raw, fmt, self.context, self.run_id)
         self.diagnostics(raw, record.id, warnings)
         try:
-            result = self.store.upsert(record)
+            result = self.store.upsert(mapped.encoded or record)
         except self.store.database.unstorable as exc:  # a lone surrogate, a NUL PostgreSQL refuses...
             # ...refused before it reached the database, so the batch goes on; any other database error
             # (disk full, server gone) stops the import rather than blaming the record.
@@ -183,17 +184,6 @@ class ImportRun:
         for position, record, base_dir in pending:
             for label, message in tile_record(record, base_dir, self.images_root):
                 self.problem(position, record.id, f"pages[{label}].image", "warning", message)
-
-    def _complete(self, record: Record, raw: RawRecord, fmt: Format) -> None:
-        """Fill in what the run knows and the mapper may not: institution, run id, position, original."""
-        if record.institution is None:
-            record.institution = self.context.institution
-        if record.provenance is None:
-            record.provenance = Provenance(self.context.source, fmt.name)
-        record.provenance.run_id = self.run_id
-        record.provenance.position = record.provenance.position or raw.position
-        if record.provenance.original is None:
-            record.provenance.original = raw.original
 
     def _delete(self, raw: RawRecord, record_id: str | None) -> None:
         if record_id is None:
@@ -270,7 +260,7 @@ def import_files(
     run = ImportRun(store, run_id, MapContext(source, institution, dict(options or {})))
     status = "interrupted"
     units = _group_items(chosen)
-    pool = MappingWorkers(workers, run.context, _reader_options(run.context))
+    pool = MappingWorkers(workers, run.context, _reader_options(run.context), run_id)
     try:
         # distinct_ids: `seen_in_run` keeps one record per id, so a new source loads in bulk (COPY)
         with pool, store.batch(every=batch_size, distinct_ids=True):

@@ -45,7 +45,7 @@ from tongwen.store.api import (
     StoreError,
     UpsertResult,
 )
-from tongwen.store.codec import decode, encode
+from tongwen.store.codec import EncodedRecord, decode, encode
 from tongwen.store.database import Database
 from tongwen.store.liveness import current_owner, owner_is_gone
 from tongwen.store.seen import SeenFilter
@@ -562,9 +562,10 @@ class Store:
 
     # -- records
 
-    def upsert(self, record: Record) -> UpsertResult:
-        """Store `record` under `record.id`: "added", "updated", or "unchanged" (nothing written)."""
-        enc = encode(record)
+    def upsert(self, record: Record | EncodedRecord) -> UpsertResult:
+        """Store `record` under `record.id`: "added", "updated", or "unchanged" (nothing written). A record
+        already encoded (`codec.encode`, by an import's worker process) is stored as it is."""
+        enc = record if isinstance(record, EncodedRecord) else encode(record)
         with self._write() as conn:
             prefetched = self._prefetched(enc.id)
             if self._add_to_new_source(enc):
