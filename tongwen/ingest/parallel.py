@@ -130,6 +130,12 @@ class MappingWorkers:
             self._pool = None
 
     def _submit(self, *task: Any) -> Future[list[Mapped | ReadingStopped]]:
+        try:
+            return self._submit_to_pool(*task)
+        except BrokenProcessPool as exc:  # a worker died before this chunk could be handed out
+            raise WorkerCrashed(str(exc) or type(exc).__name__) from None
+
+    def _submit_to_pool(self, *task: Any) -> Future[list[Mapped | ReadingStopped]]:
         assert self._pool is not None
         if self._started:
             return self._pool.submit(*task)
