@@ -286,6 +286,7 @@ class SearchIndex:
         started = time.perf_counter()
         seq = self.synced_seq()
         added = deleted = 0
+        taught = False  # the lexicon is written once, at the end (it is derived: a crash loses lessons, no records)
         while True:
             changes = store.changes_since(seq, SYNC_BATCH, with_original=False)
             if not changes:
@@ -299,7 +300,7 @@ class SearchIndex:
                 records = (change.record for change in changes if change.record is not None and not change.deleted)
                 if learned_readings.teach(lexicon, records):
                     self.builder.readings = lexicon
-                    learned_readings.save(lexicon, self.path)
+                    taught = True
             for change in changes:
                 if change.deleted or change.record is None:
                     gone.append(change.record_id)
@@ -315,6 +316,8 @@ class SearchIndex:
             deleted += len(gone)
             if progress:
                 progress(added + deleted)
+        if taught:
+            learned_readings.save(self.builder.readings, self.path)
         return SyncReport(added, deleted, seq, time.perf_counter() - started)
 
     def rebuild(
