@@ -105,19 +105,37 @@ def _is_korean(text: str, lang: str | None) -> bool:
 
 @lru_cache(maxsize=32768)
 def _analyze(s: str, lang: str | None) -> tuple[str, ...]:
-    text = fold(clean(s)).translate(_separator_table())
+    return _tokens(s, lang, cached=True)
+
+
+def _tokens(s: str, lang: str | None, *, cached: bool) -> tuple[str, ...]:
+    """`analyze`'s tokens; ``cached=False`` for running text, which must not fill the caches with pages."""
+    if cached:
+        text, run_tokens = fold(clean(s)), _run_tokens
+    else:
+        text, run_tokens = fold.__wrapped__(clean.__wrapped__(s)), _run_tokens.__wrapped__
+    text = text.translate(_separator_table())
     korean = _is_korean(text, lang)
-    cjk_table = _cjk_fold_table()
     tokens: list[str] = []
     for match in _TOKEN.finditer(text):
         run = match.group("cjk")
         if run is None:
             tokens.append(_fold_word(match.group("word")))
-            continue
-        run = run.replace(" ", "")
-        _grams(run.translate(cjk_table), tokens)
-        if korean and _HAN.search(run):
-            _grams(hanja_to_hangul(run).translate(cjk_table), tokens)
+        else:
+            tokens.extend(run_tokens(run, korean))
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=65536)
+def _run_tokens(run: str, korean: bool) -> tuple[str, ...]:
+    """The grams of one CJK run (with its hangul reading in Korean text). Cached apart from `_analyze`: whole
+    titles are mostly unique, their runs (a title before its subtitle, a subtitle, a name) recur."""
+    cjk_table = _cjk_fold_table()
+    tokens: list[str] = []
+    run = run.replace(" ", "")
+    _grams(run.translate(cjk_table), tokens)
+    if korean and _HAN.search(run):
+        _grams(hanja_to_hangul(run).translate(cjk_table), tokens)
     return tuple(tokens)
 
 
@@ -198,7 +216,7 @@ def analyze_running_text(s: str | None, lang: str | None = None) -> list[str]:
     """
     if not s:
         return []
-    return list(_analyze.__wrapped__(s, lang))
+    return list(_tokens(s, lang, cached=False))
 
 
 def _forms(s: str, lang: str | None, readings: Iterable[str] = ()) -> list[str]:
@@ -244,9 +262,10 @@ def tokens_of_roman_keys(keys: Iterable[str]) -> list[str]:
     """
     keys = list(keys)
     tokens: list[str] = []
+    bigrams: dict[str, None] = {}
     for key in keys:
         tokens.extend(roman_grams(key))
-    bigrams = dict.fromkeys(key[i : i + 2] for key in keys for i in range(len(key) - 1))
+        bigrams.update(dict.fromkeys([key[i : i + 2] for i in range(len(key) - 1)]))  # (lists: faster here)
     tokens.extend(bigrams)
     return tokens
 

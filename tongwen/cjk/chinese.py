@@ -54,15 +54,20 @@ def _phrase(word: str) -> tuple[str, ...] | None:
     return tuple(_toneless(reading[0]) for reading in readings)
 
 
-def _read_run(run: str, single: dict[str, str], context: frozenset[str], out: list[str]) -> None:
+@lru_cache(maxsize=65536)
+def _run_readings(run: str) -> tuple[str, ...]:
+    """The syllables of one run of Han characters. Cached apart from `pinyin`: a title is mostly unique but
+    its runs (the title before a subtitle, the subtitle, a series) recur, and a run is read on its own."""
+    single, context = _tables()
     if not any(ch in context for ch in run):
-        out.extend(single[ch] for ch in run)
-        return
+        return tuple(single[ch] for ch in run)
     from pypinyin.seg.mmseg import seg  # pypinyin's forward-maximum-matching segmenter
 
+    out: list[str] = []
     for word in seg.cut(run):
         readings = _phrase(word) if len(word) > 1 else None
         out.extend(readings if readings is not None else (single[ch] for ch in word))
+    return tuple(out)
 
 
 @lru_cache(maxsize=65536)
@@ -73,7 +78,7 @@ def pinyin(s: str) -> str:
     >>> pinyin("重庆"), pinyin("女神"), pinyin("三体2")
     ('chong qing', 'nü shen', 'san ti 2')
     """
-    single, context = _tables()
+    single, _ = _tables()
     words: list[str] = []
     start = 0  # where the pending run (all Han with a reading, or all other text) began
     for i in range(1, len(s) + 1):
@@ -81,7 +86,7 @@ def pinyin(s: str) -> str:
             continue
         run = s[start:i]
         if run[0] in single:
-            _read_run(run, single, context, words)
+            words.extend(_run_readings(run))
         else:
             words.append(run)
         start = i
@@ -113,7 +118,7 @@ def pinyin_alternate(s: str) -> str | None:
     >>> pinyin_alternate("日本") is None
     True
     """
-    single, context = _tables()
+    single, _ = _tables()
     alternatives = _second_readings()
     words: list[str] = []
     changed = False
@@ -123,8 +128,7 @@ def pinyin_alternate(s: str) -> str | None:
             continue
         run = s[start:i]
         if run[0] in single:
-            readings: list[str] = []
-            _read_run(run, single, context, readings)
+            readings = _run_readings(run)
             for ch, chosen in zip(run, readings):
                 other = next((r for r in alternatives.get(ch, ()) if r != chosen), chosen)
                 changed |= other != chosen

@@ -70,8 +70,11 @@ def roman_key(latin: str) -> str:
     >>> roman_key("Shimbun") == roman_key("shinbun"), roman_key("Xi'an") == roman_key("Xian")
     (True, True)
     """
-    s = unicodedata.normalize("NFKD", latin.casefold().translate(_SPECIAL_LETTERS))
-    s = _NOT_KEY.sub("", _COMBINING.sub("", s)).replace("yi", "i")  # ALA-LC surname 이 "Yi"; pinyin yi/i
+    if latin.isascii():  # (most forms: pinyin, RR, Hepburn) no special letters, nothing to decompose
+        s = _NOT_KEY.sub("", latin.lower()).replace("yi", "i")
+    else:
+        s = unicodedata.normalize("NFKD", latin.casefold().translate(_SPECIAL_LETTERS))
+        s = _NOT_KEY.sub("", _COMBINING.sub("", s)).replace("yi", "i")  # ALA-LC surname 이 "Yi"; pinyin yi/i
     s = _VOWEL_SPELLINGS.sub(_vowel, _VOWEL_SPELLINGS.sub(_vowel, s))  # twice: seoul → soul → sol
     s = _G_NOT_IN_NG.sub("k", s.translate(_VOICED)).replace("j", "ch")
     return s.replace("mp", "np").replace("mm", "nm")

@@ -249,8 +249,15 @@ def digitised_values(record: Record) -> list[str]:
 
 
 def _form_summary(form: Form, lang: str | None) -> dict[str, str | None]:
-    script = _script(form)
-    return {"text": form.text, "script": script, "lang": lang_tag(script, form.lang or lang, form.text)}
+    script, tag = _script_and_tag(form.text, form.script, form.lang or lang)
+    return {"text": form.text, "script": script, "lang": tag}
+
+
+@lru_cache(maxsize=65536)
+def _script_and_tag(text: str, script: str | None, lang: str | None) -> tuple[str | None, str | None]:
+    # Names and titles recur; the tag of Han text asks OpenCC whether it is simplified.
+    script = script or _detect_script(text)
+    return script, lang_tag(script, lang, text)
 
 
 MAX_OTHER_TITLES = 5
