@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from realdata_records import all_samples
 
 import tongwen.index.analysis
+from tongwen.agents.store import RecordAgent
 from tongwen.index.documents import DocumentBuilder
 from tongwen.index.parallel import build_documents
 from tongwen.model import Form, Publication, PublicationForm, Subject, Title
@@ -84,3 +85,21 @@ def test_warm_caches_and_workers_build_the_documents_a_cold_builder_builds(recor
     for name, documents in (("warm", warm), ("cached", again), ("workers", parallel)):
         differing = [record.id for record, a, b in zip(records, cold, documents, strict=True) if a != b]
         assert not differing, f"{name}: {len(differing)} documents differ from the cold build, e.g. {differing[:3]}"
+
+
+def known_elsewhere(record_id):
+    """An agent store's answer (`tongwen.agents.store.AgentForms`): the forms other catalogues know."""
+    return [RecordAgent(0, "agent:murasaki", [Form("紫式部"), Form("Murasaki Shikibu", "Latn")])]
+
+
+def test_the_workers_ask_for_the_agents_known_elsewhere(records):
+    builder = DocumentBuilder(countries=COUNTRIES, agent_forms=known_elsewhere)
+    some = records[:40]
+    here = [builder.build(record) for record in some]
+    parallel = [
+        document for chunk in build_documents(some, builder, workers=2, parallel_ok=True) for document in chunk
+    ]
+    assert parallel == here
+    assert all(document.keywords["agent_facet"] == ["agent:murasaki"] for document in parallel)
+    # the Latin form as the romanized field holds it: trigrams of its roman key "murasakishikipu"
+    assert all("mur ura ras" in " ".join(document.texts["creator_roman"]) for document in parallel)

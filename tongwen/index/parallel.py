@@ -51,12 +51,13 @@ def warm_up(countries: Mapping[str, str]) -> None:
         builder.build(record)
 
 
-def _start_worker(countries: Mapping[str, str], readings: dict | None = None) -> None:
+def _start_worker(countries: Mapping[str, str], readings: dict | None = None, agent_forms=None) -> None:
     global _worker_builder
     # Forked workers find the default analysis loaded by `build_documents`; others load it here. The learned
-    # readings come as counted (`tongwen.index.readings`).
+    # readings come as counted (`tongwen.index.readings`); the agents' forms as the builder asks for them
+    # (`tongwen.agents.store.AgentForms` opens its own connection in the worker).
     lexicon = ReadingLexicon(readings) if readings is not None else None
-    _worker_builder = DocumentBuilder(countries=dict(countries), readings=lexicon)
+    _worker_builder = DocumentBuilder(countries=dict(countries), readings=lexicon, agent_forms=agent_forms)
 
 
 def _build_chunk(records: list[Record]) -> list[IndexDocument]:
@@ -102,7 +103,7 @@ def build_documents(
     warm_up(countries)  # before the fork, so that the workers share the loaded dictionaries
     gc.freeze()
     try:
-        with worker_pool(workers, _start_worker, (countries, readings)) as pool:
+        with worker_pool(workers, _start_worker, (countries, readings, builder.agent_forms)) as pool:
             yield from _in_order(pool, chunks, workers)
     finally:
         gc.unfreeze()
