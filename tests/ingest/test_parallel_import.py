@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from tongwen.ingest import FORMATS, parallel
-from tongwen.ingest.parallel import WorkerCrashed, can_map_in_workers, default_workers
+from tongwen.ingest.base import MapContext
+from tongwen.ingest.parallel import MappingWorkers, WorkerCrashed, can_map_in_workers, default_workers
 from tongwen.ingest.pipeline import ImportProgress, import_files
 from tongwen.store import Store
 
@@ -55,6 +56,30 @@ def test_binary_marc_is_mapped_in_workers_and_xml_formats_are_not() -> None:
     assert default_workers(50_000_000, cores=2) == 2
     assert default_workers(50_000, cores=2) == 1  # a small file: starting workers would cost more
     assert default_workers(50_000_000, cores=1) == 1
+
+
+def test_at_most_two_chunks_per_worker_are_in_flight(shared_data: Path) -> None:
+    marc, pulled = FORMATS["marc"], 0
+
+    def frames(stream):
+        nonlocal pulled
+        for frame in marc.frames(stream):
+            pulled += 1
+            yield frame
+
+    with open(shared_data / PRIDE, "rb") as stream, MappingWorkers(2, MapContext("bl"), {}, 1) as workers:
+        for done, mapped in enumerate(workers.map(marc, frames(stream), "pride.mrc"), start=1):
+            # the chunk being handed out plus three more: memory does not grow with the file
+            assert pulled - done < 2 * 2 * parallel.CHUNK
+            assert mapped.raw.position.startswith(f"pride.mrc record {done}")
+    assert done == pulled == 383
+
+
+def test_zero_workers_is_refused_before_a_run_begins(shared_data: Path, tmp_path: Path) -> None:
+    with Store.open(tmp_path / "none.sqlite") as store:
+        with pytest.raises(ValueError, match="workers must be 1 or more"):
+            import_files(store, [shared_data / PRIDE], source="bl", workers=0)
+        assert store.runs() == []
 
 
 def test_two_workers_store_what_one_process_stores(shared_data: Path, tmp_path: Path, database: str) -> None:

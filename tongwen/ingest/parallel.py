@@ -105,8 +105,6 @@ class MappingWorkers:
     every core, for the files worth it (`default_workers`); a number: that many for every file that can."""
 
     def __init__(self, workers: int | None, context: MapContext, reader_options: dict[str, Any], run_id: int):
-        if workers is not None and workers < 1:
-            raise ValueError(f"workers must be 1 or more, not {workers}")
         self.chosen = workers
         self.workers = workers if workers is not None else available_cores()
         self._initargs = (context, reader_options, run_id)

@@ -244,6 +244,8 @@ def import_files(
     `PARALLEL_FROM_BYTES`, this process for smaller ones. A worker that dies raises `WorkerCrashed`, the
     run ending "interrupted" with what was stored before kept.
     """
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be 1 or more, not {workers}")
     started = time.monotonic()
     files = [Path(p) for p in paths]
     chosen: list[tuple[Path, Format | None, str | None]] = []
