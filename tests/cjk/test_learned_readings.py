@@ -66,3 +66,7 @@ def test_the_lexicon_is_bounded_and_round_trips():
     assert len(lexicon.counts()) <= 10
     again = ReadingLexicon(lexicon.counts())
     assert again.entries() == lexicon.entries() and again.entries()
+    stored = ReadingLexicon.from_json(lexicon.to_json())  # as the index keeps it, guards already applied
+    assert stored.entries() == lexicon.entries()
+    stored.learn("泰智", "ヤスノリ")  # and it goes on learning
+    assert stored.entries()["泰智"] == ("やすのり",)

@@ -187,8 +187,26 @@ class ReadingLexicon:
         )[:MAX_READINGS]
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Everything counted (for storing): run → reading → support."""
+        """Everything counted: run → reading → support."""
         return {run: dict(readings) for run, readings in self._counts.items()}
+
+    def to_json(self) -> dict:
+        """What is counted and what is kept (the guards ask pykakasi about every run: done once, at learning,
+        not again in each process that loads the lexicon)."""
+        return {"counts": self.counts(), "kept": {run: list(readings) for run, readings in self.entries().items()}}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> ReadingLexicon:
+        """The lexicon `to_json` wrote.
+
+        >>> lexicon = ReadingLexicon()
+        >>> _ = lexicon.learn("新村出", "シンムラ イズル")
+        >>> ReadingLexicon.from_json(lexicon.to_json()).respell("新村出")
+        ['シンムラ イズル']
+        """
+        lexicon = cls(data.get("counts", {}))
+        lexicon._kept = {run: tuple(readings) for run, readings in data.get("kept", {}).items()}
+        return lexicon
 
     # ---- applying -----------------------------------------------------------------------------------
 

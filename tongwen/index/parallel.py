@@ -54,9 +54,9 @@ def warm_up(countries: Mapping[str, str]) -> None:
 def _start_worker(countries: Mapping[str, str], readings: dict | None = None, agent_forms=None) -> None:
     global _worker_builder
     # Forked workers find the default analysis loaded by `build_documents`; others load it here. The learned
-    # readings come as counted (`tongwen.index.readings`); the agents' forms as the builder asks for them
-    # (`tongwen.agents.store.AgentForms` opens its own connection in the worker).
-    lexicon = ReadingLexicon(readings) if readings is not None else None
+    # readings come as counted and kept (`tongwen.index.readings`); the agents' forms as the builder asks for
+    # them (`tongwen.agents.store.AgentForms` opens its own connection in the worker).
+    lexicon = ReadingLexicon.from_json(readings) if readings is not None else None
     _worker_builder = DocumentBuilder(countries=dict(countries), readings=lexicon, agent_forms=agent_forms)
 
 
@@ -99,7 +99,7 @@ def build_documents(
             yield [builder.build(record) for record in chunk]
         return
     countries = dict(builder.countries)
-    readings = builder.readings.counts() if isinstance(builder.readings, ReadingLexicon) else None
+    readings = builder.readings.to_json() if isinstance(builder.readings, ReadingLexicon) else None
     warm_up(countries)  # before the fork, so that the workers share the loaded dictionaries
     gc.freeze()
     try:

@@ -103,7 +103,7 @@ def save(lexicon: ReadingLexicon, directory: Path) -> None:
     path = Path(directory) / READINGS_FILE
     temporary = path.with_suffix(".tmp")
     with open(temporary, "w", encoding="utf-8") as file:
-        json.dump(lexicon.counts(), file, ensure_ascii=False, separators=(",", ":"))
+        json.dump(lexicon.to_json(), file, ensure_ascii=False, separators=(",", ":"))
         file.flush()
         os.fsync(file.fileno())
     os.replace(temporary, path)
@@ -113,4 +113,4 @@ def load(directory: Path) -> ReadingLexicon | None:
     path = Path(directory) / READINGS_FILE
     if not path.exists():
         return None
-    return ReadingLexicon(json.loads(path.read_text(encoding="utf-8")))
+    return ReadingLexicon.from_json(json.loads(path.read_text(encoding="utf-8")))
