@@ -187,6 +187,7 @@ def import_command(
                 format=format_name,
                 options=options,
                 workers=workers if workers is not None else settings.import_workers,
+                images_root=settings.tiles_dir,
             )
         except WorkerCrashed as crash:
             raise click.ClickException(str(crash)) from None

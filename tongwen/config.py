@@ -38,6 +38,7 @@ _FROM_ENVIRONMENT = (  # Settings field, environment variable, type
     ("import_workers", "TONGWEN_IMPORT_WORKERS", lambda value: None if value.strip() == "auto" else int(value)),
     ("store_path", "TONGWEN_STORE", lambda value: Path(value).expanduser().resolve()),
     ("database_read_connections", "TONGWEN_DATABASE_READ_CONNECTIONS", int),
+    ("images_path", "TONGWEN_IMAGES", lambda value: Path(value).expanduser().resolve()),
 )
 
 
@@ -73,6 +74,9 @@ class Settings:
     - ``TONGWEN_DATABASE_READ_CONNECTIONS``: with PostgreSQL, the most connections one process keeps open for
       reading, shared by its threads (default 10; the web's workers × this must stay under the server's
       ``max_connections``).
+    - ``TONGWEN_IMAGES``: the directory of the page tiles that imports make and the portal serves (default
+      ``images/`` beside the SQLite store). In server mode no tiles are made unless it is set: point every
+      importer and web node at one shared directory (a network file system), as nodes share no disk.
     """
 
     data_dir: Path
@@ -87,6 +91,7 @@ class Settings:
     store_path: Path | None = None  # None: the store is the data dir's own tongwen.sqlite
     database_url: str | None = None  # the URL it was named by (--database / TONGWEN_DATABASE), if any
     database_read_connections: int = 10  # PostgreSQL: the most one process keeps open for reading (a pool)
+    images_path: Path | None = None  # where page tiles live when not beside the SQLite store (TONGWEN_IMAGES)
 
     @property
     def database(self) -> Database:
@@ -105,11 +110,17 @@ class Settings:
         return self.data_dir / "index"
 
     @property
-    def images_dir(self) -> Path:
-        """IIIF level 0 tiles of the local page images, made at import (`tongwen.protocols.iiif_image`)."""
+    def tiles_dir(self) -> Path | None:
+        """Where imports tile local page images (IIIF level 0, `tongwen.protocols.iiif_image`): $TONGWEN_IMAGES,
+        else beside the SQLite store; None in server mode without $TONGWEN_IMAGES (no local tiles made)."""
         from tongwen.protocols.iiif_image import images_dir
 
-        return images_dir(self.database) or self.data_dir / "images"
+        return self.images_path or images_dir(self.database)
+
+    @property
+    def images_dir(self) -> Path:
+        """Where the portal serves tiles from."""
+        return self.tiles_dir or self.data_dir / "images"
 
     @property
     def sources_path(self) -> Path:

@@ -154,3 +154,37 @@ def test_a_reader_whose_connection_the_server_dropped_still_answers(postgres_dat
                              "WHERE application_name = 'tongwen' AND pid <> pg_backend_pid()").fetchone()[0]
     assert ended >= 1
     assert reader.get("nlk:1").titles[0].forms[0].text == "동의보감"
+
+
+def test_page_tiles_go_to_the_shared_images_directory_and_another_node_serves_them(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    """Server mode tiles local page images only into TONGWEN_IMAGES, a directory every node reaches (a network
+    file system): the importer's node writes them there, and a web node with a data dir of its own serves them."""
+    from fastapi.testclient import TestClient
+
+    from tongwen.config import Settings
+    from tongwen.web.app import create_app
+    from tongwen.web.images import LocalImages
+
+    shared = tmp_path / "shared-images"
+    environ = {key: value for key, value in os.environ.items() if not key.startswith("TONGWEN_")}
+    imported = subprocess.run(
+        [sys.executable, "-m", "tongwen.cli", "--data", str(tmp_path / "importer"), "--database", postgres_database,
+         "import", str(DEMO_DIR / "ndl-digitised.tei.xml"), "--source", "ndl-digitised-demo", "--institution",
+         "NDL", "--no-index"],
+        cwd=ROOT, env=environ | {"PYTHONPATH": str(ROOT), "TONGWEN_IMAGES": str(shared)},
+        capture_output=True, text=True, timeout=300)
+    assert imported.returncode == 0, imported.stderr
+    assert list(shared.rglob("info.json")), "no tiles in the shared directory"
+    assert not (tmp_path / "importer" / "images").exists()
+
+    node = Settings(data_dir=tmp_path / "node", database_url=postgres_database, images_path=shared)
+    with Store.open(node.database, read_only=True) as store:
+        [record] = [r for r in store.iter_records("ndl-digitised-demo") if r.pages]
+    identifier = LocalImages(node.images_dir).identifier(record, record.pages[0])
+    assert identifier is not None
+    with TestClient(create_app(node)) as web:
+        info = web.get(f"/iiif/image/{identifier}/info.json")
+        assert info.status_code == 200 and info.json()["profile"] == "level0"
+    assert Settings(data_dir=tmp_path / "bare", database_url=postgres_database).tiles_dir is None

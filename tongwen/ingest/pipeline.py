@@ -79,7 +79,7 @@ class ImportRun:
     Public so that every writer of records — the file importer here, the OAI-PMH and IIIF harvesters —
     handles records, counts and problems the same way through one object (issue 11.1)."""
 
-    def __init__(self, store: Store, run_id: int, context: MapContext):
+    def __init__(self, store: Store, run_id: int, context: MapContext, images_root: Path | None = None):
         self.store = store
         self.run_id = run_id
         self.context = context
@@ -93,7 +93,7 @@ class ImportRun:
         # harvested record naming a path must not publish this machine's files. A store with no file (in
         # memory) keeps no tiles. Tiling waits for `tile_pending`, after the batch's write transaction: a
         # page takes a quarter of a second, too long to hold the database's write lock for.
-        self.images_root = _images_root(store)
+        self.images_root = images_root or _images_root(store)
         self.base_dir: Path | None = None
         self.pending_tiles: list[tuple[str, Record, Path]] = []
 
@@ -230,6 +230,7 @@ def import_files(
     progress: Callable[[ImportProgress], None] | None = None,
     batch_size: int = 1000,
     workers: int | None = None,
+    images_root: Path | None = None,
 ) -> RunSummary:
     """Import `paths` into `store` as records of `source`, and record the run. See the module docstring.
 
@@ -259,7 +260,7 @@ def import_files(
 
     store.register_source(source, institution, format_name)
     run_id = store.begin_run("import", source, [str(p) for p in files], format_name)
-    run = ImportRun(store, run_id, MapContext(source, institution, dict(options or {})))
+    run = ImportRun(store, run_id, MapContext(source, institution, dict(options or {})), images_root)
     status = "interrupted"
     units = _group_items(chosen)
     pool = MappingWorkers(workers, run.context, _reader_options(run.context), run_id)

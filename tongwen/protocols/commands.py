@@ -38,7 +38,7 @@ def images_command(record_ids: tuple[str, ...], rebuild: bool, source: str | Non
     of the file the record was imported from, as the import run recorded it; that run's file path, when it
     was relative, is taken from the current directory (the store does not keep the directory the import ran
     in), so run this where you ran the import, or say where the files are with --files-root. Harvested
-    records are never tiled. In server mode (PostgreSQL) no local tiles are made.
+    records are never tiled. In server mode (PostgreSQL) tiles go only to TONGWEN_IMAGES.
 
     \b
     Examples:
@@ -47,7 +47,6 @@ def images_command(record_ids: tuple[str, ...], rebuild: bool, source: str | Non
       tongwen images --rebuild nlc-digitised-demo:nlcdig0001
       tongwen images --rebuild --source nlc-books --files-root /mnt/scans/nlc
     """
-    from tongwen.protocols.iiif_image import images_dir
     from tongwen.protocols.image_rebuild import rebuild as rebuild_images
     from tongwen.store import Store
 
@@ -59,11 +58,11 @@ def images_command(record_ids: tuple[str, ...], rebuild: bool, source: str | Non
     if not settings.database.exists():
         raise click.ClickException(f"there is no store at {settings.database}: import records first")
     with Store.open(settings.database, read_only=True) as store:
-        root = images_dir(store.database)
+        root = settings.tiles_dir
         if root is None:
             raise click.ClickException(
-                "local tiles are not made in server mode (PostgreSQL): its nodes share no directory, so page "
-                "images keep their own addresses")
+                "local tiles are not made in server mode (PostgreSQL) unless TONGWEN_IMAGES names a directory "
+                "every node shares: page images keep their own addresses")
         if record_ids:
             records = [store.get(record_id) for record_id in record_ids]
             missing = [record_id for record_id, record in zip(record_ids, records) if record is None]

@@ -62,7 +62,7 @@ def images_dir(database: Database) -> Path | None:
     """Where the tiles live: ``images/`` beside the store's SQLite file (``DATA/images`` by default).
 
     None (no local tiles; pages keep their own image addresses) for an in-memory store, and for PostgreSQL:
-    its nodes share no directory, and tiles in the database itself are not built yet."""
+    its nodes share no directory (`Settings.tiles_dir`: $TONGWEN_IMAGES names one they all reach)."""
     path = getattr(database, "path", None)
     return None if path is None else Path(path).parent / "images"
 
