@@ -20,7 +20,7 @@ import gc
 import os
 import signal
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -147,9 +147,12 @@ class MappingWorkers:
             self._started = True
             gc.unfreeze()
 
-    def map(self, fmt: Format, frames: Iterator[Any], label: str) -> Iterator[Mapped | ReadingStopped]:
+    def map(self, fmt: Format, frames: Iterator[Any], label: str,
+            chunk_ready: Callable[[list[Mapped | ReadingStopped]], None] | None = None,
+            ) -> Iterator[Mapped | ReadingStopped]:
         """Every frame read and mapped, in input order. An exception from `frames` (the file broke off) is
-        raised after everything before it; a worker's death raises `WorkerCrashed`."""
+        raised after everything before it; a worker's death raises `WorkerCrashed`. `chunk_ready` sees each
+        chunk's results before they are yielded (the importer prefetches their stored rows)."""
         if self._pool is None:
             self._pool = worker_pool(self.workers, _start_worker, self._initargs)
         pending: deque[Future[list[Mapped | ReadingStopped]]] = deque()
@@ -176,6 +179,8 @@ class MappingWorkers:
                 results = pending.popleft().result()
             except BrokenProcessPool as exc:
                 raise WorkerCrashed(str(exc) or type(exc).__name__) from None
+            if chunk_ready is not None:
+                chunk_ready(results)
             yield from results
             if results and isinstance(results[-1], ReadingStopped):
                 return

@@ -173,6 +173,12 @@ class ImportRun:
         if any(d.severity == "warning" for d in warnings):  # "info" says how it was read, not a repair
             self.counts["repaired"] += 1
 
+    def prefetch(self, chunk: list[Any]) -> None:
+        """Look up a chunk's stored rows at once (`Store.prefetch`): on PostgreSQL a re-import otherwise asks
+        the server once per record."""
+        self.store.prefetch([item.record.id for item in chunk
+                             if isinstance(item, Mapped) and item.record is not None and item.record.local_id])
+
     def tile_pending(self) -> None:
         """Tile the page images of the records stored so far (IIIF level 0, `tongwen.protocols.iiif_image`);
         an image that cannot be tiled is a warning naming the record and the page."""
@@ -374,7 +380,8 @@ def _import_file(
         in_file, problems_before = 0, run.problem_count
         reader_options = _reader_options(run.context)
         if workers.wanted_for(fmt, size):  # parsed and mapped in worker processes, stored here in order
-            records: Iterator[Any] = workers.map(fmt, iter(fmt.frames(stream)), label)  # type: ignore[misc]
+            frames = iter(fmt.frames(stream))  # type: ignore[misc]
+            records: Iterator[Any] = workers.map(fmt, frames, label, chunk_ready=run.prefetch)
             store_one = run.store_mapped
         else:
             records = iter(fmt.read(stream, label, reader_options))
