@@ -21,7 +21,6 @@ import hashlib
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -172,17 +171,9 @@ def relevance(readings) -> dict[str, tuple[float, float, int]]:
     import test_relevance as suite
 
     from tongwen.index import SearchIndex, SearchRequest
-    from tongwen.index.analysis import default_analysis
 
     corpus = all_samples(DATA, douban_every=suite.DOUBAN_EVERY)
-    analyze = default_analysis().analyze
-    groups: dict[tuple, set[str]] = defaultdict(set)
-    keys = {}
-    for samples in corpus.values():
-        for sample in samples:
-            key = tuple(analyze(sample.title, sample.record.languages[0]))
-            groups[key].add(sample.record.id)
-            keys[sample.record.id] = key
+    same_title = suite.same_title_groups(corpus)
     with tempfile.TemporaryDirectory() as folder:
         index = SearchIndex.open(Path(folder) / "index", countries=suite.COUNTRIES, readings=readings)
         index.add(sample.record for samples in corpus.values() for sample in samples)
@@ -191,7 +182,7 @@ def relevance(readings) -> dict[str, tuple[float, float, int]]:
             found = first = 0
             for _, record_id, text in asked:
                 hits = index.search(SearchRequest(text, facets=(), page_size=10)).hits
-                relevant = groups[keys[record_id]]
+                relevant = same_title[record_id]
                 found += bool(relevant.intersection(hit.id for hit in hits))
                 first += bool(hits) and hits[0].id in relevant
             results[form] = (found / len(asked), first / len(asked), len(asked))

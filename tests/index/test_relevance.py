@@ -85,6 +85,10 @@ def index(corpus, tmp_path_factory) -> SearchIndex:
 
 @pytest.fixture(scope="module")
 def same_title(corpus) -> dict[str, set[str]]:
+    return same_title_groups(corpus)
+
+
+def same_title_groups(corpus: dict[str, list[Sample]]) -> dict[str, set[str]]:
     """Record id → ids of records whose titles analyse identically (indistinguishable by title)."""
     analyze = default_analysis().analyze
     groups: dict[tuple, set[str]] = defaultdict(set)
