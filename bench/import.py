@@ -134,7 +134,7 @@ class _MemorySampler:
 
     def _run(self, every: float) -> None:
         while not self._done.wait(every):
-            self.peak_mb = max(self.peak_mb, sum(_rss_mb(pid) for pid in _family(os.getpid())))
+            self.peak_mb = max(self.peak_mb, sum(_rss_mb(pid) for pid in process_family(os.getpid())))
 
     def stop(self) -> float:
         self._done.set()
@@ -142,7 +142,8 @@ class _MemorySampler:
         return self.peak_mb
 
 
-def _family(pid: int) -> list[int]:
+def process_family(pid: int) -> list[int]:
+    """`pid` and every process under it, from /proc (bench/serve.py counts a server's CPU with it too)."""
     pids, found = [pid], 0
     while found < len(pids):
         try:

@@ -104,18 +104,16 @@ def start_import(settings: Settings, count: int, label: str) -> tuple[subprocess
 def server_cpu_seconds(pid: int) -> float:
     """CPU time (user + system) of the server and every process under it, from /proc: what the requests cost
     the server, apart from the load generator sharing its cores."""
-    total, pending = 0.0, [pid]
-    while pending:
-        current = pending.pop()
+    from importlib import import_module
+
+    total = 0.0
+    for member in import_module("import").process_family(pid):
         try:
-            with open(f"/proc/{current}/stat") as stat:
+            with open(f"/proc/{member}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children") as children:
-                    pending += [int(child) for child in children.read().split()]
-        except (FileNotFoundError, ProcessLookupError):
+        except OSError:
             continue  # it ended meanwhile
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
 
