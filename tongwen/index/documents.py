@@ -23,6 +23,7 @@ from tongwen.cjk.scripts import ROMANIZED_TITLE_LANGUAGES, detect_script, lang_t
 from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.fulltext import page_documents, running_text_analyzer
 from tongwen.index.plan import IndexDocument
+from tongwen.cjk.learned_readings import ReadingLexicon
 from tongwen.index.readings import learned_readings
 from tongwen.model import Form, Record
 from tongwen.places import record_places
@@ -100,7 +101,7 @@ class DocumentBuilder:
         analysis: TextAnalysis | None = None,
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         agent_forms: Callable[[str], Iterable[Any]] | None = None,
-        readings: Any = None,
+        readings: ReadingLexicon | None = None,
     ) -> None:
         self.analysis = analysis or default_analysis()
         # Readings learned from other records' catalogued yomi (`tongwen.index.readings`), for Japanese text

@@ -92,14 +92,12 @@ def build_documents(
     """Chunks of documents, in record order. ``parallel_ok`` is False when the builder's analysis cannot be
     recreated in a worker (an injected one): then everything is built here."""
     chunks = _chunks(records)
-    if builder.readings is not None and not isinstance(builder.readings, ReadingLexicon):
-        parallel_ok = False  # readings another way than the lexicon cannot be recreated in a worker
     if workers <= 1 or not parallel_ok:
         for chunk in chunks:
             yield [builder.build(record) for record in chunk]
         return
     countries = dict(builder.countries)
-    readings = builder.readings.to_json() if isinstance(builder.readings, ReadingLexicon) else None
+    readings = builder.readings.to_json() if builder.readings is not None else None
     warm_up(countries)  # before the fork, so that the workers share the loaded dictionaries
     gc.freeze()
     try:

@@ -166,7 +166,7 @@ class SearchIndex:
         analysis: TextAnalysis | None = None,
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         agent_forms: Callable[[str], Iterable[Any]] | None = None,
-        readings: Any = None,
+        readings: learned_readings.ReadingLexicon | None = None,
     ) -> None:
         self.link = Path(path)  # the name callers use; `path` is the generation it shows
         self._default_analysis = analysis is None  # only the default one can be recreated in worker processes
@@ -196,7 +196,7 @@ class SearchIndex:
         analysis: TextAnalysis | None = None,
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         agent_forms: Callable[[str], Iterable[Any]] | None = None,
-        readings: Any = None,
+        readings: learned_readings.ReadingLexicon | None = None,
     ) -> SearchIndex:
         """Open (or create) the index in ``path``. ``countries`` maps institution codes to ISO country
         codes for the country facet (default: `tongwen.registry.institution_directory`); ``readings`` a
