@@ -305,7 +305,7 @@ class Store:
         self._distinct_ids = False  # the batch's writer upserts each id once at most
         self._sources_seen: dict[str, bool] = {}  # source -> it had no rows but this batch's
         self._seq_at_start: int | None = None  # max seq when this transaction began
-        self._sources_checked = False  # _sources_seen and _looked_up confirmed in this transaction
+        self._others_checked = False  # _sources_seen and _looked_up confirmed in this transaction
         self._looked_up: dict[str, tuple[Any, ...] | None] = {}  # prefetch: id -> its row, None when absent
         self._seq_committed: int | None = None  # the last seq this store committed
 
@@ -392,7 +392,6 @@ class Store:
         self._begin()
         self._batch_depth, self._batch_every, self._pending = 1, max(1, every), 0
         self._distinct_ids, self._sources_seen, self._seq_committed = distinct_ids, {}, None
-        self._looked_up = {}
         try:
             yield self
         except self.database.Error:
@@ -411,7 +410,7 @@ class Store:
         # The write lock, taken now, means the seq we read cannot be taken by another writer.
         self.database.begin(self._conn)
         self._seq = self._seq_at_start = None
-        self._sources_checked = False
+        self._others_checked = False
 
     def _commit(self) -> None:
         if self._conn.in_transaction:
@@ -494,8 +493,8 @@ class Store:
         """What a batch keeps across its transactions (new sources, prefetched rows) holds while only this
         store writes: checked at the first use in each transaction, and dropped when another writer committed
         between two of ours."""
-        if not self._sources_checked:
-            self._sources_checked = True
+        if not self._others_checked:
+            self._others_checked = True
             self._current_seq()
             if self._seq_at_start != self._seq_committed:
                 self._sources_seen.clear()
