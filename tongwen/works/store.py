@@ -180,9 +180,10 @@ class Works:
         return result
 
     def stats(self) -> dict[str, int]:
-        row = self._conn.execute(
-            "SELECT COUNT(*), COUNT(DISTINCT work_id), COUNT(DISTINCT edition_id) FROM works_records"
-        ).fetchone()
+        # One count a statement: each then scans its own covering index. The three in one SELECT read the whole
+        # table into a temporary b-tree (0.65 s instead of 0.25 s at 300k records).
+        row = [self._conn.execute(f"SELECT COUNT({what}) FROM works_records").fetchone()[0]
+               for what in ("*", "DISTINCT work_id", "DISTINCT edition_id")]
         multi = self._conn.execute(
             "SELECT COUNT(*) FROM (SELECT work_id FROM works_records GROUP BY work_id HAVING COUNT(*) > 1) AS multi"
         ).fetchone()[0]
