@@ -70,3 +70,33 @@ def test_the_lexicon_is_bounded_and_round_trips():
     assert stored.entries() == lexicon.entries()
     stored.learn("泰智", "ヤスノリ")  # and it goes on learning
     assert stored.entries()["泰智"] == ("やすのり",)
+
+
+def test_forgetting_a_source_takes_back_exactly_what_it_taught():
+    """Two Princeton records catalogue 新村出 as Shinmura, Izuru; an NDL record transcribes him シンムラ イズル.
+    Forgetting one record leaves the others' support as it was before that record taught anything."""
+    lexicon = ReadingLexicon()
+    lexicon.learn("新村出, 1876-1967", "Shinmura, Izuru, 1876-1967", source="princeton:9941500863506421")
+    before = lexicon.counts()
+    lexicon.learn("新村出", "シンムラ イズル", source="ndl:1")
+    lexicon.learn("言林 / 新村出編", "Genrin / Shinmura Izuru hen", source="princeton:2")
+    assert lexicon.counts()["新村出"] == {"しんむら いずる": 3}
+    assert lexicon.forget("ndl:1") == 1 and lexicon.forget("princeton:2") >= 1
+    assert lexicon.counts() == before and lexicon.entries()["新村出"] == ("しんむら いずる",)
+    assert lexicon.forget("princeton:9941500863506421") == 1
+    assert "新村出" not in lexicon.counts() and "新村出" not in lexicon.entries() and lexicon.respell("新村出") == []
+    assert lexicon.forget("never-taught") == 0
+
+
+def test_what_a_source_taught_survives_the_round_trip_and_pruning():
+    lexicon = ReadingLexicon(max_entries=10)
+    names = ["泰智", "宜稔", "仁健", "正幹", "盈一", "光輝", "文彦", "祥寛", "尾城", "鴨沢", "出水田", "有里枝"]
+    readings = ["ヤスノリ", "マサトシ", "ヨシタケ", "マサモト", "マスカズ", "ミツテル", "フミヒロ", "ヨシヒロ", "オジロ",
+                "カモサワ", "イズミダ", "ユリエ"]  # NDL creators' transcriptions
+    for number, (name, reading) in enumerate(zip(names, readings, strict=True)):
+        lexicon.learn(name, reading, source=f"ndl:{number}")
+    stored = ReadingLexicon.from_json(lexicon.to_json())
+    assert stored.sources() == lexicon.sources()
+    for source in lexicon.sources():
+        stored.forget(source)
+    assert stored.counts() == {} and stored.entries() == {}  # nothing left over, nothing negative

@@ -82,6 +82,33 @@ def test_sync_learns_from_the_changes_it_applies(tmp_path, database):
         assert reopened.builder.readings is not None and "新村出" in reopened.builder.readings.entries()
 
 
+def test_sync_takes_back_what_an_updated_or_deleted_record_taught(tmp_path, database):
+    """GENRIN teaches 新村出 しんむら いずる; once it is updated without its romanized name, and once it is
+    deleted, a sync takes the lesson back (and a record indexed after that is no longer read so)."""
+    from dataclasses import replace
+
+    with Store.open(database) as store:
+        index = SearchIndex.open(tmp_path / "index", countries={})
+        store.upsert(GENRIN)
+        store.upsert(TEACHER)
+        index.sync(store)
+        assert "新村出" in index.builder.readings.entries()
+        store.upsert(replace(GENRIN, agents=[Agent([Form("新村出, 1876-1967", "Hani")])]))  # the 880 alone
+        index.sync(store)
+        assert "新村出" not in index.builder.readings.counts()
+        assert "十住心" in index.builder.readings.entries()  # the other record's lessons stay
+        store.upsert(GENRIN)
+        index.sync(store)
+        assert index.builder.readings.counts()["新村出"] == {"しんむら いずる": 1}  # learned again, once
+        store.delete(GENRIN.id)
+        store.upsert(GENRIN_WITHOUT_READINGS)
+        index.sync(store)
+        assert "ndl:genrin" not in top(index, "Shinmura Izuru")
+        reopened = SearchIndex.open(tmp_path / "index", countries={})  # and the lexicon kept says so
+        assert "新村出" not in reopened.builder.readings.counts()
+        assert "十住心" in reopened.builder.readings.entries()
+
+
 def test_held_out_go_on_readings_of_the_kanseki_repository(shared_data, tmp_path):
     """Kanripo's Japanese Buddhist works (KR6t, ~440, read in go-on: 大乘 DAIJŌ, 名目 MYŌMOKU), split in two by
     id: each half is indexed with the lexicon learned from the other half's titles and persons only, and

@@ -21,6 +21,14 @@ a thousand records:
   agree on it (吉田一 teaches 一 はじめ once; 一 alone is いち far more often) and it stands alone;
 - readings that conflict are kept only with support (MIN_SUPPORT pairs each), at most MAX_READINGS;
 - the lexicon is bounded (MAX_ENTRIES runs; the least supported go first).
+
+What each source (a record) taught is kept beside the counts, so a sync takes it back exactly when the record
+is updated or deleted (`forget`):
+
+    >>> lexicon = ReadingLexicon()
+    >>> _ = lexicon.learn("新村出", "Shinmura, Izuru", source="princeton:1")
+    >>> lexicon.forget("princeton:1"), lexicon.respell("新村出")
+    (1, [])
 """
 
 from __future__ import annotations
@@ -119,14 +127,17 @@ class ReadingLexicon:
         self._counts: dict[str, Counter[str]] = {run: Counter(readings) for run, readings in (counts or {}).items()}
         self._kept: dict[str, tuple[str, ...]] | None = None
         self._longest: int | None = None
+        # source → the (run, reading) counts it added, one entry per count: what `forget` subtracts
+        self._taught: dict[str, list[tuple[str, str]]] = {}
 
     def __len__(self) -> int:
         return len(self.entries())
 
     # ---- learning ---------------------------------------------------------------------------------
 
-    def learn(self, text: str, reading: str) -> list[tuple[str, str]]:
-        """Align one pair and count what it teaches (each run once per pair); returns the runs learned."""
+    def learn(self, text: str, reading: str, source: str | None = None) -> list[tuple[str, str]]:
+        """Align one pair and count what it teaches (each run once per pair); returns the runs learned. With a
+        `source` (the record's id) what it counted is remembered, for `forget`."""
         aligned = align(text, reading)
         if not aligned or not all(_plausible(run, kana) for run, kana in aligned):
             return []
@@ -139,16 +150,44 @@ class ReadingLexicon:
         for run, kana in learned.items():
             counts = self._counts.setdefault(run, Counter())
             counts[kana] += 1
-            if self._kept is not None:  # kept up to date run by run: a sync learns between documents
-                kept = self._guarded(run, counts)
-                if kept:
-                    self._kept[run] = kept
-                    self._longest = max(self._longest or 0, len(run))
-                else:
-                    self._kept.pop(run, None)
+            self._update_kept(run)
+        if source is not None and learned:
+            self._taught.setdefault(source, []).extend(learned.items())
         if len(self._counts) > self.max_entries:
             self._prune()
         return list(learned.items())
+
+    def forget(self, source: str) -> int:
+        """Take back every count `source` added (its record was updated or deleted); the number taken back."""
+        taught = self._taught.pop(source, [])
+        for run, kana in taught:
+            counts = self._counts.get(run)
+            if counts is None or counts[kana] <= 0:  # (pruned meanwhile: `_prune` drops its lessons too)
+                continue
+            counts[kana] -= 1
+            if counts[kana] == 0:
+                del counts[kana]
+            if not counts:
+                del self._counts[run]
+            self._update_kept(run)
+        return len(taught)
+
+    def sources(self) -> dict[str, list[tuple[str, str]]]:
+        """Source → the (run, reading) counts it added."""
+        return {source: list(taught) for source, taught in self._taught.items()}
+
+    def _update_kept(self, run: str) -> None:
+        """The kept readings of one run, after its counts changed (a sync learns and forgets between
+        documents: the other runs' guards stay as they were)."""
+        if self._kept is None:
+            return
+        counts = self._counts.get(run)
+        kept = self._guarded(run, counts) if counts else ()
+        if kept:
+            self._kept[run] = kept
+            self._longest = max(self._longest or 0, len(run))
+        else:
+            self._kept.pop(run, None)
 
     def learn_all(self, pairs: Iterable[tuple[str, str]]) -> int:
         return sum(bool(self.learn(text, reading)) for text, reading in pairs)
@@ -158,6 +197,12 @@ class ReadingLexicon:
         ranked = sorted(self._counts.items(), key=lambda item: -sum(item[1].values()))
         self._counts = dict(ranked[: self.max_entries * 9 // 10])
         self._kept = self._longest = None
+        for source, taught in list(self._taught.items()):  # a pruned run's counts are gone: nothing to take back
+            left = [(run, kana) for run, kana in taught if run in self._counts]
+            if left:
+                self._taught[source] = left
+            else:
+                del self._taught[source]
 
     # ---- what is kept -------------------------------------------------------------------------------
 
@@ -193,7 +238,8 @@ class ReadingLexicon:
     def to_json(self) -> dict:
         """What is counted and what is kept (the guards ask pykakasi about every run: done once, at learning,
         not again in each process that loads the lexicon)."""
-        return {"counts": self.counts(), "kept": {run: list(readings) for run, readings in self.entries().items()}}
+        return {"counts": self.counts(), "kept": {run: list(readings) for run, readings in self.entries().items()},
+                "sources": {source: [list(pair) for pair in taught] for source, taught in self._taught.items()}}
 
     @classmethod
     def from_json(cls, data: Mapping) -> ReadingLexicon:
@@ -206,6 +252,8 @@ class ReadingLexicon:
         """
         lexicon = cls(data.get("counts", {}))
         lexicon._kept = {run: tuple(readings) for run, readings in data.get("kept", {}).items()}
+        lexicon._taught = {source: [(run, kana) for run, kana in taught]
+                           for source, taught in data.get("sources", {}).items()}
         return lexicon
 
     # ---- applying -----------------------------------------------------------------------------------

@@ -8,9 +8,9 @@ have no reading of their own are then also indexed as read that way, beside pyka
 
 The lexicon is derived data of the index, kept in its generation directory (``readings.json``): a rebuild
 learns it from the whole store before building documents (and hands it to the worker processes); a sync
-adds what the changed records teach before indexing them (an updated record's old pairs are not taken
-back until the next rebuild). An index without the file (built before it existed) simply learns nothing
-until rebuilt.
+takes back what the changed records taught before (an updated or deleted record's old pairs: the lexicon
+keeps each record's lessons, `ReadingLexicon.forget`) and adds what they teach now, before indexing them.
+An index without the file (built before it existed) simply learns nothing until rebuilt.
 """
 
 from __future__ import annotations
@@ -78,8 +78,27 @@ def learn(records: Iterable[Record]) -> ReadingLexicon:
 
 
 def teach(lexicon: ReadingLexicon, records: Iterable[Record]) -> int:
-    """Add what `records` teach to `lexicon`; the number of pairs that taught something."""
-    return lexicon.learn_all(pair for record in records for pair in reading_pairs(record))
+    """Add what `records` teach to `lexicon`, each in place of what the same record taught before; the number
+    of pairs that taught something."""
+    taught = 0
+    for record in records:
+        lexicon.forget(record.id)
+        taught += sum(bool(lexicon.learn(text, reading, record.id)) for text, reading in reading_pairs(record))
+    return taught
+
+
+def apply_changes(lexicon: ReadingLexicon, changes: Iterable) -> int:
+    """A sync's changes (``record_id``, ``deleted``, ``record``) applied to the lexicon: a deleted record's
+    lessons taken back, an updated one's replaced (`teach`). The number of pairs taught and lessons taken
+    back: 0 when the lexicon did not change."""
+    changed = 0
+    for change in changes:
+        if change.deleted or change.record is None:
+            changed += lexicon.forget(change.record_id)
+        else:
+            forgotten = lexicon.forget(change.record.id)
+            changed += forgotten + teach(lexicon, [change.record])
+    return changed
 
 
 # pykakasi's reading of a text is indexed beside the learned one (True), or the learned one replaces it as a

@@ -293,12 +293,11 @@ class SearchIndex:
                 break
             documents = []
             gone = []
-            if self._given_readings is None:  # what the changed records teach, before they are indexed
+            if self._given_readings is None:  # what the changed records teach (and taught), before indexing
                 lexicon = self.builder.readings
                 if lexicon is None:
                     lexicon = learned_readings.ReadingLexicon()
-                records = (change.record for change in changes if change.record is not None and not change.deleted)
-                if learned_readings.teach(lexicon, records):
+                if learned_readings.apply_changes(lexicon, changes):
                     self.builder.readings = lexicon
                     taught = True
             for change in changes:
