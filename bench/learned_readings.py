@@ -160,8 +160,14 @@ class HeldOut:
 
 
 def cross_script(readings) -> dict[str, dict]:
+    """The Japanese cross-script checks, and the same ALA-LC pairs reversed: the kanji typed, the record
+    holding only the romanization (a catalogue without 880s), what the query side of the lexicon is for."""
+    from realdata_pairs import Pair
+
     pairs = list(dict.fromkeys(all_pairs(DATA)))
     pairs = [pair for pair in pairs if pair.lang == "jpn"]  # what learned readings can change
+    pairs += [Pair("ala-lc-reverse", f"reverse {pair.source}", pair.lang, pair.role, pair.query, pair.text)
+              for pair in pairs if pair.kind == "ala-lc"]
     with tempfile.TemporaryDirectory() as folder:
         return measure(pairs, Path(folder) / "index", readings=readings)
 
@@ -201,36 +207,51 @@ def main() -> None:
         from tongwen.index import readings as index_readings
 
         index_readings.KEEP_PYKAKASI = False
+    from tongwen.index.compiler import QueryCompiler
+
+    query_side = QueryCompiler._learned_readings
     started = time.perf_counter()
     held_out = HeldOut(learning_pairs(DATA))
     sizes = [len(lexicon) for lexicon in held_out.lexicons]
     print(f"pairs that taught: {held_out.taught} per half; runs kept: {sizes}\n")
     rows = []
-    for label, readings in (("pykakasi only", None), ("with held-out learned readings", held_out)):
+    columns = (("pykakasi only", None, False), ("learned, index side", held_out, False),
+               ("learned, index and query side", held_out, True))
+    for label, readings, on_query_side in columns:
+        # the query side off: the compiler asks no lexicon (the index side still respells records)
+        QueryCompiler._learned_readings = query_side if on_query_side else lambda *args, **kwargs: []
         results = cross_script(readings)
         row = {"label": label}
-        for kind in ("ala-lc", "variant"):
+        for kind in ("ala-lc", "ala-lc-reverse"):
             r = results[kind]
             row[kind] = (r["found"] / r["asked"], r["first"] / r["asked"], r["asked"])
         by_source = results["variant"]["by_source"]
-        ndl = by_source.get("ndl kana→kanji (title, jpn)")
-        row["ndl"] = (ndl[0] / ndl[1], ndl[2] / ndl[1], ndl[1]) if ndl else None
+        for name, source in (("ndl", "ndl kana→kanji (title, jpn)"), ("ndl-reverse", "ndl kanji→kana (title, jpn)")):
+            ndl = by_source.get(source)
+            row[name] = (ndl[0] / ndl[1], ndl[2] / ndl[1], ndl[1]) if ndl else None
         if not args.no_relevance:
             row["relevance"] = relevance(readings)
         rows.append(row)
         if args.misses:
-            for pair in results["ala-lc"]["misses"]:
-                print(f"  [{label}] miss: {pair.query!r} → {pair.text!r}")
-    print("| measure | pykakasi only | with learned readings (held out) |\n|---|---:|---:|")
+            for kind in ("ala-lc", "ala-lc-reverse"):
+                for pair in results[kind]["misses"]:
+                    print(f"  [{label}] {kind} miss: {pair.query!r} → {pair.text!r}")
+    QueryCompiler._learned_readings = query_side
+    print("| measure | " + " | ".join(label for label, _, _ in columns) + " |\n|---|" + "---:|" * len(columns))
 
     def cell(value) -> str:
         return f"{value[0]:.3f} (P@1 {value[1]:.3f}, n={value[2]})" if value else "–"
 
-    print(f"| ALA-LC romanized jpn recall@10 | {cell(rows[0]['ala-lc'])} | {cell(rows[1]['ala-lc'])} |")
-    print(f"| NDL kana → kanji (readings) | {cell(rows[0]['ndl'])} | {cell(rows[1]['ndl'])} |")
+    def line(name: str, values) -> None:
+        print(f"| {name} | " + " | ".join(cell(value) for value in values) + " |")
+
+    line("ALA-LC romanized jpn → kanji record", [row["ala-lc"] for row in rows])
+    line("ALA-LC kanji → romanized-only record", [row["ala-lc-reverse"] for row in rows])
+    line("NDL kana → kanji record", [row["ndl"] for row in rows])
+    line("NDL kanji → kana-only record", [row["ndl-reverse"] for row in rows])
     if not args.no_relevance:
         for form in rows[0]["relevance"]:
-            print(f"| relevance {form} | {cell(rows[0]['relevance'][form])} | {cell(rows[1]['relevance'][form])} |")
+            line(f"relevance {form}", [row["relevance"][form] for row in rows])
     print(f"\n{time.perf_counter() - started:.0f} s")
 
 

@@ -369,13 +369,13 @@ def measure(pairs: list[Pair], index_dir: Path, readings=None) -> dict[str, dict
     for pair in pairs:
         by_source[pair.source].append(pair)
     for number, group in enumerate(by_source.values()):
-        _measure_group(group, index_dir / str(number), results)
+        _measure_group(group, index_dir / str(number), results, readings)
     return results
 
 
-def _measure_group(pairs: list[Pair], index_dir: Path, results: dict[str, dict]) -> None:
+def _measure_group(pairs: list[Pair], index_dir: Path, results: dict[str, dict], readings=None) -> None:
     records, target = records_for(pairs)
-    index = SearchIndex.open(index_dir)
+    index = SearchIndex.open(index_dir, readings=readings)
     index.add(records)
     for pair in pairs:
         row = results.setdefault(

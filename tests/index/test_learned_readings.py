@@ -64,6 +64,28 @@ def test_a_name_catalogued_with_its_romanization_finds_the_record_that_has_only_
     assert "ndl:genrin" in top(index, "creator:shinmura")
 
 
+def test_a_kanji_query_finds_records_that_write_the_name_only_as_read(tmp_path, store):
+    """The query side (issue 13.5): 新村出 typed finds the records of him catalogued without kanji — a record
+    with the romanized heading only (GENRIN without its 880s, as a catalogue with no vernacular fields holds
+    it) and one with NDL's transcription only; pykakasi reads 新村出 "niimura shutsu", which finds neither."""
+    romanized = Record("princeton", "genrin-latin", languages=["jpn"], titles=[Title([Form("Genrin.")])],
+                       agents=[Agent([Form("Shinmura, Izuru, 1876-1967", "Latn")])])
+    kana = Record("ndl", "genrin-kana", languages=["jpn"], titles=[Title([Form("ゲンリン")])],
+                  agents=[Agent([Form("シンムラ, イズル")])])
+    for record in (romanized, kana):
+        store.upsert(record)
+    plain = SearchIndex.open(tmp_path / "plain", countries={})
+    plain.add([romanized, kana])
+    assert not {"princeton:genrin-latin", "ndl:genrin-kana"} & set(top(plain, "新村出"))
+
+    index = SearchIndex.open(tmp_path / "index", countries={})
+    index.rebuild(store, workers=1)
+    found = top(index, "新村出")
+    assert {"princeton:genrin-latin", "ndl:genrin-kana", "princeton:9941500863506421", "ndl:genrin"} == set(found)
+    assert {"princeton:genrin-latin", "ndl:genrin-kana"} <= set(top(index, "creator:新村出"))
+    assert not {"princeton:genrin-latin", "ndl:genrin-kana"} & set(top(index, "title:新村出"))
+
+
 def test_pykakasi_reading_is_kept_beside_the_learned_one(tmp_path, store):
     index = SearchIndex.open(tmp_path / "index", countries={})
     index.rebuild(store, workers=1)

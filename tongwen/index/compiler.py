@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from tongwen.cjk.scripts import detect_script, is_cjk_script
 from tongwen.cjk.variants import to_traditional
@@ -69,6 +71,15 @@ MIN_WORD_SHARE = 0.75
 STRICT_CHARACTERS = 4  # CJK words with up to this many characters need all of them
 STRICT_GRAMS = 6  # romanized keys with up to this many trigrams need all of them (see _tolerant_all)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# A learned reading is the catalogue's, not a guess, but learned from other records: a little under the
+# fields' own weights, as the hangul reading of ideographs is.
+LEARNED_READING_WEIGHT = 0.8
+
+
+class Respeller(Protocol):
+    """What the compiler asks of learned readings (`tongwen.cjk.learned_readings.ReadingLexicon`)."""
+
+    def respell(self, text: str) -> list[str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +92,11 @@ class CompiledQuery:
 
 
 class QueryCompiler:
-    def __init__(self, analysis: TextAnalysis) -> None:
+    def __init__(self, analysis: TextAnalysis, readings: Callable[[], Respeller | None] | None = None) -> None:
         self.analysis = analysis
+        # The index generation's learned readings (`tongwen.index.readings`), asked for at each query: a sync
+        # or a rebuild replaces them.
+        self.readings = readings
 
     def compile(self, node: Node | None) -> CompiledQuery:
         """``node`` None means "everything" (browsing by facets)."""
@@ -216,13 +230,15 @@ class QueryCompiler:
         """The text romanized each way it can be read, in the romanized fields (one reading is enough)."""
         if field == TEXT_FIELD:
             return None  # page text is matched as written (folded), never by its reading
+        learned = self._learned_readings(text, field, strict=strict)
         if detect_script(text) == "Hani":
             readings = [plan for plan in (self._hangul_reading(text, field), self._kana_reading(text, field)) if plan]
+            readings.extend(learned)
             if not readings:
                 return None
             return readings[0] if len(readings) == 1 else Bool(should=tuple(readings), min_should=1)
         readings = self.analysis.query_roman_tokens(text, None)
-        options: list[Plan] = []
+        options: list[Plan] = list(learned)
         for target in ROMAN_FIELDS[field]:
             for grams in readings:
                 unique = list(dict.fromkeys(grams))
@@ -238,6 +254,31 @@ class QueryCompiler:
         if not options:
             return None
         return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
+
+    def _learned_readings(self, text: str, field: str | None, *, strict: bool) -> list[Plan]:
+        """Kanji the index has learned a reading of (`tongwen.cjk.learned_readings`: 新村出 しんむら いずる, from
+        records pairing it with "Shinmura, Izuru") also look for that reading: romanized in the romanized fields,
+        for records catalogued with the romanization only, and in kana in the title and creator fields, for
+        records written in kana only. pykakasi's guess (niimura shutsu) would find neither."""
+        lexicon = self.readings() if self.readings is not None else None
+        if lexicon is None or detect_script(text) not in ("Hani", "Jpan"):
+            return []
+        options: list[Plan] = []
+        for respelled in lexicon.respell(text):
+            for target in ROMAN_FIELDS[field]:
+                for grams in self.analysis.query_roman_tokens(respelled, "jpn"):
+                    terms = tuple(Term(target, gram) for gram in dict.fromkeys(grams))
+                    if terms:
+                        match = terms[0] if len(terms) == 1 else _tolerant_all(terms, strict or len(terms) <= STRICT_GRAMS)
+                        options.append(Boost(match, FIELD_BOOSTS[target] * LEARNED_READING_WEIGHT))
+            tokens = list(dict.fromkeys(self.analysis.analyze(respelled, "jpn")))
+            if tokens:
+                options.extend(
+                    Boost(Bool(must=tuple(Term(target, token) for token in tokens)),
+                          FIELD_BOOSTS[target] * LEARNED_READING_WEIGHT)
+                    for target in VERNACULAR_FIELDS[field][:2]
+                )
+        return options
 
     def _hangul_reading(self, text: str, field: str | None) -> Plan | None:
         """Ideographs alone are not romanized at query time: a bare Han string has four readings (pinyin,

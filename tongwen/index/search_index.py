@@ -175,7 +175,7 @@ class SearchIndex:
         # Learned readings (`tongwen.index.readings`): given (a test's, a benchmark's held-out lexicon), or
         # the generation's own, learned from the store by `rebuild` and `sync`.
         self._given_readings = readings
-        self.compiler = QueryCompiler(self.analysis)
+        self.compiler = QueryCompiler(self.analysis, readings=lambda: self.builder.readings)
         self._open_generation()
 
     def _open_generation(self) -> None:
