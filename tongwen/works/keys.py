@@ -366,6 +366,12 @@ class Features:
     def main_keys(self) -> list[str]:
         return [key for key, strength in self.titles.items() if strength.startswith(MAIN)]
 
+    def work_evidence(self) -> tuple:
+        """What work matching reads of this record (`cluster.work_score`, the guards, the neighbourhood order):
+        all but the year, publisher and institution, which only edition matching reads. A record changed
+        elsewhere only keeps its work, and `Works.update` recomputes just its editions."""
+        return (self.titles, self.creators, self.identifiers, self.content_type, self.languages)
+
     def blocking_keys(self) -> set[str]:
         """The keys under which this record meets candidates: titles and identifiers."""
         return set(self.titles) | set(self.identifiers)

@@ -16,8 +16,12 @@ A cluster is a layer over the records, never a merge: each record keeps its own 
 it only gains a ``work_id`` and an ``edition_id`` (``w:`` / ``e:`` + the smallest member record id).
 
 `update(store)` is incremental: it follows the record store's change feed from the last seq it saw, re-keys
-the changed records, and re-clusters only what they touch — their old works, and the works of every record
-sharing a blocking key with them. `rebuild(store)` starts from nothing. The schema has its own version
+the changed records, and matches again only what they touch: a new record, or one whose work evidence changed,
+is matched in its blocks against the works found there, each kept whole as an earlier run formed it (none of
+its records changed, so neither did the evidence that joined it); the works such records left are matched
+again from scratch (a record that left may have held one together). A record changed only in what editions
+read (year, publisher) keeps its work, and only that work's editions are computed again. Only rows whose
+work or edition changed are written. `rebuild(store)` starts from nothing. The schema has its own version
 (``works_meta.schema_version``), independent of the record store's migrations.
 """
 
@@ -39,6 +43,7 @@ SCHEMA_VERSION = 1
 MAX_BLOCK = 5000  # a key shared by more records is a stop key ("Poems"): too common to be evidence
 _PAGE = 1000
 _MAX_PARAMS = 500
+_COUNTS = ("works", "editions", "multi_record_works")  # kept in works_meta, moved by each write
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS works_meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
@@ -57,6 +62,23 @@ CREATE INDEX IF NOT EXISTS works_keys_rid ON works_keys (rid);
 """
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass(slots=True)
+class _Changes:
+    """What re-keying one update's changes found."""
+
+    moved: set[int] = field(default_factory=set)  # new records, and records whose work evidence changed
+    left: set[str] = field(default_factory=set)  # works a moved or deleted record was in
+    refreshed: set[int] = field(default_factory=set)  # changed in what editions read only: keep their work
+
+    def __bool__(self) -> bool:
+        return bool(self.moved or self.left or self.refreshed)
+
+    def clear(self) -> None:
+        self.moved.clear()
+        self.left.clear()
+        self.refreshed.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +219,7 @@ class Works:
             conn.execute("DELETE FROM works_keys")
             conn.execute("DELETE FROM works_records")
             conn.execute("UPDATE works_meta SET value = '0' WHERE key = 'synced_seq'")
+            conn.execute(f"DELETE FROM works_meta WHERE key IN ({','.join('?' * len(_COUNTS))})", _COUNTS)
         return self.update(store, progress)
 
     def update(self, store: Store, progress: Progress | None = None) -> UpdateReport:
@@ -205,20 +228,52 @@ class Works:
         report = UpdateReport()
         first_run = self.synced_seq() == 0
         target = store.max_seq()
-        changed, old_works = self._apply_changes(store, report, target, progress, remember=not first_run)
+        changes = self._apply_changes(store, report, target, progress, remember=not first_run)
         if first_run:
             report.reclustered = self._cluster_all(report, progress)
-        elif changed or old_works:
-            affected = self._affected(changed, old_works)
-            report.reclustered = len(affected)
-            self._cluster_some(affected, report, progress)
+        elif changes:
+            report.reclustered = self._cluster_some(changes, report, progress)
         self._set_meta("synced_seq", str(report.synced_seq or self.synced_seq()))
-        stats = self.stats()
-        report.works, report.editions = stats["works"], stats["editions"]
-        report.multi_record_works = stats["multi_record_works"]
+        counts = self._counts()
+        if counts is None:  # tables from before the counts were kept, or a first run: count once
+            stats = self.stats()
+            counts = {name: stats[name] for name in _COUNTS}
+            with self.database.write(self._conn):
+                for name, value in counts.items():
+                    self._set_meta(name, str(value))
+        report.works, report.editions = counts["works"], counts["editions"]
+        report.multi_record_works = counts["multi_record_works"]
         report.synced_seq = self.synced_seq()
         report.seconds = time.monotonic() - started
         return report
+
+    def _counts(self) -> dict[str, int] | None:
+        """The works, editions and multi-record works kept in ``works_meta`` (None when not kept yet)."""
+        found = dict(self._conn.execute(
+            f"SELECT key, value FROM works_meta WHERE key IN ({','.join('?' * len(_COUNTS))})", _COUNTS))
+        return {name: int(found[name]) for name in _COUNTS} if len(found) == len(_COUNTS) else None
+
+    def _present(self, work_ids: set[str], edition_ids: set[str]) -> dict[str, int]:
+        """How many of `work_ids` and `edition_ids` have records, and how many of the works several."""
+        sizes: list[int] = []
+        editions = 0
+        for chunk in _chunks(sorted(work_ids)):
+            sizes += [n for (n,) in self._conn.execute(
+                f"SELECT COUNT(*) FROM works_records WHERE work_id IN ({','.join('?' * len(chunk))})"
+                " GROUP BY work_id", chunk)]
+        for chunk in _chunks(sorted(edition_ids)):
+            editions += len(self._conn.execute(
+                f"SELECT DISTINCT edition_id FROM works_records WHERE edition_id IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall())
+        return {"works": len(sizes), "editions": editions, "multi_record_works": sum(1 for n in sizes if n > 1)}
+
+    def _shift_counts(self, before: dict[str, int], after: dict[str, int]) -> None:
+        """Move the kept counts by what one write did to the works and editions it touched (in its
+        transaction, so they always describe the rows). Counting the whole table instead took 1 s at 1M."""
+        counts = self._counts()
+        if counts is not None:
+            for name in _COUNTS:
+                self._set_meta(name, str(counts[name] + after[name] - before[name]))
 
     def _set_meta(self, key: str, value: str) -> None:
         self._conn.execute("INSERT INTO works_meta (key, value) VALUES (?, ?)"
@@ -226,53 +281,68 @@ class Works:
 
     def _apply_changes(
         self, store: Store, report: UpdateReport, target: int, progress: Progress | None, *, remember: bool = True
-    ) -> tuple[set[int], set[str]]:
-        """Re-key every record changed since the last run; returns the rids changed and the works they left
-        (unless not asked to `remember` them: a first run clusters everything, and a set of every record id
-        would be the biggest thing it holds)."""
+    ) -> _Changes:
+        """Re-key every record changed since the last run; returns what changed (unless not asked to
+        `remember` it: a first run clusters everything, and a set of every record id would be the biggest
+        thing it holds)."""
         seq = self.synced_seq()
         start = seq
-        changed: set[int] = set()
-        old_works: set[str] = set()
+        changes = _Changes()
         conn = self._conn
         while True:
             batch = store.changes_since(seq, _PAGE, with_original=False)
             if not batch:
                 break
             with self.database.write(conn):
-                self._rekey(batch, report, changed, old_works)
+                self._rekey(batch, report, changes)
                 if not remember:
-                    changed.clear()
-                    old_works.clear()
+                    changes.clear()
                 seq = batch[-1].seq
                 self._set_meta("synced_seq", str(seq))
             if progress:
                 progress("keys", seq - start, max(1, target - start))
         report.synced_seq = seq
-        return changed, old_works
+        return changes
 
-    def _rekey(self, batch: list[Change], report: UpdateReport, changed: set[int], old_works: set[str]) -> None:
+    def _rekey(self, batch: list[Change], report: UpdateReport, changes: _Changes) -> None:
         """One page of changes written with a few statements for the page, not several per record: on
         PostgreSQL each statement is a round trip, and per-record statements were two thirds of a rebuild."""
         conn = self._conn
-        known: dict[str, tuple[int, str]] = {}
+        known: dict[str, tuple[int, str, str]] = {}
+        touched_works: set[str] = set()
+        touched_editions: set[str] = set()
         for chunk in _chunks([change.record_id for change in batch]):
             marks = ",".join("?" * len(chunk))
-            for record_id, rid, work_id in conn.execute(
-                f"SELECT record_id, rid, work_id FROM works_records WHERE record_id IN ({marks})", chunk
+            for record_id, rid, work_id, edition_id, old in conn.execute(
+                f"SELECT record_id, rid, work_id, edition_id, features FROM works_records"
+                f" WHERE record_id IN ({marks})", chunk
             ):
-                known[record_id] = (rid, work_id)
-        old_works.update(work_id for _, work_id in known.values())
-        self._delete_where_rid("works_keys", [rid for rid, _ in known.values()])
+                known[record_id] = (rid, work_id, old)
+                touched_works.add(work_id)
+                touched_editions.add(edition_id)
+        touched_works.update(f"w:{change.record_id}" for change in batch if change.record_id not in known)
+        touched_editions.update(f"e:{change.record_id}" for change in batch if change.record_id not in known)
+        before = self._present(touched_works, touched_editions)
+        self._delete_where_rid("works_keys", [rid for rid, _, _ in known.values()])
         gone = [change.record_id for change in batch if change.deleted or change.record is None]
         self._delete_where_rid("works_records", [known[record_id][0] for record_id in gone if record_id in known])
         report.deleted += sum(1 for record_id in gone if record_id in known)
+        changes.left.update(known[record_id][1] for record_id in gone if record_id in known)
         features_of = {change.record_id: features(change.record) for change in batch
                        if not (change.deleted or change.record is None)}
+        for record_id, feats in features_of.items():
+            if record_id in known:
+                rid, work_id, old = known[record_id]
+                if Features.from_json(old).work_evidence() != feats.work_evidence():
+                    changes.moved.add(rid)
+                    changes.left.add(work_id)
+                elif old != feats.to_json():
+                    changes.refreshed.add(rid)
         conn.executemany("UPDATE works_records SET features = ?, institution = ? WHERE rid = ?",
                          [(feats.to_json(), feats.institution, known[record_id][0])
                           for record_id, feats in features_of.items() if record_id in known])
         rids = {record_id: known[record_id][0] for record_id in features_of if record_id in known}
+        first_new = len(rids)
         new = [(record_id, f"w:{record_id}", f"e:{record_id}", feats.institution, feats.to_json())
                for record_id, feats in features_of.items() if record_id not in known]
         for chunk in _chunks(new, _MAX_PARAMS // 5):
@@ -285,37 +355,13 @@ class Works:
         for chunk in _chunks(keys, _MAX_PARAMS // 2):
             conn.execute(f"INSERT INTO works_keys (key, rid) VALUES {','.join(['(?, ?)'] * len(chunk))}"
                          " ON CONFLICT DO NOTHING", [value for row in chunk for value in row])
-        changed.update(int(rid) for rid in rids.values())
+        changes.moved.update(int(rid) for rid in itertools.islice(rids.values(), first_new, None))
         report.changed += len(features_of)
+        self._shift_counts(before, self._present(touched_works, touched_editions))
 
     def _delete_where_rid(self, table: str, rids: list[int]) -> None:
         for chunk in _chunks(rids):
             self._conn.execute(f"DELETE FROM {table} WHERE rid IN ({','.join('?' * len(chunk))})", chunk)
-
-    def _affected(self, changed: set[int], old_works: set[str]) -> set[int]:
-        """Changed records, every member of the works they were in, and every record sharing a blocking key with
-        them (with its whole work): the part of the graph whose components can have changed."""
-        affected = set(changed)
-        works = set(old_works)
-        keys = self._keys_of(changed)
-        for key_chunk in _chunks(sorted(keys)):
-            marks = ",".join("?" * len(key_chunk))
-            sizes = dict(self._conn.execute(
-                f"SELECT key, COUNT(*) FROM works_keys WHERE key IN ({marks}) GROUP BY key", key_chunk))
-            usable = [k for k in key_chunk if sizes.get(k, 0) <= MAX_BLOCK]
-            for sub in _chunks(usable):
-                marks = ",".join("?" * len(sub))
-                affected.update(r for (r,) in self._conn.execute(
-                    f"SELECT rid FROM works_keys WHERE key IN ({marks})", sub))
-        for chunk in _chunks(sorted(affected)):
-            marks = ",".join("?" * len(chunk))
-            works.update(w for (w,) in self._conn.execute(
-                f"SELECT DISTINCT work_id FROM works_records WHERE rid IN ({marks})", chunk))
-        for chunk in _chunks(sorted(works)):
-            marks = ",".join("?" * len(chunk))
-            affected.update(r for (r,) in self._conn.execute(
-                f"SELECT rid FROM works_records WHERE work_id IN ({marks})", chunk))
-        return affected
 
     def _keys_of(self, rids: Iterable[int]) -> set[str]:
         keys: set[str] = set()
@@ -352,7 +398,8 @@ class Works:
         if len(block) > 1:
             yield block
 
-    def _blocks_within(self, rids: set[int]) -> Iterator[list[int]]:
+    def _blocks_within(self, rids: set[int], allowed: set[int] | dict[int, Any]) -> Iterator[list[int]]:
+        """The blocks of the keys of `rids` (stop keys left out), each with its members among `allowed`."""
         for key_chunk in _chunks(sorted(self._keys_of(rids))):
             marks = ",".join("?" * len(key_chunk))
             sizes = dict(self._conn.execute(
@@ -363,14 +410,14 @@ class Works:
                 for key, rid in self._conn.execute(
                     f"SELECT key, rid FROM works_keys WHERE key IN ({','.join('?' * len(sub))})", sub
                 ):
-                    if rid in rids:
+                    if rid in allowed:
                         members.setdefault(key, []).append(rid)
                 for key in sorted(members):
                     if len(members[key]) > 1:
                         yield members[key]
 
-    def _link(self, blocks: Iterable[list[int]], report: UpdateReport, total: int, progress: Progress | None,
-              cache: dict[int, Features] | None) -> GuardedUnionFind:
+    def _link(self, blocks: Iterable[list[int]], report: UpdateReport, total: int,
+              progress: Progress | None) -> GuardedUnionFind:
         uf = GuardedUnionFind()
         done = 0
 
@@ -389,7 +436,7 @@ class Works:
                 if not group:
                     break
                 wanted = {r for members in group for r in members}
-                found = {r: cache[r] for r in wanted} if cache is not None else self._features(wanted)
+                found = self._features(wanted)
                 for members in group:
                     done += len(members)
                     if progress and done % 5000 < len(members):
@@ -403,34 +450,103 @@ class Works:
 
     def _cluster_all(self, report: UpdateReport, progress: Progress | None) -> int:
         total = self._conn.execute("SELECT COUNT(*) FROM works_keys").fetchone()[0]
-        uf = self._link(self._blocks_all(), report, total, progress, None)
+        uf = self._link(self._blocks_all(), report, total, progress)
         self._write_components(uf, progress)
         return self._conn.execute("SELECT COUNT(*) FROM works_records").fetchone()[0]
 
-    def _cluster_some(self, rids: set[int], report: UpdateReport, progress: Progress | None) -> None:
-        cache = self._features(rids)
-        uf = self._link(self._blocks_within(rids), report, len(rids), progress, cache)
-        self._write_components(uf, progress, reset=rids, cache=cache)
+    def _cluster_some(self, changes: _Changes, report: UpdateReport, progress: Progress | None) -> int:
+        """Match the moved records in their blocks, against the works there kept whole; match again from scratch
+        the works they left; compute again the editions of works that changed. Returns the records whose work
+        or editions were computed."""
+        rematch = changes.moved | self._members_of(changes.left)
+        kept = self._works_of(self._rids_with_keys(self._usable_keys(self._keys_of(changes.moved))) - rematch)
+        refreshed = self._works_of(changes.refreshed - rematch)
+        rows = self._rows(works=kept | refreshed | changes.left, rids=changes.moved)
+        uf = GuardedUnionFind()
+        formed: dict[str, list[tuple[int, Features]]] = {}
+        for rid, (work_id, _, feats) in rows.items():
+            if rid in rematch:
+                uf.add(rid, feats)
+            else:
+                formed.setdefault(work_id, []).append((rid, feats))
+        for members in formed.values():
+            uf.seed(members)
+        blocks = ([(rid, rows[rid][2]) for rid in block] for block in self._blocks_within(rematch, rows))
+        report.pairs_scored += link_works(blocks, uf)
+        updates: list[tuple[str, str, int]] = []
+        computed = 0
+        components = list(uf.components().values())
+        for done, members in enumerate(components, 1):
+            work_id = rows[members[0]][0]
+            if members[0] not in rematch and work_id not in refreshed and len(formed[work_id]) == len(members):
+                continue  # a work kept whole that nothing joined: its rows stand
+            computed += len(members)
+            updates += [(work, edition, rid) for work, edition, rid in _work_rows({r: rows[r][2] for r in members})
+                        if rows[rid][:2] != (work, edition)]
+            if progress and done % 1000 == 0:
+                progress("match", done, len(components))
+        touched_works = {rows[rid][0] for _, _, rid in updates} | {work for work, _, _ in updates}
+        touched_editions = {rows[rid][1] for _, _, rid in updates} | {edition for _, edition, _ in updates}
+        with self.database.write(self._conn) as conn:
+            before = self._present(touched_works, touched_editions)
+            conn.executemany("UPDATE works_records SET work_id = ?, edition_id = ? WHERE rid = ?", updates)
+            self._shift_counts(before, self._present(touched_works, touched_editions))
+        return computed
 
-    def _write_components(self, uf: GuardedUnionFind, progress: Progress | None, *,
-                          reset: set[int] | None = None, cache: dict[int, Features] | None = None) -> None:
+    def _members_of(self, work_ids: Iterable[str]) -> set[int]:
+        found: set[int] = set()
+        for chunk in _chunks(sorted(work_ids)):
+            found.update(rid for (rid,) in self._conn.execute(
+                f"SELECT rid FROM works_records WHERE work_id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
+    def _works_of(self, rids: Iterable[int]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(sorted(rids)):
+            found.update(work for (work,) in self._conn.execute(
+                f"SELECT DISTINCT work_id FROM works_records WHERE rid IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
+    def _usable_keys(self, keys: Iterable[str]) -> list[str]:
+        """`keys` without the stop keys (more than `MAX_BLOCK` records)."""
+        usable: list[str] = []
+        for chunk in _chunks(sorted(keys)):
+            sizes = dict(self._conn.execute(
+                f"SELECT key, COUNT(*) FROM works_keys WHERE key IN ({','.join('?' * len(chunk))}) GROUP BY key",
+                chunk))
+            usable += [key for key in chunk if sizes.get(key, 0) <= MAX_BLOCK]
+        return usable
+
+    def _rids_with_keys(self, keys: list[str]) -> set[int]:
+        found: set[int] = set()
+        for chunk in _chunks(keys):
+            found.update(rid for (rid,) in self._conn.execute(
+                f"SELECT rid FROM works_keys WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
+    def _rows(self, *, works: Iterable[str], rids: Iterable[int]) -> dict[int, tuple[str, str, Features]]:
+        """rid → (work id, edition id, features) of every member of `works` and of each of `rids`."""
+        found: dict[int, tuple[str, str, Features]] = {}
+        for column, values in (("work_id", sorted(works)), ("rid", sorted(rids))):
+            for chunk in _chunks(values):
+                for rid, work_id, edition_id, text in self._conn.execute(
+                    f"SELECT rid, work_id, edition_id, features FROM works_records"
+                    f" WHERE {column} IN ({','.join('?' * len(chunk))})", chunk
+                ):
+                    if rid not in found:
+                        found[rid] = (work_id, edition_id, Features.from_json(text))
+        return found
+
+    def _write_components(self, uf: GuardedUnionFind, progress: Progress | None) -> None:
         """Give every component its work id and its editions; records in no component stay singletons."""
         conn = self._conn
         components = [members for members in uf.components().values()]
         with self.database.write(conn):
-            if reset is None:
-                conn.execute("UPDATE works_records SET work_id = 'w:' || record_id, edition_id = 'e:' || record_id")
-            else:
-                for chunk in _chunks(sorted(reset)):
-                    marks = ",".join("?" * len(chunk))
-                    conn.execute(
-                        "UPDATE works_records SET work_id = 'w:' || record_id, edition_id = 'e:' || record_id"
-                        f" WHERE rid IN ({marks})", chunk)
+            conn.execute("UPDATE works_records SET work_id = 'w:' || record_id, edition_id = 'e:' || record_id")
             works = [members for members in components if len(members) > 1]
             done = 0
             for group in _groups(works, _MAX_PARAMS):  # one features query and one UPDATE for each group
-                wanted = [r for members in group for r in members]
-                found = {r: cache[r] for r in wanted} if cache is not None else self._features(wanted)
+                found = self._features([r for members in group for r in members])
                 rows = []
                 for members in group:
                     rows += _work_rows({r: found[r] for r in members})
