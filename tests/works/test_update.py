@@ -78,3 +78,28 @@ def test_an_update_touching_a_large_work_gives_the_works_of_a_rebuild(database):
         assert updated["copy:002"][1] != updated["copy:006"][1]  # 1990 is an edition of its own
         assert updated["copy:002"][1] == updated["copy:003"][1]
         assert updated["copy:091"][0] == updated["copy:095"][0] and updated["copy:091"][1] != updated["copy:095"][1]
+
+
+def test_a_key_growing_into_a_stop_key_and_back_is_matched_as_a_rebuild_would(database, monkeypatch):
+    """A key shared by more than MAX_BLOCK records is no evidence: once a new record takes it past that, the
+    records it alone joined fall apart; once deletions bring it back, they join again."""
+    from tongwen.works import store as works_store
+
+    monkeypatch.setattr(works_store, "MAX_BLOCK", 5)
+    hongloumeng = [Title([Form("红楼梦", "Hans", "chi")])]
+    with Store.open(database) as store, Works.open(database) as works:
+        for number in range(5):
+            store.upsert(Record("lib", str(number), languages=["chi"], content_type="book", titles=hongloumeng))
+        works.update(store)
+        assert len(works.cluster_of("lib:0").members) == 5
+        for change in ("grow", "shrink"):
+            if change == "grow":
+                store.upsert(Record("lib", "5", languages=["chi"], content_type="book", titles=hongloumeng))
+            else:
+                store.delete("lib:0")
+                store.delete("lib:1")
+            works.update(store)
+            updated = _assignments(works, store)
+            works.rebuild(store)
+            assert updated == _assignments(works, store), change
+            assert len({work for work, _ in updated.values()}) == (6 if change == "grow" else 1)

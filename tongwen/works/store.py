@@ -71,14 +71,16 @@ class _Changes:
     moved: set[int] = field(default_factory=set)  # new records, and records whose work evidence changed
     left: set[str] = field(default_factory=set)  # works a moved or deleted record was in
     refreshed: set[int] = field(default_factory=set)  # changed in what editions read only: keep their work
+    crossed: set[str] = field(default_factory=set)  # keys that became stop keys (`MAX_BLOCK`), or stopped being
 
     def __bool__(self) -> bool:
-        return bool(self.moved or self.left or self.refreshed)
+        return bool(self.moved or self.left or self.refreshed or self.crossed)
 
     def clear(self) -> None:
         self.moved.clear()
         self.left.clear()
         self.refreshed.clear()
+        self.crossed.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +296,7 @@ class Works:
             if not batch:
                 break
             with self.database.write(conn):
-                self._rekey(batch, report, changes)
+                self._rekey(batch, report, changes, remember)
                 if not remember:
                     changes.clear()
                 seq = batch[-1].seq
@@ -304,7 +306,7 @@ class Works:
         report.synced_seq = seq
         return changes
 
-    def _rekey(self, batch: list[Change], report: UpdateReport, changes: _Changes) -> None:
+    def _rekey(self, batch: list[Change], report: UpdateReport, changes: _Changes, remember: bool) -> None:
         """One page of changes written with a few statements for the page, not several per record: on
         PostgreSQL each statement is a round trip, and per-record statements were two thirds of a rebuild."""
         conn = self._conn
@@ -323,13 +325,20 @@ class Works:
         touched_works.update(f"w:{change.record_id}" for change in batch if change.record_id not in known)
         touched_editions.update(f"e:{change.record_id}" for change in batch if change.record_id not in known)
         before = self._present(touched_works, touched_editions)
+        features_of = {change.record_id: features(change.record) for change in batch
+                       if not (change.deleted or change.record is None)}
+        # A key whose block grows past MAX_BLOCK stops joining its records, and one shrinking below starts to:
+        # the update then matches the works of all of them again (`_Changes.crossed`; rare, and a rebuild would).
+        rekeyed: set[str] = set()
+        if remember:  # a first run matches every block anyway
+            rekeyed = self._keys_of(rid for rid, _, _ in known.values())
+            rekeyed.update(key for feats in features_of.values() for key in feats.blocking_keys())
+        sizes = self._key_sizes(rekeyed)
         self._delete_where_rid("works_keys", [rid for rid, _, _ in known.values()])
         gone = [change.record_id for change in batch if change.deleted or change.record is None]
         self._delete_where_rid("works_records", [known[record_id][0] for record_id in gone if record_id in known])
         report.deleted += sum(1 for record_id in gone if record_id in known)
         changes.left.update(known[record_id][1] for record_id in gone if record_id in known)
-        features_of = {change.record_id: features(change.record) for change in batch
-                       if not (change.deleted or change.record is None)}
         for record_id, feats in features_of.items():
             if record_id in known:
                 rid, work_id, old = known[record_id]
@@ -357,6 +366,9 @@ class Works:
                          " ON CONFLICT DO NOTHING", [value for row in chunk for value in row])
         changes.moved.update(int(rid) for rid in itertools.islice(rids.values(), first_new, None))
         report.changed += len(features_of)
+        resized = self._key_sizes(rekeyed)
+        changes.crossed.update(key for key in rekeyed
+                               if (sizes.get(key, 0) <= MAX_BLOCK) != (resized.get(key, 0) <= MAX_BLOCK))
         self._shift_counts(before, self._present(touched_works, touched_editions))
 
     def _delete_where_rid(self, table: str, rids: list[int]) -> None:
@@ -398,23 +410,18 @@ class Works:
         if len(block) > 1:
             yield block
 
-    def _blocks_within(self, rids: set[int], allowed: set[int] | dict[int, Any]) -> Iterator[list[int]]:
-        """The blocks of the keys of `rids` (stop keys left out), each with its members among `allowed`."""
-        for key_chunk in _chunks(sorted(self._keys_of(rids))):
-            marks = ",".join("?" * len(key_chunk))
-            sizes = dict(self._conn.execute(
-                f"SELECT key, COUNT(*) FROM works_keys WHERE key IN ({marks}) GROUP BY key", key_chunk))
-            usable = [key for key in key_chunk if sizes.get(key, 0) <= MAX_BLOCK]
-            for sub in _chunks(usable, _MAX_PARAMS // 4):  # about MAX_BLOCK rows a key at most
-                members: dict[str, list[int]] = {}
-                for key, rid in self._conn.execute(
-                    f"SELECT key, rid FROM works_keys WHERE key IN ({','.join('?' * len(sub))})", sub
-                ):
-                    if rid in allowed:
-                        members.setdefault(key, []).append(rid)
-                for key in sorted(members):
-                    if len(members[key]) > 1:
-                        yield members[key]
+    def _blocks_of(self, keys: list[str], allowed: set[int] | dict[int, Any]) -> Iterator[list[int]]:
+        """The blocks of `keys` (sorted, no stop keys), in key order, each with its members among `allowed`."""
+        for sub in _chunks(keys, _MAX_PARAMS // 4):  # about MAX_BLOCK rows a key at most
+            members: dict[str, list[int]] = {}
+            for key, rid in self._conn.execute(
+                f"SELECT key, rid FROM works_keys WHERE key IN ({','.join('?' * len(sub))})", sub
+            ):
+                if rid in allowed:
+                    members.setdefault(key, []).append(rid)
+            for key in sorted(members):
+                if len(members[key]) > 1:
+                    yield members[key]
 
     def _link(self, blocks: Iterable[list[int]], report: UpdateReport, total: int,
               progress: Progress | None) -> GuardedUnionFind:
@@ -458,10 +465,14 @@ class Works:
         """Match the moved records in their blocks, against the works there kept whole; match again from scratch
         the works they left; compute again the editions of works that changed. Returns the records whose work
         or editions were computed."""
-        rematch = changes.moved | self._members_of(changes.left)
-        kept = self._works_of(self._rids_with_keys(self._usable_keys(self._keys_of(changes.moved))) - rematch)
+        left = changes.left | self._works_of(self._rids_with_keys(sorted(changes.crossed)))
+        rematch = changes.moved | self._members_of(left)
+        # Every block of a record matched again is read whole, with the works of its other members: a record
+        # of a work that lost its creator-guarding member may now join one it was kept from.
+        keys = self._usable_keys(self._keys_of(rematch))
+        kept = self._works_of(self._rids_with_keys(keys) - rematch)
         refreshed = self._works_of(changes.refreshed - rematch)
-        rows = self._rows(works=kept | refreshed | changes.left, rids=changes.moved)
+        rows = self._rows(works=kept | refreshed | left, rids=changes.moved)
         uf = GuardedUnionFind()
         formed: dict[str, list[tuple[int, Features]]] = {}
         for rid, (work_id, _, feats) in rows.items():
@@ -471,7 +482,7 @@ class Works:
                 formed.setdefault(work_id, []).append((rid, feats))
         for members in formed.values():
             uf.seed(members)
-        blocks = ([(rid, rows[rid][2]) for rid in block] for block in self._blocks_within(rematch, rows))
+        blocks = ([(rid, rows[rid][2]) for rid in block] for block in self._blocks_of(keys, rows))
         report.pairs_scored += link_works(blocks, uf)
         updates: list[tuple[str, str, int]] = []
         computed = 0
@@ -507,15 +518,18 @@ class Works:
                 f"SELECT DISTINCT work_id FROM works_records WHERE rid IN ({','.join('?' * len(chunk))})", chunk))
         return found
 
-    def _usable_keys(self, keys: Iterable[str]) -> list[str]:
-        """`keys` without the stop keys (more than `MAX_BLOCK` records)."""
-        usable: list[str] = []
+    def _key_sizes(self, keys: Iterable[str]) -> dict[str, int]:
+        """key → records under it, for those of `keys` that have any."""
+        sizes: dict[str, int] = {}
         for chunk in _chunks(sorted(keys)):
-            sizes = dict(self._conn.execute(
+            sizes.update(self._conn.execute(
                 f"SELECT key, COUNT(*) FROM works_keys WHERE key IN ({','.join('?' * len(chunk))}) GROUP BY key",
                 chunk))
-            usable += [key for key in chunk if sizes.get(key, 0) <= MAX_BLOCK]
-        return usable
+        return sizes
+
+    def _usable_keys(self, keys: Iterable[str]) -> list[str]:
+        """`keys` without the stop keys (more than `MAX_BLOCK` records)."""
+        return sorted(key for key, size in self._key_sizes(keys).items() if size <= MAX_BLOCK)
 
     def _rids_with_keys(self, keys: list[str]) -> set[int]:
         found: set[int] = set()
