@@ -41,7 +41,7 @@ def print_table(results: dict[str, dict], misses: bool = False) -> None:
         asked = row["asked"]
         print(
             f"| {name} | {row['found'] / asked:.3f} | {row['found']} / {asked} | {row['first'] / asked:.3f} "
-            f"| {row['matches'] / asked:.1f} |"
+            f"| {row['matches'] / asked:.2f} |"
         )
     for kind, name in KINDS.items():
         row = results.get(kind)

@@ -37,11 +37,18 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 
 from tongwen.cjk.japanese import reading as japanese_reading
-from tongwen.cjk.korean import hanja_to_hangul, initial_sound_fold_table, romanize_mr, south_korean_spelling
+from tongwen.cjk.korean import (
+    alternate_hanja_readings,
+    hanja_reading_combinations,
+    hanja_to_hangul,
+    initial_sound_fold_table,
+    romanize_mr,
+    south_korean_spelling,
+)
 from tongwen.cjk.romanize import roman_grams, roman_key, romanizations
 from tongwen.cjk.scripts import detect_script
 from tongwen.cjk.text import clean, fold
-from tongwen.cjk.variants import _fold_table
+from tongwen.cjk.variants import _fold_table, to_traditional
 
 _CJK_CLASS = (
     "\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff"  # hangul
@@ -54,6 +61,8 @@ _TOKEN = re.compile(
 )
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Marks a syllable of an alternative hangul reading of hanja among full-text tokens ("~차" for 車 read 차 beside 거).
+ALTERNATE_READING_MARK = "~"
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4"
 
 
@@ -136,6 +145,15 @@ def _run_tokens(run: str, korean: bool) -> tuple[str, ...]:
     _grams(run.translate(cjk_table), tokens)
     if korean and _HAN.search(run):
         _grams(hanja_to_hangul(run).translate(cjk_table), tokens)
+        # Polyphones read otherwise (識 지, 車 차, 劑 자): each syllable the everyday reading lacks, once,
+        # marked (`ALTERNATE_READING_MARK`), so that it counts for a word of several syllables (살차추법) but a
+        # one-syllable query (차) is not matched by every title that could be read with it.
+        seen = set(tokens)
+        for reading in alternate_hanja_readings(run):
+            for syllable in reading.translate(cjk_table):
+                if syllable not in seen:
+                    seen.add(syllable)
+                    tokens.append(ALTERNATE_READING_MARK + syllable)
     return tuple(tokens)
 
 
@@ -192,6 +210,46 @@ def analyze_phrases(s: str | None, lang: str | None = None) -> list[list[str]]:
         _grams(run.translate(cjk_table), written)
         _grams((hanja_to_hangul(run) if korean and _HAN.search(run) else run).translate(cjk_table), read)
     return [written, read] if read != written else [written]
+
+
+def hangul_reading_alternatives(s: str | None) -> list[list[str]]:
+    """Full-text tokens of each hangul reading of the hanja in `s`, for a query with hanja to find a Korean
+    record written in hangul: one list per reading, any one enough. The readings are those of the text as
+    typed and of its traditional form (春香传 → 春香傳 → 춘향전; 霉 and 台, which OpenCC would make 黴 and 臺,
+    keep their own reading 매, 태), each with the readings its polyphones allow
+    (`tongwen.cjk.korean.hanja_reading_combinations`: 十劑表 십제표 or 십자표). Kana and hangul stay as typed
+    (種痘の理論 → 종두の이론). Empty when `s` has no hanja.
+
+    >>> [''.join(t for t in tokens if len(t) == 1) for tokens in hangul_reading_alternatives("十劑表")]
+    ['십제표', '십자표']
+    >>> hangul_reading_alternatives("天地") == [analyze("천지")]
+    True
+    """
+    if not s or not _HAN.search(s):
+        return []
+    cjk_table = _cjk_fold_table()
+    lists: list[list[str]] = []
+    for text in dict.fromkeys((s, to_traditional(s))):
+        pieces: list[tuple[bool, tuple[str, ...]]] = []  # (a CJK run?, its readings)
+        for match in _TOKEN.finditer(fold(clean(text)).translate(_separator_table())):
+            run = match.group("cjk")
+            if run is None:
+                pieces.append((False, (_fold_word(match.group("word")),)))
+            else:
+                run = run.replace(" ", "")
+                pieces.append((True, hanja_reading_combinations(run) if _HAN.search(run) else (run,)))
+        for n in range(max((len(readings) for _, readings in pieces), default=0)):
+            tokens: list[str] = []
+            for cjk, readings in pieces:
+                reading = readings[n] if n < len(readings) else readings[0]
+                if cjk:
+                    _grams(reading.translate(cjk_table), tokens)
+                else:
+                    tokens.append(reading)
+            if tokens not in lists:
+                lists.append(tokens)
+    # The reading that leaves fewest ideographs unread first (a simplified query is read in its traditional form).
+    return sorted(lists, key=lambda tokens: sum(bool(_HAN.search(token)) for token in tokens))
 
 
 def kana_reading_tokens(s: str | None) -> list[str]:
@@ -313,8 +371,10 @@ def query_roman_tokens(q: str | None, lang: str | None = None) -> list[str]:
 
 
 __all__ = [
+    "ALTERNATE_READING_MARK",
     "analyze",
     "analyze_phrases",
+    "hangul_reading_alternatives",
     "kana_reading_tokens",
     "query_roman_alternatives",
     "query_roman_tokens",

@@ -140,23 +140,42 @@ def _longest_compound() -> int:
     return max(map(len, _compound_table()), default=0)
 
 
+@cache
+def _alternate_table() -> dict[str, tuple[str, ...]]:
+    """Other readings of polyphonic hanja (data/hanja_alternate_readings.tsv, from Unihan): 識 → (지,)."""
+    text = resources.files("tongwen.cjk").joinpath("data/hanja_alternate_readings.tsv").read_text(encoding="utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            hanja, readings, _source = line.split("\t", 2)
+            table[hanja] = tuple(dict.fromkeys((*table.get(hanja, ()), *readings.split())))  # built + hand rows
+    return table
+
+
 def _readings(s: str) -> list[str | None]:
     """The reading of each character of `s` (None: not a hanja): compounds first, longest match, then the
     character table."""
-    table, compounds = _hanja_table(), _compound_table()
-    readings: list[str | None] = []
+    return [choices[0] if choices else None for choices in _reading_choices(s)]
+
+
+def _reading_choices(s: str) -> list[tuple[str, ...]]:
+    """Every reading of each character of `s`, the everyday one first (empty: not a hanja). A character read
+    inside a compound of data/hanja_compound_readings.tsv has that one reading only."""
+    table, compounds, alternates = _hanja_table(), _compound_table(), _alternate_table()
+    choices: list[tuple[str, ...]] = []
     i = 0
     while i < len(s):
         for size in range(min(_longest_compound(), len(s) - i), 1, -1):
             reading = compounds.get(s[i : i + size])
             if reading is not None:
-                readings.extend(reading)
+                choices.extend((syllable,) for syllable in reading)
                 i += size
                 break
         else:
-            readings.append(table.get(s[i]))
+            reading = table.get(s[i])
+            choices.append((reading, *alternates.get(s[i], ())) if reading is not None else ())
             i += 1
-    return readings
+    return choices
 
 
 # The initial-sound law (두음법칙): at the start of a word 녀뇨뉴니 → 여요유이, 랴려례료류리 → 야여예요유이,
@@ -191,9 +210,16 @@ def hanja_to_hangul(s: str) -> str:
     >>> hanja_to_hangul("不動産"), hanja_to_hangul("韓國經濟 연구")
     ('부동산', '한국경제 연구')
     """
+    return _spell_readings(s, _readings(s))
+
+
+def _spell_readings(s: str, readings: list[str | None], everyday: bool = True) -> str:
+    """`s` with its hanja replaced by `readings` (None: kept), the initial-sound law at word starts, 렬/률 after
+    a vowel or ㄴ; ``everyday``: also 不 불 → 부 before ㄷ/ㅈ (an alternative reading keeps the 불 it was given:
+    catalogues read 不可不知 불가불지)."""
     table = _hanja_table()
     out: list[str] = []
-    for i, (ch, reading) in enumerate(zip(s, _readings(s))):
+    for i, (ch, reading) in enumerate(zip(s, readings)):
         if reading is None:
             out.append(ch)
             continue
@@ -202,12 +228,67 @@ def hanja_to_hangul(s: str) -> str:
             reading = _initial_sound_law(reading)
         elif reading in ("렬", "률") and is_hangul_syllable(previous) and _split(previous)[2] in ("", "ㄴ"):
             reading = "열" if reading == "렬" else "율"
-        if ch == "不" and i + 1 < len(s):
+        if everyday and ch == "不" and reading == "불" and i + 1 < len(s):
             following = table.get(s[i + 1], s[i + 1])
             if is_hangul_syllable(following[0]) and _split(following[0])[0] in ("ㄷ", "ㅈ"):
                 reading = "부"
         out.append(reading)
     return "".join(out)
+
+
+MAX_ALTERNATE_READINGS = 3
+
+
+@lru_cache(maxsize=65536)
+def alternate_hanja_readings(s: str) -> tuple[str, ...]:
+    """Other hangul readings of `s` where its hanja are polyphones (data/hanja_alternate_readings.tsv, from
+    Unihan's kHangul and kKorean): the n-th reading takes every polyphone's n-th other reading (n up to
+    `MAX_ALTERNATE_READINGS`), so a title read one way by one catalogue and another way by another meets
+    both. Not a spelling: which reading a title takes depends on the word, and only the compound table knows.
+
+    >>> alternate_hanja_readings("槌法"), alternate_hanja_readings("十劑表")
+    (('추법',), ('십자표',))
+    >>> alternate_hanja_readings("韓國")
+    ()
+    """
+    choices = _reading_choices(s)
+    readings: list[str] = []
+    # n = 0: the everyday readings without the 不 → 부 rule (不執 불집 as catalogues also read it).
+    for n in range(min(MAX_ALTERNATE_READINGS, max((len(c) - 1 for c in choices), default=0)) + 1):
+        picked = [(c[n] if len(c) > n else c[0]) if c else None for c in choices]
+        reading = _spell_readings(s, picked, everyday=False)
+        if reading not in readings:
+            readings.append(reading)
+    first = hanja_to_hangul(s)
+    return tuple(reading for reading in readings if reading != first)
+
+
+MAX_READING_COMBINATIONS = 8
+
+
+@lru_cache(maxsize=8192)
+def hanja_reading_combinations(s: str) -> tuple[str, ...]:
+    """Every hangul reading of `s` its polyphones allow, the everyday one first, for a hanja query looking
+    for a record written in hangul — all combinations while there are at most `MAX_READING_COMBINATIONS`,
+    else the everyday reading and `alternate_hanja_readings`.
+
+    >>> hanja_reading_combinations("不可不知")[:3]
+    ('불가부지', '불가불지', '부가불지')
+    >>> hanja_reading_combinations("韓國")
+    ('한국',)
+    """
+    choices = _reading_choices(s)
+    total = 1
+    for options in choices:
+        total *= max(len(options), 1)
+    if total > MAX_READING_COMBINATIONS:
+        return (hanja_to_hangul(s), *alternate_hanja_readings(s))
+    combinations: list[list[str | None]] = [[]]
+    for options in choices:
+        combinations = [[*done, option] for done in combinations for option in (options or (None,))]
+    readings = [hanja_to_hangul(s)]
+    readings += [_spell_readings(s, picked, everyday=False) for picked in combinations]
+    return tuple(dict.fromkeys(readings))
 
 
 @cache

@@ -37,6 +37,12 @@ class TextAnalysis:
     # Full-text tokens of the kana reading of ideographs (`tongwen.cjk.analysis.kana_reading_tokens`); None: a
     # bare Han query does not look for records written in kana.
     kana_reading: Callable[[str], list[str]] | None = None
+    # Full-text tokens of each hangul reading of a query's hanja (`tongwen.cjk.analysis.
+    # hangul_reading_alternatives`), any one enough; None: the hangul grams of ``analyze(text, "kor")``.
+    hangul_readings: Callable[[str], list[list[str]]] | None = None
+    # The prefix `analyze` puts on a syllable of a record's alternative hanja reading (識 read 지 gives "~지"):
+    # a hangul syllable of a query of several syllables matches it too. None: no such tokens.
+    alternate_mark: str | None = None
 
 
 def cached(analysis: TextAnalysis, size: int = 100_000) -> TextAnalysis:
@@ -58,6 +64,8 @@ def cached(analysis: TextAnalysis, size: int = 100_000) -> TextAnalysis:
         roman_keys=lambda text, lang=None, readings=(): list(keys(text, lang, tuple(readings))),
         analyze_phrases=analysis.analyze_phrases,
         kana_reading=analysis.kana_reading,
+        hangul_readings=analysis.hangul_readings,
+        alternate_mark=analysis.alternate_mark,
     )
 
 
@@ -92,5 +100,7 @@ def default_analysis() -> TextAnalysis:
             roman_keys=lambda text, lang=None, readings=(): list(roman_keys(text, lang, tuple(readings))),
             analyze_phrases=lambda text, lang=None: analysis.analyze_phrases(text, lang),
             kana_reading=analysis.kana_reading_tokens,
+            hangul_readings=lru_cache(maxsize=4096)(analysis.hangul_reading_alternatives),
+            alternate_mark=analysis.ALTERNATE_READING_MARK,
         )
     return _default

@@ -71,6 +71,7 @@ MIN_WORD_SHARE = 0.75
 STRICT_CHARACTERS = 4  # CJK words with up to this many characters need all of them
 STRICT_GRAMS = 6  # romanized keys with up to this many trigrams need all of them (see _tolerant_all)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af]")
 # A learned reading is the catalogue's, not a guess, but learned from other records: a little under the
 # fields' own weights, as the hangul reading of ideographs is.
 LEARNED_READING_WEIGHT = 0.8
@@ -192,7 +193,8 @@ class QueryCompiler:
         for field in VERNACULAR_FIELDS[text.field]:
             match = self._in_text(text) if field == TEXT_FIELD else (
                 _full_text_match(
-                    field, tokens, text.phrase, cjk, self._phrases(text.value, tokens) if text.phrase else None
+                    field, tokens, text.phrase, cjk, self._phrases(text.value, tokens) if text.phrase else None,
+                    self.analysis.alternate_mark,
                 )
                 if tokens
                 else None
@@ -239,6 +241,10 @@ class QueryCompiler:
             return readings[0] if len(readings) == 1 else Bool(should=tuple(readings), min_should=1)
         readings = self.analysis.query_roman_tokens(text, None)
         options: list[Plan] = list(learned)
+        if _HAN.search(text) and self.analysis.hangul_readings is not None:
+            hangul = self._hangul_reading(text, field)  # hanja among kana or hangul (種痘の理論, 맥訣理玄)
+            if hangul is not None:
+                options.append(hangul)
         for target in ROMAN_FIELDS[field]:
             for grams in readings:
                 unique = list(dict.fromkeys(grams))
@@ -284,17 +290,31 @@ class QueryCompiler:
         """Ideographs alone are not romanized at query time: a bare Han string has four readings (pinyin,
         Hepburn, RR, MR) and matching them all against trigrams costs more than the rest of the query, while
         vernacular records already match in the full-text fields. What would be lost is the Korean reading
-        (春香傳 finding the hangul-only 춘향전), which the full-text analysis gives directly: Korean analysis
-        adds the hangul reading's grams, and those alone must match. The traditional form is read, since
-        hangul readings exist for traditional characters (春香传 → 春香傳 → 춘향전)."""
-        tokens = self.analysis.analyze(to_traditional(text), "kor")
-        hangul = [token for token in dict.fromkeys(tokens) if _HANGUL.search(token)]
-        if not hangul:
+        (春香傳 finding the hangul-only 춘향전), which the full-text analysis gives directly: the grams of the
+        hangul reading alone must match — of any one reading, since a polyphone may be read otherwise (十劑表
+        십제표 or 십자표, `TextAnalysis.hangul_readings`). Hanja mixed with kana or hangul (種痘の理論, 맥訣) are
+        read the same way, the rest kept as typed."""
+        if self.analysis.hangul_readings is not None:
+            readings = [
+                list(dict.fromkeys(tokens))
+                for tokens in self.analysis.hangul_readings(text)
+                if any(_HANGUL.search(token) for token in tokens)
+            ]
+        else:
+            tokens = self.analysis.analyze(to_traditional(text), "kor")
+            readings = [[token for token in dict.fromkeys(tokens) if _HANGUL.search(token)]]
+        readings = [reading for reading in readings if reading]
+        if not readings:
             return None
-        options = [
-            _hangul_match(target, hangul, FIELD_BOOSTS[target] * 0.8)
-            for target in VERNACULAR_FIELDS[field][:2]
-        ]
+        # One reading scores a record: the first it matches (a record matching several readings — its own
+        # hanja read each way — does not outrank one matching the everyday reading).
+        options: list[Plan] = []
+        for target in VERNACULAR_FIELDS[field][:2]:
+            earlier: list[Plan] = []
+            for reading in readings:
+                match = _hangul_match(target, reading, FIELD_BOOSTS[target] * 0.8)
+                options.append(Bool(must=(match,), must_not=tuple(earlier)) if earlier else match)
+                earlier.append(match)
         return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
 
     def _kana_reading(self, text: str, field: str | None) -> Plan | None:
@@ -341,10 +361,17 @@ def _phrase(field: str, sequences: list[list[str]]) -> Plan:
 
 
 def _full_text_match(
-    field: str, tokens: list[str], phrase: bool, cjk: bool, phrases: list[list[str]] | None = None
+    field: str,
+    tokens: list[str],
+    phrase: bool,
+    cjk: bool,
+    phrases: list[list[str]] | None = None,
+    alternate_mark: str | None = None,
 ) -> Plan:
     """The full-text tokens of one word (or quoted phrase) inside one field; ``phrases``: the sequences that
-    make it a phrase (default: ``tokens``, see `QueryCompiler._phrases`)."""
+    make it a phrase (default: ``tokens``, see `QueryCompiler._phrases`). With ``alternate_mark``, a hangul
+    syllable of a word of several characters also matches a record's hanja read that way otherwise (殺車槌法
+    has "~차" and "~추" beside 거 and 퇴, for 살차추법; `TextAnalysis.alternate_mark`)."""
     if len(tokens) == 1:
         return Term(field, tokens[0])
     if phrase:
@@ -353,7 +380,13 @@ def _full_text_match(
     unique = list(dict.fromkeys(tokens))
     if not cjk:
         return Bool(must=tuple(Term(field, token) for token in unique))
-    characters = tuple(Term(field, token) for token in unique if len(token) == 1)
+    characters = tuple(
+        Bool(should=(Term(field, token), Term(field, alternate_mark + token)), min_should=1)
+        if alternate_mark and _HANGUL.match(token)
+        else Term(field, token)
+        for token in unique
+        if len(token) == 1
+    )
     grams = tuple(Term(field, token) for token in unique if len(token) > 1)
     if not characters:
         return Bool(should=grams, min_should=1)
@@ -372,7 +405,7 @@ def _hangul_match(field: str, tokens: list[str], boost: float) -> Plan:
     return Bool(should=(strict, Boost(_tolerant_all(terms, False), boost * 0.2)), min_should=1)
 
 
-def _tolerant_all(terms: tuple[Term, ...], strict: bool) -> Plan:
+def _tolerant_all(terms: tuple[Plan, ...], strict: bool) -> Plan:
     """All the terms, or — for long words — all of every segment but one: the terms are cut into three
     segments (four beyond 12 terms) and all but one segment must match in full. One character or letter
     that differs (an unfolded variant, a romanization spelt another way) spoils only its own segment.
