@@ -128,6 +128,20 @@ def main() -> None:
             if kana_key(read(text)) == key:
                 right[name][source].add((text, key))
         seconds[name] = (time.perf_counter() - started) / len(pairs)
+    # Both readings indexed (a second form beside pykakasi's): right when either is, for every title or only
+    # for the titles pykakasi is unsure of (`tongwen.cjk.japanese.pykakasi_unsure`).
+    from tongwen.cjk.japanese import pykakasi_unsure
+
+    unsure = {text for text, _ in pairs if pykakasi_unsure(text)}
+    print(f"pykakasi unsure of {len(unsure)} of {len({text for text, _ in pairs})} texts")
+    for name in [name for name in readers if name != "pykakasi"]:
+        for label, chosen in ((f"pykakasi + {name} always", None), (f"pykakasi + {name} where unsure", unsure)):
+            right[label] = defaultdict(set)
+            for source, got in (*right["pykakasi"].items(), *right[name].items()):
+                right[label][source] |= {pair for pair in got if chosen is None or pair in right["pykakasi"][source]
+                                         or pair[0] in chosen}
+            seconds[label] = seconds["pykakasi"] + seconds[name] * (1 if chosen is None else len(chosen) / len(pairs))
+    readers = {**readers, **{label: None for label in right if label not in readers}}
     sources = sorted(set(pairs.values()))
     counts = {source: sum(1 for s in pairs.values() if s == source) for source in sources}
     print("\n| reader | " + " | ".join(f"{s} (n={counts[s]})" for s in sources)
@@ -139,11 +153,13 @@ def main() -> None:
         cells = [f"{len(right[name][s]) / counts[s]:.3f}" for s in sources]
         print(f"| {name} | " + " | ".join(cells) + f" | {len(got) / len(pairs):.3f} | +{len(got - base)} / "
               f"-{len(base - got)} | {seconds[name] * 1000:.2f} |")
-        if args.examples and name != "pykakasi":
+        if args.examples and name in READERS and name != "pykakasi":
             for text, _ in sorted(got - base)[: args.examples]:
-                print(f"    {name} right, pykakasi wrong: {text}  ({readers[name](text)} / {readers['pykakasi'](text)})")
+                print(f"    {name} right, pykakasi wrong: {text}  "
+                      f"({readers[name](text)} / {readers['pykakasi'](text)})")
             for text, _ in sorted(base - got)[: args.examples]:
-                print(f"    {name} wrong, pykakasi right: {text}  ({readers[name](text)} / {readers['pykakasi'](text)})")
+                print(f"    {name} wrong, pykakasi right: {text}  "
+                      f"({readers[name](text)} / {readers['pykakasi'](text)})")
     print(f"\n{len(pairs)} distinct (text, reading) pairs with kanji")
 
 

@@ -8,7 +8,10 @@
     'kokuritsu kokkaitoshokan'
 
 pykakasi is dictionary-based, offline and small; it reads most catalogue titles right but joins words and
-guesses names. cutlet + fugashi (UniDic) romanize better but weigh ~260 MB, so they are not used here.
+guesses names. Where it falls back on reading a kanji alone inside a longer run (`pykakasi_unsure`: 言林
+げん + はやし), the reading of a morphological analyser with a larger dictionary (fugashi, MeCab with
+UniDic-lite: ゲンリン) is kept as a second form (`dictionary_hepburn`), since each is right where the other is
+wrong (measured on the catalogued readings of ../shared/data: bench/japanese_readers.py).
 """
 
 from __future__ import annotations
@@ -115,6 +118,63 @@ def hepburn(s: str, catalogue_reading: str | None = None) -> str:
     return " ".join(" ".join(words).split()).lower()
 
 
+_HAN_WORD = re.compile(r"^[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+
+
+def pykakasi_unsure(s: str) -> bool:
+    """Whether pykakasi read some kanji of `s` alone inside a longer kanji run: it found no dictionary word for
+    the run and fell back on one character's reading, which is where it misreads (言林 げん + はやし for Genrin,
+    新村出 にいむら + しゅつ for Shinmura Izuru, 想定外 そうてい + そと). Runs it reads as whole words
+    (国立 + 国会図書館, 源氏物語) are not in doubt.
+
+    >>> pykakasi_unsure("言林"), pykakasi_unsure("国立国会図書館"), pykakasi_unsure("思ひ出の記")
+    (True, False, False)
+    """
+    words = [orig for orig, _, _ in _convert(s)]
+    for position, word in enumerate(words):
+        if len(word) == 1 and _HAN_WORD.match(word):
+            before = words[position - 1][-1:] if position else ""
+            after = words[position + 1][:1] if position + 1 < len(words) else ""
+            if _HAN_WORD.match(before) or _HAN_WORD.match(after):
+                return True
+    return False
+
+
+@cache
+def _tagger():
+    import fugashi  # local import: MeCab with UniDic-lite's dictionary (memory-mapped, loads in milliseconds)
+
+    return fugashi.Tagger()
+
+
+@lru_cache(maxsize=65536)
+def dictionary_reading(s: str) -> str:
+    """The reading UniDic gives `s` (fugashi), in hiragana, one space between its words; a word it has no
+    reading for stays as written.
+
+    >>> dictionary_reading("言林"), dictionary_reading("想定外")
+    ('げん りん', 'そうてい がい')
+    """
+    words = []
+    for word in _tagger()(_converter("t2jp").convert(s)):
+        kana = word.feature.kana
+        words.append(kana if kana and kana != "*" else word.surface)
+    return fold(" ".join(words))
+
+
+def dictionary_hepburn(s: str) -> str | None:
+    """The Hepburn of `dictionary_reading` when pykakasi is unsure of its own reading of `s` and the two
+    differ, else None.
+
+    >>> dictionary_hepburn("山脇巖"), dictionary_hepburn("源氏物語")
+    ('yamawaki iwao', None)
+    """
+    if not pykakasi_unsure(s):
+        return None
+    romanized = hepburn(dictionary_reading(s))
+    return romanized if romanized.replace(" ", "") != hepburn(s).replace(" ", "") else None
+
+
 # The particles は へ を are spelled "ha he wo" by pykakasi, but said, transcribed (NDL's ワ エ オ) and romanized
 # (ALA-LC "wa e o") as pronounced: 知と情報はいかにして → "jōhō wa", 数学への第一歩 → "sūgaku e no".
 _PARTICLES = {"は": "wa", "へ": "e", "を": "o"}
@@ -140,6 +200,9 @@ def hepburn_forms(s: str) -> list[str]:
     compound = _sino_japanese_compound_form(s)
     if compound:
         forms.append(compound)
+    dictionary = dictionary_hepburn(s)
+    if dictionary:
+        forms.append(dictionary)
     modern = modern_kana_spelling(s)
     if modern != fold(s):
         forms.extend(particle_forms(modern))

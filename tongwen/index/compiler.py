@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from tongwen.cjk.japanese import dictionary_hepburn, hepburn
 from tongwen.cjk.scripts import detect_script, is_cjk_script
 from tongwen.cjk.variants import to_traditional
 from tongwen.index.analysis import TextAnalysis
@@ -75,6 +76,9 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323a
 # A learned reading is the catalogue's, not a guess, but learned from other records: a little under the
 # fields' own weights, as the hangul reading of ideographs is.
 LEARNED_READING_WEIGHT = 0.8
+# A bare Han query also looks for its Hepburn (pykakasi's) in the romanized fields (`_hepburn_reading`).
+HEPBURN_OF_IDEOGRAPHS = True
+HEPBURN_MIN_GRAMS = 8  # (a key of ten letters: 林屋辰三郎 hayashiyatatsusaburō, not 疲労 hirō)
 
 
 class Respeller(Protocol):
@@ -234,7 +238,8 @@ class QueryCompiler:
             return None  # page text is matched as written (folded), never by its reading
         learned = self._learned_readings(text, field, strict=strict)
         if detect_script(text) == "Hani":
-            readings = [plan for plan in (self._hangul_reading(text, field), self._kana_reading(text, field)) if plan]
+            readings = [plan for plan in (self._hangul_reading(text, field), self._kana_reading(text, field),
+                                          self._hepburn_reading(text, field)) if plan]
             readings.extend(learned)
             if not readings:
                 return None
@@ -275,7 +280,8 @@ class QueryCompiler:
                 for grams in self.analysis.query_roman_tokens(respelled, "jpn"):
                     terms = tuple(Term(target, gram) for gram in dict.fromkeys(grams))
                     if terms:
-                        match = terms[0] if len(terms) == 1 else _tolerant_all(terms, strict or len(terms) <= STRICT_GRAMS)
+                        loose = not strict and len(terms) > STRICT_GRAMS
+                        match = terms[0] if len(terms) == 1 else _tolerant_all(terms, not loose)
                         options.append(Boost(match, FIELD_BOOSTS[target] * LEARNED_READING_WEIGHT))
             tokens = list(dict.fromkeys(self.analysis.analyze(respelled, "jpn")))
             if tokens:
@@ -285,6 +291,38 @@ class QueryCompiler:
                     for target in VERNACULAR_FIELDS[field][:2]
                 )
         return options
+
+    def _hepburn_reading(self, text: str, field: str | None) -> Plan | None:
+        """Ideographs alone also look for their Hepburn, for records catalogued with the romanization only (an
+        LC record without 880s: 東洋文庫 finds "Tōyō bunko"): pykakasi's reading, and UniDic's where pykakasi
+        is unsure (`tongwen.cjk.japanese.dictionary_hepburn`: 言林 Genrin, not Gen hayashi) — only the Japanese
+        one of the four readings a bare Han string has (see `_hangul_reading`), since records in Chinese and
+        Korean carry their pinyin and hangul, which the vernacular fields already match.
+
+        A guessed reading of a short Han string is a homophone of many (疲労 hirō, 化学 kagaku), and its
+        trigrams are found in any order in thousands of longer titles: so a reading matches as a whole title
+        (the title key) and, only when it is long (HEPBURN_MIN_GRAMS), as trigrams in the romanized fields.
+        A reading that leaves a character unread (剡, not in pykakasi's dictionary) is no reading."""
+        if not HEPBURN_OF_IDEOGRAPHS:
+            return None
+        options: list[Plan] = []
+        for form in dict.fromkeys(filter(None, (hepburn(text), dictionary_hepburn(text)))):
+            if detect_script(form) != "Latn":
+                continue
+            for key in self.analysis.roman_keys(form, None, ()):
+                options.append(Boost(Term("title_key", roman_title_key(key) or ""), EXACT_ROMAN_BOOST * 0.6))
+            for grams in self.analysis.query_roman_tokens(form, None)[:1]:
+                grams = list(dict.fromkeys(grams))
+                if len(grams) < HEPBURN_MIN_GRAMS:
+                    continue
+                options.extend(
+                    Boost(_tolerant_all(tuple(Term(target, gram) for gram in grams), len(grams) <= STRICT_GRAMS),
+                          FIELD_BOOSTS[target] * 0.6)
+                    for target in ROMAN_FIELDS[field]
+                )
+        if not options:
+            return None
+        return options[0] if len(options) == 1 else Bool(should=tuple(options), min_should=1)
 
     def _hangul_reading(self, text: str, field: str | None) -> Plan | None:
         """Ideographs alone are not romanized at query time: a bare Han string has four readings (pinyin,

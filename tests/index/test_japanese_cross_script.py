@@ -1,0 +1,64 @@
+"""Japanese queries for records written in another script (issue 13.6): kanji typed for a record catalogued
+in romanization only, and the reverse, from real records.
+
+Open Library's 3835178 (880_Nihon_no_chasho.mrc) is 日本の茶書 / 林屋辰三郎 in its 880s and "Nihon no chasho" /
+"Hayashiya, Tatsusaburō" in its 245/700; a catalogue without 880s holds only the latter. Princeton's
+9941500863506421 is 言林 / "Genrin.", which pykakasi reads "gen hayashi" and UniDic "gen rin"
+(`tongwen.cjk.japanese.dictionary_hepburn`). Distractors: Chinese and Japanese titles from the same data.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tongwen.index import SearchIndex, SearchRequest
+from tongwen.model import Agent, Form, Record, Title
+
+
+def record(source: str, local_id: str, title: str, lang: str, *agents: str) -> Record:
+    return Record(source, local_id, languages=[lang], titles=[Title([Form(title)])],
+                  agents=[Agent([Form(agent)]) for agent in agents])
+
+
+CHASHO_LATIN = record("openlibrary", "3835178", "Nihon no chasho / Hayashiya Tatsusaburō, Yokoi Kiyoshi, "
+                      "Narabayashi Tadao henchū.", "jpn", "Hayashiya, Tatsusaburō, 1914-1998.", "Yokoi, Kiyoshi.")
+TOYO_BUNKO_LATIN = record("openlibrary", "3835178-series", "Tōyō bunko ;", "jpn")  # its 490 $a
+GENRIN_LATIN = record("princeton", "9941500863506421-latin", "Genrin.", "jpn", "Shinmura, Izuru, 1876-1967")
+GENRIN_KANJI = record("ndl", "genrin", "言林.", "jpn")
+DISTRACTORS = [
+    record("princeton", "chi-1", "茶經", "chi"),
+    record("ndl", "ndl-1", "日本の茶道", "jpn"),
+    record("princeton", "jpn-2", "Nihon no chadō", "jpn"),
+    record("ndl", "ndl-3", "言語学", "jpn"),
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    index = SearchIndex.open(tmp_path_factory.mktemp("index"), countries={})
+    index.add([CHASHO_LATIN, TOYO_BUNKO_LATIN, GENRIN_LATIN, GENRIN_KANJI, *DISTRACTORS])
+    yield index
+    index.close()
+
+
+def top(index: SearchIndex, query: str) -> list[str]:
+    return [hit.id for hit in index.search(SearchRequest(query, facets=(), page_size=10)).hits]
+
+
+def test_kanji_typed_find_the_record_catalogued_in_romanization_only(index):
+    assert top(index, "日本の茶書")[0] == "openlibrary:3835178"
+    assert top(index, "林屋辰三郎") == ["openlibrary:3835178"]  # a name: its key is long enough for trigrams
+    assert top(index, "東洋文庫")[0] == "openlibrary:3835178-series"  # a whole title (with its numbering,
+    # "Tōyō bunko ; 201, 206", it would not be: toyobunko is too short a key for trigrams)
+
+
+def test_where_pykakasi_is_unsure_the_dictionary_reading_finds_it_both_ways(index):
+    assert "princeton:9941500863506421-latin" in top(index, "言林")  # UniDic's Genrin, as a whole title
+    assert "ndl:genrin" in top(index, "Genrin")  # and the kanji record carries it
+
+
+def test_a_short_reading_matches_whole_titles_only(index):
+    """言語 is gengo: a guessed reading of two kanji does not match every title that has its trigrams
+    somewhere ("Nihon no chadō" has neither, 言語学 gengogaku is not the title 言語)."""
+    assert top(index, "言語") == ["ndl:ndl-3"]
+    assert "princeton:jpn-2" not in top(index, "茶書")
