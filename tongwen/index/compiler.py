@@ -306,6 +306,7 @@ class QueryCompiler:
         if not HEPBURN_OF_IDEOGRAPHS:
             return None
         options: list[Plan] = []
+        text = to_traditional(text)  # pykakasi reads traditional forms (as Japanese shinjitai), not simplified
         for form in dict.fromkeys(filter(None, (hepburn(text), dictionary_hepburn(text)))):
             if detect_script(form) != "Latn":
                 continue
