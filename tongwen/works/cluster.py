@@ -282,10 +282,10 @@ def link_works(blocks: Iterable[Sequence[tuple[int, Features]]], uf: GuardedUnio
 
     Blocks larger than `WINDOW` are sorted (`_neighbourhood_order`) and each record is compared with its
     `WINDOW` neighbours only. Pairs already in one component are skipped (they cannot change the components).
-    Records that start in the block's largest component (or the first's, in a small block) are never compared with each other: components only
-    grow, so those pairs would be skipped anyway, and looking each up was most of the time when a few new
-    records meet a work of thousands (an update), or when a popular work's second big block comes after the
-    first joined them all. The pairs left are taken in the same order as the full loop would.
+    Records that start in the block's largest component (or the first's, in a small block) are never compared
+    with each other: components only grow, so those pairs would be skipped anyway, and looking each up was most
+    of the time when a few new records meet a work of thousands (an update), or when a popular work's second
+    big block comes after the first joined them all. The pairs left are taken in the same order as the full loop would.
     """
     scored = 0
     find = uf.find

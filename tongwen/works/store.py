@@ -106,7 +106,8 @@ class ClusterInfo:
 class UpdateReport:
     changed: int = 0
     deleted: int = 0
-    reclustered: int = 0
+    reclustered: int = 0  # records whose work or editions were computed again
+    rematched: int = 0  # of them, records matched again in their blocks (the rest kept the work they had)
     pairs_scored: int = 0
     works: int = 0
     multi_record_works: int = 0
@@ -467,6 +468,7 @@ class Works:
         or editions were computed."""
         left = changes.left | self._works_of(self._rids_with_keys(sorted(changes.crossed)))
         rematch = changes.moved | self._members_of(left)
+        report.rematched = len(rematch)
         # Every block of a record matched again is read whole, with the works of its other members: a record
         # of a work that lost its creator-guarding member may now join one it was kept from.
         keys = self._usable_keys(self._keys_of(rematch))
