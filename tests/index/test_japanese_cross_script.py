@@ -62,3 +62,15 @@ def test_a_short_reading_matches_whole_titles_only(index):
     somewhere ("Nihon no chadō" has neither, 言語学 gengogaku is not the title 言語)."""
     assert top(index, "言語") == ["ndl:ndl-3"]
     assert "princeton:jpn-2" not in top(index, "茶書")
+
+
+def test_simplified_forms_are_read_as_their_traditional_ones_and_japanese_as_written(tmp_path):
+    """An imprint of the ALA-LC pairs (princeton-solr: 東京 : 岩波書店, / "Tōkyō : Iwanami Shoten,") is read as
+    written (岩 is no simplified form; OpenCC's traditional 巖波 would be read otherwise); the relevance suite's
+    variant 尚书全解 of Kanripo's 尚書全解 is read as 尚書, since pykakasi has no reading of 书 (the record here
+    holds the Hepburn of the title, as a catalogue without vernacular fields would)."""
+    index = SearchIndex.open(tmp_path / "index", countries={})
+    index.add([record("princeton", "iwanami", "Tōkyō : Iwanami Shoten,", "jpn"),
+               record("kanripo", "shosho", "Shōsho zenkai", "jpn")])
+    assert top(index, "東京 : 岩波書店,") == ["princeton:iwanami"]
+    assert top(index, "尚书全解") == top(index, "尚書全解") == ["kanripo:shosho"]

@@ -306,7 +306,8 @@ class QueryCompiler:
         if not HEPBURN_OF_IDEOGRAPHS:
             return None
         options: list[Plan] = []
-        text = to_traditional(text)  # pykakasi reads traditional forms (as Japanese shinjitai), not simplified
+        if detect_script(hepburn(text)) != "Latn":  # simplified forms pykakasi cannot read (尚书): read 尚書
+            text = to_traditional(text)  # (only then: OpenCC would make Japanese 岩波書店 巖波書店)
         for form in dict.fromkeys(filter(None, (hepburn(text), dictionary_hepburn(text)))):
             if detect_script(form) != "Latn":
                 continue
