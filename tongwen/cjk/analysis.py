@@ -61,6 +61,7 @@ _TOKEN = re.compile(
 )
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af]")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_HIRAGANA = re.compile(r"[\u3041-\u309f]+")
 # Marks a syllable of an alternative hangul reading of hanja among full-text tokens ("~차" for 車 read 차 beside 거).
 ALTERNATE_READING_MARK = "~"
 _APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4"
@@ -145,15 +146,18 @@ def _run_tokens(run: str, korean: bool) -> tuple[str, ...]:
     _grams(run.translate(cjk_table), tokens)
     if korean and _HAN.search(run):
         _grams(hanja_to_hangul(run).translate(cjk_table), tokens)
-        # Polyphones read otherwise (識 지, 車 차, 劑 자): each syllable the everyday reading lacks, once,
-        # marked (`ALTERNATE_READING_MARK`), so that it counts for a word of several syllables (살차추법) but a
-        # one-syllable query (차) is not matched by every title that could be read with it.
+        # Polyphones read otherwise (識 지, 車 차, 劑 자): each gram the everyday reading lacks, once, marked
+        # (`ALTERNATE_READING_MARK`), so that it counts for a word of several syllables (살차추법: its syllables
+        # to match, its bigrams to rank) but a one-syllable query (차) is not matched by every title that could
+        # be read with it.
         seen = set(tokens)
         for reading in alternate_hanja_readings(run):
-            for syllable in reading.translate(cjk_table):
-                if syllable not in seen:
-                    seen.add(syllable)
-                    tokens.append(ALTERNATE_READING_MARK + syllable)
+            grams: list[str] = []
+            _grams(reading.translate(cjk_table), grams)
+            for gram in grams:
+                if gram not in seen:
+                    seen.add(gram)
+                    tokens.append(ALTERNATE_READING_MARK + gram)
     return tuple(tokens)
 
 
@@ -229,9 +233,16 @@ def hangul_reading_alternatives(s: str | None) -> list[list[str]]:
         return []
     cjk_table = _cjk_fold_table()
     lists: list[list[str]] = []
-    for text in dict.fromkeys((s, to_traditional(s))):
+    texts = [s, to_traditional(s)]
+    hiragana = len(_HIRAGANA.findall(s))
+    if hiragana and len(_HAN.findall(s)) >= 3 * hiragana:
+        # Particles among many hanja (「海東文獻總錄」中の醫書): the hangul reading of a Japanese title may leave
+        # them out (「해동문헌총록」중_의서), so the hanja are also read without them.
+        texts += [_HIRAGANA.sub(" ", text) for text in texts]
+    for text in dict.fromkeys(texts):
         pieces: list[tuple[bool, tuple[str, ...]]] = []  # (a CJK run?, its readings)
-        for match in _TOKEN.finditer(fold(clean(text)).translate(_separator_table())):
+        # Words of the query are read apart (藥方 醫方 needs no 방의: the record may be 약방(의방)).
+        for match in _TOKEN.finditer(fold(clean(text)).translate(_separator_table()).replace(" ", "\n")):
             run = match.group("cjk")
             if run is None:
                 pieces.append((False, (_fold_word(match.group("word")),)))

@@ -158,9 +158,10 @@ def _readings(s: str) -> list[str | None]:
     return [choices[0] if choices else None for choices in _reading_choices(s)]
 
 
-def _reading_choices(s: str) -> list[tuple[str, ...]]:
+def _reading_choices(s: str, in_compounds: bool = False) -> list[tuple[str, ...]]:
     """Every reading of each character of `s`, the everyday one first (empty: not a hanja). A character read
-    inside a compound of data/hanja_compound_readings.tsv has that one reading only."""
+    inside a compound of data/hanja_compound_readings.tsv has that one reading only — unless ``in_compounds``,
+    where its own readings follow (a compound may be two words: 活人 參同 in 擬進活人參同餘議, not 人參 삼)."""
     table, compounds, alternates = _hanja_table(), _compound_table(), _alternate_table()
     choices: list[tuple[str, ...]] = []
     i = 0
@@ -168,7 +169,9 @@ def _reading_choices(s: str) -> list[tuple[str, ...]]:
         for size in range(min(_longest_compound(), len(s) - i), 1, -1):
             reading = compounds.get(s[i : i + size])
             if reading is not None:
-                choices.extend((syllable,) for syllable in reading)
+                for ch, syllable in zip(s[i : i + size], reading):
+                    own = (table[ch], *alternates.get(ch, ())) if in_compounds and ch in table else ()
+                    choices.append(tuple(dict.fromkeys((syllable, *own))))
                 i += size
                 break
         else:
@@ -277,7 +280,7 @@ def hanja_reading_combinations(s: str) -> tuple[str, ...]:
     >>> hanja_reading_combinations("韓國")
     ('한국',)
     """
-    choices = _reading_choices(s)
+    choices = _reading_choices(s, in_compounds=True)
     total = 1
     for options in choices:
         total *= max(len(options), 1)
@@ -291,11 +294,23 @@ def hanja_reading_combinations(s: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(readings))
 
 
+# Older orthography wrote a y-glide after ㅈ ㅉ ㅊ that modern Korean neither writes nor pronounces (쵸 초, 져 저,
+# 쥬 주: 馬經抄集諺解 is 마경쵸집언해 in the 1682 print, 마경초집언해 in the union list): ㅑㅒㅕㅖㅛㅠ → ㅏㅐㅓㅔㅗㅜ.
+_PALATAL_GLIDE = {2: 0, 3: 1, 6: 4, 7: 5, 12: 8, 17: 13}
+
+
+def _drop_palatal_glide(syllable: str) -> str:
+    initial, vowel, final = _split(syllable)
+    if initial in ("ㅈ", "ㅉ", "ㅊ") and vowel in _PALATAL_GLIDE:
+        return _join(initial, _PALATAL_GLIDE[vowel], final)
+    return syllable
+
+
 @cache
 def _initial_sound_fold_table() -> dict[int, str]:
     table = {}
     for cp in range(_SBASE, _SBASE + _SCOUNT):
-        folded = _initial_sound_law(chr(cp))
+        folded = _drop_palatal_glide(_initial_sound_law(chr(cp)))
         if folded != chr(cp):
             table[cp] = folded
     return table
@@ -307,6 +322,11 @@ def initial_sound_fold(s: str) -> str:
     hanja reading and the hangul text agree only once both are folded this way.
 
     >>> initial_sound_fold("증보뢰공") == initial_sound_fold("증보뇌공")
+    True
+
+    A y-glide after ㅈ ㅉ ㅊ, which older spelling writes and modern Korean does not, is dropped the same way:
+
+    >>> initial_sound_fold("마경쵸집") == initial_sound_fold("마경초집")
     True
     """
     return s.translate(_initial_sound_fold_table())

@@ -420,14 +420,13 @@ def _full_text_match(
     unique = list(dict.fromkeys(tokens))
     if not cjk:
         return Bool(must=tuple(Term(field, token) for token in unique))
-    characters = tuple(
-        Bool(should=(Term(field, token), Term(field, alternate_mark + token)), min_should=1)
-        if alternate_mark and _HANGUL.match(token)
-        else Term(field, token)
-        for token in unique
-        if len(token) == 1
-    )
-    grams = tuple(Term(field, token) for token in unique if len(token) > 1)
+    def term(token: str) -> Plan:  # a hangul gram, or the same gram of a record's other hanja reading
+        if alternate_mark and _HANGUL.match(token):
+            return Bool(should=(Term(field, token), Term(field, alternate_mark + token)), min_should=1)
+        return Term(field, token)
+
+    characters = tuple(term(token) for token in unique if len(token) == 1)
+    grams = tuple(term(token) for token in unique if len(token) > 1)
     if not characters:
         return Bool(should=grams, min_should=1)
     return Bool(must=(_tolerant_all(characters, len(characters) <= STRICT_CHARACTERS),), should=grams)
