@@ -35,6 +35,10 @@ SAME_WORKS = [
     ("国学", "國學"),
     ("挙兵", "舉兵"),
     ("黒澤", "黑沢"),
+    # Forms OpenCC knows only from traditional's side (s2t 侭 → 儘): found by the property test in test_analysis
+    ("我侭", "我儘"),
+    ("我侭", "我尽"),
+    ("毛缐", "毛線"),
 ]
 
 

@@ -11,7 +11,8 @@
 
 How the fold is built: OpenCC's ``jp2t`` (shinjitai → kyūjitai) then ``t2s`` (traditional → simplified), run once
 per character over every CJK code point, then our own table (``data/variant_gaps.tsv``) for the pairs OpenCC
-misses (戸/戶, 淸/清, 姫/姬 …), then closed to a fixed point. The result is a plain character table applied with
+misses (戸/戶, 淸/清, 姫/姬 …), then ``s2t`` then ``t2s`` for the characters still left alone (侭 → 儘 → 尽), then
+closed to a fixed point. The result is a plain character table applied with
 ``str.translate``:
 
 - context-free on purpose: OpenCC's phrase tables convert 乾隆 differently from 乾 alone, which would make a
@@ -76,6 +77,15 @@ def _fold_table() -> dict[int, str]:
             step[ch] = out
     for source, target in gaps.items():
         step.setdefault(source, target)
+    # A second simplified form OpenCC knows only from the other side: s2t reads 侭 as 儘 and 缐 as 線, whose
+    # simplified forms are 尽 and 线, while t2s leaves 侭 and 缐 as they are. Without this step a query's
+    # simplified form and the same text sent through traditional and back would fold apart (32 characters).
+    round_trip = _converter("t2s").convert(_converter("s2t").convert("\n".join(sources))).split("\n")
+    if len(round_trip) != len(chars):  # pragma: no cover - as above
+        raise RuntimeError("OpenCC changed the number of lines while building the variant table")
+    for ch, out in zip(chars, round_trip):
+        if len(out) == 1 and out != ch and ch not in step:
+            step[ch] = gaps.get(out, out)
     table: dict[int, str] = {}
     for ch, first in step.items():
         seen = [ch]

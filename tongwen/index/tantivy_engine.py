@@ -40,7 +40,7 @@ NO_YEAR = (
     -100_000
 )  # below any real year: undated records sort last in "year descending" and never match ranges
 DISPLAY_FIELD = "display"
-SCHEMA_VERSION = 14  # 2: the full-text field "text"; 3: the "digitised" facet; 4: the "place" facet; 5: "creator"; 6: Japanese historical-kana and devoiced (rendaku) roman keys; 7: Korean North/South word starts, MR syllable by syllable, clusters; 8: hanja compound readings, initial-sound law at every syllable of hanja, 沈/沉; 9: more compound readings (鍼炙 침구 …); 10: ALA-LC Arabic numerals after 第; 11: readings learned from catalogued yomi (readings.json); 12: other readings of polyphonic hanja (hanja_alternate_readings.tsv); 13: UniDic's Hepburn beside pykakasi's where pykakasi is unsure; 14: 箎/篪, 耆婆 기바, 波羅 바라, y-glide after ㅈㅉㅊ dropped (쵸 = 초), marked bigrams of other hanja readings
+SCHEMA_VERSION = 15  # 2: the full-text field "text"; 3: the "digitised" facet; 4: the "place" facet; 5: "creator"; 6: Japanese historical-kana and devoiced (rendaku) roman keys; 7: Korean North/South word starts, MR syllable by syllable, clusters; 8: hanja compound readings, initial-sound law at every syllable of hanja, 沈/沉; 9: more compound readings (鍼炙 침구 …); 10: ALA-LC Arabic numerals after 第; 11: readings learned from catalogued yomi (readings.json); 12: other readings of polyphonic hanja (hanja_alternate_readings.tsv); 13: UniDic's Hepburn beside pykakasi's where pykakasi is unsure; 14: 箎/篪, 耆婆 기바, 波羅 바라, y-glide after ㅈㅉㅊ dropped (쵸 = 초), marked bigrams of other hanja readings; 15: second simplified forms OpenCC knows from s2t (侭 with 儘/尽)
 
 
 def build_schema() -> tantivy.Schema:
