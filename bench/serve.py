@@ -10,6 +10,14 @@ The data dir is filled with synthetic records made from real catalogue patterns 
 bench/search.py), indexed, then served by `tongwen serve --workers 2` in its own process. A load generator
 (httpx, asyncio) keeps `--concurrency` requests in flight against 127.0.0.1 only, for a bounded time and count.
 Goal on a 2-core machine: /api/search ≥ 300 requests/s with p95 ≤ 50 ms.
+
+Beside each endpoint: the server's CPU per request (from /proc: the load generator shares the cores, so this is
+the figure that decides the rate), and the bare library in the same run — tantivy alone, in this process,
+running the same queries' compiled plans: top 20 hits with their stored documents, the total, and the
+portal's facet aggregations — with the ratio of the two. The row "no hits" asks /api/search for words no
+record has: tantivy has nothing to do, so its CPU is the web stack's own (HTTP, routing, parameters, our
+middleware, query analysis). Searches repeat (``--queries`` distinct ones, drawn at random), so the server's
+counts cache (`tongwen.index.counts_cache`) answers most facet counts; ``--search-cache 0`` measures without it.
 """
 
 from __future__ import annotations
@@ -68,11 +76,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(settings: Settings, port: int, workers: int) -> subprocess.Popen:
+def start_server(settings: Settings, port: int, workers: int, cache_entries: int | None = None) -> subprocess.Popen:
+    environment = dict(os.environ)
+    if cache_entries is not None:
+        environment["TONGWEN_SEARCH_CACHE_ENTRIES"] = str(cache_entries)
     server = subprocess.Popen(
         [sys.executable, "-m", "tongwen.cli", "--data", str(settings.data_dir), "serve",
          "--port", str(port), "--workers", str(workers)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment,
     )
     import httpx
 
@@ -115,6 +126,38 @@ def server_cpu_seconds(pid: int) -> float:
             continue  # it ended meanwhile
         total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+def tantivy_alone(settings: Settings, queries: list[str], rounds: int = 3) -> float:
+    """CPU ms per query of the bare library on the served index: each query's compiled plan (filters none, as
+    in the load) searched for its top 20 hits with their stored documents and the total, and the portal's
+    facets aggregated — what the engine must do for a results page, without Tongwen around it."""
+    from tongwen.index.facets import facet_specs
+    from tongwen.index.query import QuerySyntaxError, parse_query
+    from tongwen.index.tantivy_engine import aggregations
+    from tongwen.web.searching import PORTAL_FACETS
+
+    index = SearchIndex.open(settings.index_dir, counts_cache=0)
+    searcher = index.engine.searcher
+    requested = aggregations(facet_specs(PORTAL_FACETS))
+    prepared = []
+    for query in queries:
+        try:
+            prepared.append(index.engine.to_query(index.compiler.compile(parse_query(query)).plan))
+        except QuerySyntaxError:
+            continue
+    for query in prepared:  # warm the file cache, as the server's warm-up does
+        searcher.search(query, limit=20, count=True)
+    began = time.process_time()
+    for _ in range(rounds):
+        for query in prepared:
+            result = searcher.search(query, limit=20, count=True)
+            for _score, address in result.hits:
+                searcher.doc(address)
+            searcher.aggregate(query, requested)
+    cpu = time.process_time() - began
+    index.close()
+    return cpu * 1000 / max(1, rounds * len(prepared))
 
 
 def finish_import(importer: tuple[subprocess.Popen, float]) -> str:
@@ -160,6 +203,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--search-cache", type=int, metavar="N",
+                        help="the server's TONGWEN_SEARCH_CACHE_ENTRIES (default: the setting's; 0: no counts cache)")
     parser.add_argument("--while-importing", type=int, default=0, metavar="N",
                         help="run `tongwen import` of N MARC records (bench/import.py's file) during each load")
     args = parser.parse_args()
@@ -174,11 +219,15 @@ def main() -> None:
     queries = make_queries(bases, random.Random(11), args.queries)
 
     port = free_port()
-    server = start_server(settings, port, args.workers)
+    server = start_server(settings, port, args.workers, args.search_cache)
+    # Words no record has (Latin letters, so no expansion either): the web stack alone.
+    nowhere = [f"zqx{number}vw" for number in range(len(queries))]
     rows = []
     try:
-        for label, template in (("/api/search", "/api/search?q={}"), ("/search (HTML page)", "/search?q={}")):
-            paths = [template.format(quote(q)) for q in queries]
+        for label, template, asked in (("/api/search", "/api/search?q={}", queries),
+                                       ("/api/search, no hits (web stack)", "/api/search?q={}", nowhere),
+                                       ("/search (HTML page)", "/search?q={}", queries)):
+            paths = [template.format(quote(q)) for q in asked]
             importer = start_import(settings, args.while_importing, label) if args.while_importing else None
             # Warm both workers (index readers, first-query caches) first: a first request takes seconds, and
             # counted in, it would be most of the CPU per request.
@@ -194,15 +243,17 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    bare = tantivy_alone(settings, queries)
 
     records = existing or args.records
     print(f"\nTongwen serving {records:,} records; {args.workers} workers, {args.concurrency} concurrent clients, "
-          f"{len(queries)} distinct queries, {args.seconds:.0f} s per endpoint")
+          f"{len(queries)} distinct queries, {args.seconds:.0f} s per endpoint, counts cache "
+          f"{'default' if args.search_cache is None else args.search_cache}")
     print(f"{'endpoint':<36} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-          f"{'server CPU ms/req':>18}")
+          f"{'server CPU ms/req':>18} {'tantivy alone ms':>17} {'ratio':>6}")
     for label, count, errors, rate, p50, p95, slowest, cpu_ms in rows:
         print(f"{label:<36} {count:>9,} {errors:>7} {rate:>8.0f} {p50:>8.1f} {p95:>8.1f} {slowest:>8.0f} "
-              f"{cpu_ms:>18.1f}")
+              f"{cpu_ms:>18.1f} {bare:>17.2f} {cpu_ms / bare:>6.2f}")
 
 
 if __name__ == "__main__":

@@ -86,3 +86,40 @@ def test_index_survives_reopen(engine, tmp_path):
     reopened = TantivyEngine(tmp_path / "ix")
     assert reopened.count() == 4
     assert ids(search(reopened, Term("title", "研"))) == ["b"]
+
+
+def test_another_page_or_sort_reuses_the_counts_with_the_same_answers(engine):
+    first = search(engine, MatchAll(), facets=("institution", "year"), sort="title", limit=2)
+    cache = engine.counts_cache
+    assert (cache.hits, cache.misses) == (0, 1)
+    second = search(engine, MatchAll(), facets=("institution", "year"), sort="-year", offset=2, limit=2)
+    assert (cache.hits, cache.misses) == (1, 1)
+    assert ids(first) == ["c", "a"] and ids(second) == ["c", "d"]  # the hits are searched anew
+    assert second.total == first.total == 4 and second.facets == first.facets
+    second.facets["institution"].clear()  # what a caller does to its answer stays out of the cache
+    assert search(engine, MatchAll(), facets=("institution", "year")).facets == first.facets
+    assert search(engine, MatchAll(), facets=("institution",)).facets.keys() == {"institution"}  # other facets
+
+
+def test_counts_follow_another_process_commits_and_survive_refreshes_without_any(engine, tmp_path):
+    before = search(engine, Term("title", "梦"), facets=("institution",))
+    engine.refresh()  # nothing new: the counts are kept
+    search(engine, Term("title", "梦"), facets=("institution",))
+    assert engine.counts_cache.hits == 1
+
+    writer = TantivyEngine(tmp_path / "ix")  # as `tongwen index` or a follower would, in its own process
+    writer.upsert([document("e", ["红 楼 梦"], institution="NLK")])
+    writer.commit()
+    unrefreshed = search(engine, Term("title", "梦"), facets=("institution",))
+    assert unrefreshed.total == before.total == 2  # one reader, one commit, until the refresh
+    engine.refresh()
+    after = search(engine, Term("title", "梦"), facets=("institution",))
+    assert after.total == 3 and dict(after.facets["institution"]) == {"NLC": 1, "NDL": 1, "NLK": 1}
+    assert sorted(ids(after)) == ["a", "b", "e"]
+
+
+def test_no_cache_when_it_is_sized_zero(engine, tmp_path):
+    uncached = TantivyEngine(tmp_path / "ix", cache_entries=0)
+    for _ in range(2):
+        assert search(uncached, MatchAll(), facets=("institution",)).total == 4
+    assert (uncached.counts_cache.hits, len(uncached.counts_cache)) == (0, 0)

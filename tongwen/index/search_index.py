@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from tongwen.index import generations
 from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.compiler import CompiledQuery, QueryCompiler
+from tongwen.index.counts_cache import DEFAULT_ENTRIES
 from tongwen.index.documents import DocumentBuilder
 from tongwen.index.expansion import (
     HITS_CONSULTED,
@@ -167,6 +168,7 @@ class SearchIndex:
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         agent_forms: Callable[[str], Iterable[Any]] | None = None,
         readings: learned_readings.ReadingLexicon | None = None,
+        counts_cache: int = DEFAULT_ENTRIES,
     ) -> None:
         self.link = Path(path)  # the name callers use; `path` is the generation it shows
         self._default_analysis = analysis is None  # only the default one can be recreated in worker processes
@@ -176,6 +178,7 @@ class SearchIndex:
         # the generation's own, learned from the store by `rebuild` and `sync`.
         self._given_readings = readings
         self.compiler = QueryCompiler(self.analysis, readings=lambda: self.builder.readings)
+        self._counts_cache = counts_cache
         self._open_generation()
 
     def _open_generation(self) -> None:
@@ -185,7 +188,7 @@ class SearchIndex:
         self.builder.readings = (
             self._given_readings if self._given_readings is not None else learned_readings.load(self.path)
         )
-        self.engine = TantivyEngine(self.path)
+        self.engine = TantivyEngine(self.path, cache_entries=self._counts_cache)
         self.pages = PageIndex(self.path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
 
     @classmethod
@@ -197,11 +200,14 @@ class SearchIndex:
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         agent_forms: Callable[[str], Iterable[Any]] | None = None,
         readings: learned_readings.ReadingLexicon | None = None,
+        counts_cache: int = DEFAULT_ENTRIES,
     ) -> SearchIndex:
         """Open (or create) the index in ``path``. ``countries`` maps institution codes to ISO country
         codes for the country facet (default: `tongwen.registry.institution_directory`); ``readings`` a
-        `tongwen.cjk.learned_readings.ReadingLexicon` to use instead of the one the index learns itself."""
-        return cls(Path(path), analysis=analysis, countries=countries, agent_forms=agent_forms, readings=readings)
+        `tongwen.cjk.learned_readings.ReadingLexicon` to use instead of the one the index learns itself;
+        ``counts_cache`` how many searches' totals and facet counts to keep (`tongwen.index.counts_cache`)."""
+        return cls(Path(path), analysis=analysis, countries=countries, agent_forms=agent_forms, readings=readings,
+                   counts_cache=counts_cache)
 
     def reopened(self) -> SearchIndex | None:
         """The index as a rebuild swapped it in since this one was opened (sharing this one's analysis, which

@@ -5,15 +5,22 @@ tokenizer we register under our own name on every open, because tantivy does not
 index). Facet fields are raw-tokenized fast fields counted with `searcher.aggregate`; the year is an i64
 fast field (``NO_YEAR`` when unknown, so sorting puts undated records last); the hit summary is stored as
 JSON bytes.
+
+Totals and facet counts are kept per plan (`counts_cache`) for as long as the engine reads one commit: `refresh`
+moves to a newer commit, and with it to an empty cache, only when the index's ``meta.json`` (rewritten by every
+commit and merge) has changed.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import tantivy
 
+from tongwen.index.counts_cache import DEFAULT_ENTRIES, CountsCache
 from tongwen.index.plan import (
     ID_FIELD,
     KEYWORD_FIELDS,
@@ -62,7 +69,8 @@ class TantivyEngine:
     """An index in ``path`` (created when missing). One writer per index: open it for writing only in the
     process that syncs."""
 
-    def __init__(self, path: Path, *, writer_heap: int = 256_000_000, writer_threads: int = 0) -> None:
+    def __init__(self, path: Path, *, writer_heap: int = 256_000_000, writer_threads: int = 0,
+                 cache_entries: int = DEFAULT_ENTRIES) -> None:
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.schema = build_schema()
@@ -73,7 +81,10 @@ class TantivyEngine:
         self._writer: tantivy.IndexWriter | None = None
         self._writer_heap = writer_heap
         self._writer_threads = writer_threads
-        self._searcher: tantivy.Searcher | None = None
+        self._cache_entries = cache_entries
+        # The searcher, the counts made with it, and the meta.json it was opened at: replaced together, so a
+        # search never takes counts from another commit (a search still running keeps the pair it took).
+        self._reading: tuple[tantivy.Searcher, CountsCache, tuple | None] | None = None
 
     # ---- writing -----------------------------------------------------------------------------------
 
@@ -108,8 +119,8 @@ class TantivyEngine:
             self._writer.commit()
             self._writer.wait_merging_threads()
             self._writer = None
+        self._reading = None
         self.index.reload()
-        self._searcher = None
 
     def close(self) -> None:
         if self._writer is not None:
@@ -132,16 +143,35 @@ class TantivyEngine:
 
     # ---- reading -----------------------------------------------------------------------------------
 
+    def _meta_stamp(self) -> tuple | None:
+        try:
+            meta = os.stat(self.path / "meta.json")
+        except OSError:
+            return None
+        return meta.st_ino, meta.st_mtime_ns, meta.st_size
+
+    def _current(self) -> tuple[tantivy.Searcher, CountsCache, tuple | None]:
+        reading = self._reading
+        if reading is None:
+            stamp = self._meta_stamp()  # before the searcher: a commit in between only makes the next refresh reload
+            reading = self._reading = (self.index.searcher(), CountsCache(self._cache_entries), stamp)
+        return reading
+
     @property
     def searcher(self) -> tantivy.Searcher:
-        if self._searcher is None:
-            self._searcher = self.index.searcher()
-        return self._searcher
+        return self._current()[0]
+
+    @property
+    def counts_cache(self) -> CountsCache:
+        return self._current()[1]
 
     def refresh(self) -> None:
-        """See commits made by another process."""
+        """See commits made by another process (a no-op, keeping the counts made so far, when there are none)."""
+        reading = self._reading
+        if reading is not None and reading[2] is not None and reading[2] == self._meta_stamp():
+            return
+        self._reading = None
         self.index.reload()
-        self._searcher = None
 
     def count(self) -> int:
         return self.searcher.num_docs
@@ -149,10 +179,14 @@ class TantivyEngine:
     def search(
         self, plan: Plan, *, offset: int, limit: int, sort: str, facets: list[FacetSpec]
     ) -> EngineResult:
-        searcher = self.searcher
+        searcher, cache, _ = self._current()
         query = self.to_query(plan)
+        counts_key = (plan, tuple(facets))
+        counted = cache.get(counts_key)
+        # With the counts known, tantivy need not visit every match: the top hits alone (block-max WAND).
+        count = counted is None
         if sort == "relevance":
-            result = searcher.search(query, limit=limit, offset=offset, count=True)
+            result = searcher.search(query, limit=limit, offset=offset, count=count)
         else:
             field, order = {
                 "year": (YEAR_FIELD, tantivy.Order.Asc),
@@ -160,7 +194,7 @@ class TantivyEngine:
                 "title": (SORT_TITLE_FIELD, tantivy.Order.Asc),
             }[sort]
             result = searcher.search(
-                query, limit=limit, offset=offset, count=True, order_by_field=field, order=order
+                query, limit=limit, offset=offset, count=count, order_by_field=field, order=order
             )
         hits = []
         for key, address in result.hits:
@@ -168,27 +202,17 @@ class TantivyEngine:
             display = json.loads(bytes(stored.get_first(DISPLAY_FIELD)).decode())
             score = float(key) if sort == "relevance" else 0.0
             hits.append(EngineHit(stored.get_first(ID_FIELD), score, display))
-        facet_counts = self._facets(searcher, query, facets) if facets else {}
-        return EngineResult(result.count or 0, hits, facet_counts)
+        if counted is None:
+            counted = (result.count or 0, self._facets(searcher, query, facets) if facets else {})
+            cache.put(counts_key, counted)
+        total, facet_counts = counted
+        # Copies: the caller may change its lists, the cache's stay as counted.
+        return EngineResult(total, hits, {name: list(pairs) for name, pairs in facet_counts.items()})
 
     def _facets(
         self, searcher: tantivy.Searcher, query: tantivy.Query, facets: list[FacetSpec]
     ) -> dict[str, list[tuple[str, int]]]:
-        aggregations: dict[str, dict] = {}
-        for spec in facets:
-            if spec.interval:
-                aggregations[spec.name] = {
-                    "histogram": {
-                        "field": spec.field,
-                        "interval": spec.interval,
-                        "min_doc_count": 1,
-                        # Undated records (NO_YEAR) are outside: no run of empty buckets down to them.
-                        "hard_bounds": {"min": -3000, "max": 3000},
-                    }
-                }
-            else:
-                aggregations[spec.name] = {"terms": {"field": spec.field, "size": spec.size}}
-        raw = searcher.aggregate(query, aggregations)
+        raw = searcher.aggregate(query, aggregations(facets))
         counts: dict[str, list[tuple[str, int]]] = {}
         for spec in facets:
             buckets = raw.get(spec.name, {}).get("buckets", [])
@@ -201,12 +225,32 @@ class TantivyEngine:
                     for b in dated[-spec.size :]
                 ]
             else:
-                counts[spec.name] = [(str(b["key"]), int(b["doc_count"])) for b in buckets]
+                # Interned: the same few values recur in every cached count.
+                counts[spec.name] = [(sys.intern(str(b["key"])), int(b["doc_count"])) for b in buckets]
         return counts
 
     def to_query(self, plan: Plan) -> tantivy.Query:
         """Translate an engine-neutral plan into a tantivy query."""
         return plan_to_query(self.schema, plan)
+
+
+def aggregations(facets: list[FacetSpec]) -> dict[str, dict]:
+    """The tantivy (Elasticsearch-style) aggregation request that counts ``facets``."""
+    requested: dict[str, dict] = {}
+    for spec in facets:
+        if spec.interval:
+            requested[spec.name] = {
+                "histogram": {
+                    "field": spec.field,
+                    "interval": spec.interval,
+                    "min_doc_count": 1,
+                    # Undated records (NO_YEAR) are outside: no run of empty buckets down to them.
+                    "hard_bounds": {"min": -3000, "max": 3000},
+                }
+            }
+        else:
+            requested[spec.name] = {"terms": {"field": spec.field, "size": spec.size}}
+    return requested
 
 
 def plan_to_query(schema: tantivy.Schema, plan: Plan) -> tantivy.Query:

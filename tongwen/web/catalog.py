@@ -116,7 +116,8 @@ class Catalog:
                 if self._index is None:
                     from tongwen.index import SearchIndex
 
-                    self._index = SearchIndex.open(self.settings.index_dir)
+                    self._index = SearchIndex.open(self.settings.index_dir,
+                                                   counts_cache=self.settings.search_cache_entries)
                     self._refreshed = time.monotonic()
         return self._index
 
