@@ -14,7 +14,6 @@ commit and merge) has changed.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -84,7 +83,7 @@ class TantivyEngine:
         self._cache_entries = cache_entries
         # The searcher, the counts made with it, and the meta.json it was opened at: replaced together, so a
         # search never takes counts from another commit (a search still running keeps the pair it took).
-        self._reading: tuple[tantivy.Searcher, CountsCache, tuple | None] | None = None
+        self._reading: tuple[tantivy.Searcher, CountsCache, bytes | None] | None = None
 
     # ---- writing -----------------------------------------------------------------------------------
 
@@ -143,14 +142,14 @@ class TantivyEngine:
 
     # ---- reading -----------------------------------------------------------------------------------
 
-    def _meta_stamp(self) -> tuple | None:
+    def _meta_stamp(self) -> bytes | None:
+        # Its content, not its mtime: two commits in one clock tick can leave the same size, time and inode.
         try:
-            meta = os.stat(self.path / "meta.json")
+            return (self.path / "meta.json").read_bytes()
         except OSError:
             return None
-        return meta.st_ino, meta.st_mtime_ns, meta.st_size
 
-    def _current(self) -> tuple[tantivy.Searcher, CountsCache, tuple | None]:
+    def _current(self) -> tuple[tantivy.Searcher, CountsCache, bytes | None]:
         reading = self._reading
         if reading is None:
             stamp = self._meta_stamp()  # before the searcher: a commit in between only makes the next refresh reload

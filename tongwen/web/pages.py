@@ -27,6 +27,7 @@ from tongwen.web.record_actions import record_actions
 from tongwen.web.rendering import choose_language, format_number, render
 from tongwen.web.searching import BadSearch, SearchParams, parse_params
 from tongwen.web.suggest import other_script_suggestions
+from tongwen.web.urls import url_for
 from tongwen.web.viewer import first_page_thumbnail, page_strip, text_hits_view
 from tongwen.web.views import display_title, original_script_first, record_view
 
@@ -228,7 +229,7 @@ def search_page(
 ):
     choose_language(request)
     catalog = catalog_of(request)
-    base = str(request.url_for("search_page").path)
+    base = str(url_for(request, "search_page").path)
     try:
         params = parse_params(q, filter, sort, page, page_size, scope)
         if params.scope == "all":
