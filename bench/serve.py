@@ -17,7 +17,7 @@ running the same queries' compiled plans: top 20 hits with their stored document
 portal's facet aggregations — with the ratio of the two. The row "no hits" asks /api/search for words no
 record has: tantivy has nothing to do, so its CPU is the web stack's own (HTTP, routing, parameters, our
 middleware, query analysis). Searches repeat (``--queries`` distinct ones, drawn at random), so the server's
-counts cache (`tongwen.index.counts_cache`) answers most facet counts; ``--search-cache 0`` measures without it.
+counts cache (`tongwen.index.search_cache`) answers most facet counts; ``--search-cache 0`` measures without it.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def tantivy_alone(settings: Settings, queries: list[str], rounds: int = 3) -> fl
     from tongwen.index.tantivy_engine import aggregations
     from tongwen.web.searching import PORTAL_FACETS
 
-    index = SearchIndex.open(settings.index_dir, counts_cache=0)
+    index = SearchIndex.open(settings.index_dir, cache_entries=0)
     searcher = index.engine.searcher
     requested = aggregations(facet_specs(PORTAL_FACETS))
     prepared = []

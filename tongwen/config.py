@@ -78,9 +78,9 @@ class Settings:
     - ``TONGWEN_IMAGES``: the directory of the page tiles that imports make and the portal serves (default
       ``images/`` beside the SQLite store). In server mode no tiles are made unless it is set: point every
       importer and web node at one shared directory (a network file system), as nodes share no disk.
-    - ``TONGWEN_SEARCH_CACHE_ENTRIES``: how many searches' totals and facet counts each web worker keeps for the
-      next search of the same query and filters (its other pages and sorts), until the index changes; about
-      10 kB each (default 2000; 0 keeps none).
+    - ``TONGWEN_SEARCH_CACHE_ENTRIES``: how many searches' compiled queries, totals and facet counts each web
+      worker keeps for the next search of the same query and filters (its other pages and sorts; the counts
+      until the index changes); about 15 kB each (default 2000; 0 keeps none).
     """
 
     data_dir: Path
@@ -96,7 +96,7 @@ class Settings:
     database_url: str | None = None  # the URL it was named by (--database / TONGWEN_DATABASE), if any
     database_read_connections: int = 10  # PostgreSQL: the most one process keeps open for reading (a pool)
     images_path: Path | None = None  # where page tiles live when not beside the SQLite store (TONGWEN_IMAGES)
-    search_cache_entries: int = 2000  # `tongwen.index.counts_cache` (its DEFAULT_ENTRIES)
+    search_cache_entries: int = 2000  # `tongwen.index.search_cache` (its DEFAULT_ENTRIES)
 
     @property
     def database(self) -> Database:

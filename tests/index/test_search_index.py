@@ -265,3 +265,25 @@ def test_the_index_itself_refuses_pages_past_the_result_window(index):
     assert result.hits == [] and f"{RESULT_WINDOW:,}" in result.query_error
     assert search(index, "", page=RESULT_WINDOW // 100, page_size=100).query_error is None
     assert f"{RESULT_WINDOW:,}" in index.search_in_item("any", "a", page=10**12)["query_error"]
+
+
+@pytest.mark.parametrize("query, filters", [
+    ("紅樓夢", {}), ("hong lou meng", {}), ("", {"institution": ["NLC", "NLK"], "year": ["1900-1999"]}),
+    ("title:春香", {"country": ["KR"]}),
+])
+def test_a_search_asked_again_answers_the_same_from_the_caches(index, tmp_path, query, filters):
+    uncached = SearchIndex.open(tmp_path / "index", countries=COUNTRIES, cache_entries=0)
+    facets = ("institution", "country", "script", "year")
+    for sort, page in (("relevance", 1), ("relevance", 1), ("-year", 1), ("title", 2), ("relevance", 1)):
+        request = SearchRequest(query, filters=filters, facets=facets, sort=sort, page=page, page_size=2)
+        cached, fresh = index.search(request), uncached.search(request)
+        assert cached.to_dict() == fresh.to_dict() and cached.total > 0
+    assert index.engine.counts_cache.hits >= 4 and uncached.engine.counts_cache.hits == 0
+
+
+def test_the_caches_see_what_a_sync_adds(index, store):
+    before = index.search(SearchRequest("紅樓夢", facets=("institution",)))
+    store.upsert(record("extra", ["紅樓夢新證"], institution="NDL", lang="chi"))
+    index.sync(store)
+    after = index.search(SearchRequest("紅樓夢", facets=("institution",)))
+    assert after.total == before.total + 1 and ("NDL", 1) in after.facets["institution"]

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from tongwen.index import generations
 from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.compiler import CompiledQuery, QueryCompiler
-from tongwen.index.counts_cache import DEFAULT_ENTRIES
+from tongwen.index.search_cache import DEFAULT_ENTRIES, LRU
 from tongwen.index.documents import DocumentBuilder
 from tongwen.index.expansion import (
     HITS_CONSULTED,
@@ -168,7 +168,7 @@ class SearchIndex:
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         agent_forms: Callable[[str], Iterable[Any]] | None = None,
         readings: learned_readings.ReadingLexicon | None = None,
-        counts_cache: int = DEFAULT_ENTRIES,
+        cache_entries: int = DEFAULT_ENTRIES,
     ) -> None:
         self.link = Path(path)  # the name callers use; `path` is the generation it shows
         self._default_analysis = analysis is None  # only the default one can be recreated in worker processes
@@ -178,7 +178,7 @@ class SearchIndex:
         # the generation's own, learned from the store by `rebuild` and `sync`.
         self._given_readings = readings
         self.compiler = QueryCompiler(self.analysis, readings=lambda: self.builder.readings)
-        self._counts_cache = counts_cache
+        self._cache_entries = cache_entries
         self._open_generation()
 
     def _open_generation(self) -> None:
@@ -188,7 +188,9 @@ class SearchIndex:
         self.builder.readings = (
             self._given_readings if self._given_readings is not None else learned_readings.load(self.path)
         )
-        self.engine = TantivyEngine(self.path, cache_entries=self._counts_cache)
+        self.engine = TantivyEngine(self.path, cache_entries=self._cache_entries)
+        # (query, filters) → (compiled query, tantivy query): built against this generation's schema.
+        self._prepared = LRU(self._cache_entries)
         self.pages = PageIndex(self.path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
 
     @classmethod
@@ -200,14 +202,15 @@ class SearchIndex:
         countries: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         agent_forms: Callable[[str], Iterable[Any]] | None = None,
         readings: learned_readings.ReadingLexicon | None = None,
-        counts_cache: int = DEFAULT_ENTRIES,
+        cache_entries: int = DEFAULT_ENTRIES,
     ) -> SearchIndex:
         """Open (or create) the index in ``path``. ``countries`` maps institution codes to ISO country
         codes for the country facet (default: `tongwen.registry.institution_directory`); ``readings`` a
         `tongwen.cjk.learned_readings.ReadingLexicon` to use instead of the one the index learns itself;
-        ``counts_cache`` how many searches' totals and facet counts to keep (`tongwen.index.counts_cache`)."""
+        ``cache_entries`` how many searches' prepared queries, totals and facet counts to keep for the next search
+        of the same query (`tongwen.index.search_cache`)."""
         return cls(Path(path), analysis=analysis, countries=countries, agent_forms=agent_forms, readings=readings,
-                   counts_cache=counts_cache)
+                   cache_entries=cache_entries)
 
     def reopened(self) -> SearchIndex | None:
         """The index as a rebuild swapped it in since this one was opened (sharing this one's analysis, which
@@ -286,6 +289,8 @@ class SearchIndex:
     def _commit(self) -> None:
         self.pages.commit()  # pages first: a record hit never points to pages not yet searchable
         self.engine.commit()
+        # What the records taught (learned readings) changes how queries compile: compile them anew.
+        self._prepared = LRU(self._cache_entries)
 
     def sync(self, store: StoreLike, *, progress: Callable[[int], None] | None = None) -> SyncReport:
         """Apply the store's changes since the last sync: adds, updates and deletes."""
@@ -403,18 +408,25 @@ class SearchIndex:
         page_size = min(max(1, int(request.page_size)), MAX_PAGE_SIZE)
         if too_deep := result_window_error(page, page_size):
             return SearchResult(0, [], {}, page, page_size, query_error=too_deep)
+        key = (request.query, tuple((name, tuple(values)) for name, values in request.filters.items()))
         try:
             if request.sort not in SORTS:
                 raise QuerySyntaxError(f"cannot sort by {request.sort!r}; choose one of {', '.join(SORTS)}")
-            node = parse_query(request.query) if request.query.strip() else None
-            compiled = self.compiler.compile(node)
-            filters = filters_plan(request.filters)
             specs = facet_specs(request.facets)
+            prepared = self._prepared.get(key)
+            if prepared is None:
+                node = parse_query(request.query) if request.query.strip() else None
+                compiled = self.compiler.compile(node)
+                filters = filters_plan(request.filters)
+                plan = compiled.plan if filters is None else Bool(must=(compiled.plan, filters))
+                prepared = (compiled, self.engine.to_query(plan))
+                self._prepared.put(key, prepared)
         except QuerySyntaxError as error:
             return SearchResult(0, [], {}, page, page_size, query_error=str(error))
-        plan = compiled.plan if filters is None else Bool(must=(compiled.plan, filters))
+        compiled, query = prepared
         result = self.engine.search(
-            plan, offset=(page - 1) * page_size, limit=page_size, sort=request.sort, facets=specs
+            compiled.plan, offset=(page - 1) * page_size, limit=page_size, sort=request.sort, facets=specs,
+            query=query, counts_key=key,
         )
         hits = []
         for engine_hit in result.hits:

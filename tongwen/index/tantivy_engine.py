@@ -6,7 +6,7 @@ index). Facet fields are raw-tokenized fast fields counted with `searcher.aggreg
 fast field (``NO_YEAR`` when unknown, so sorting puts undated records last); the hit summary is stored as
 JSON bytes.
 
-Totals and facet counts are kept per plan (`counts_cache`) for as long as the engine reads one commit: `refresh`
+Totals and facet counts are kept per plan (`search_cache`) for as long as the engine reads one commit: `refresh`
 moves to a newer commit, and with it to an empty cache, only when the index's ``meta.json`` (rewritten by every
 commit and merge) has changed.
 """
@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Hashable
 from pathlib import Path
 
 import tantivy
 
-from tongwen.index.counts_cache import DEFAULT_ENTRIES, CountsCache
+from tongwen.index.search_cache import DEFAULT_ENTRIES, LRU
 from tongwen.index.plan import (
     ID_FIELD,
     KEYWORD_FIELDS,
@@ -83,7 +84,7 @@ class TantivyEngine:
         self._cache_entries = cache_entries
         # The searcher, the counts made with it, and the meta.json it was opened at: replaced together, so a
         # search never takes counts from another commit (a search still running keeps the pair it took).
-        self._reading: tuple[tantivy.Searcher, CountsCache, bytes | None] | None = None
+        self._reading: tuple[tantivy.Searcher, LRU, bytes | None] | None = None
 
     # ---- writing -----------------------------------------------------------------------------------
 
@@ -149,11 +150,11 @@ class TantivyEngine:
         except OSError:
             return None
 
-    def _current(self) -> tuple[tantivy.Searcher, CountsCache, bytes | None]:
+    def _current(self) -> tuple[tantivy.Searcher, LRU, bytes | None]:
         reading = self._reading
         if reading is None:
             stamp = self._meta_stamp()  # before the searcher: a commit in between only makes the next refresh reload
-            reading = self._reading = (self.index.searcher(), CountsCache(self._cache_entries), stamp)
+            reading = self._reading = (self.index.searcher(), LRU(self._cache_entries), stamp)
         return reading
 
     @property
@@ -161,7 +162,7 @@ class TantivyEngine:
         return self._current()[0]
 
     @property
-    def counts_cache(self) -> CountsCache:
+    def counts_cache(self) -> LRU:
         return self._current()[1]
 
     def refresh(self) -> None:
@@ -176,11 +177,15 @@ class TantivyEngine:
         return self.searcher.num_docs
 
     def search(
-        self, plan: Plan, *, offset: int, limit: int, sort: str, facets: list[FacetSpec]
+        self, plan: Plan, *, offset: int, limit: int, sort: str, facets: list[FacetSpec],
+        query: tantivy.Query | None = None, counts_key: Hashable = None,
     ) -> EngineResult:
+        """``query``: ``plan`` already translated (`to_query`); ``counts_key``: something cheaper to hash than the
+        plan that stands for it alone (the query text and filters it was compiled from)."""
         searcher, cache, _ = self._current()
-        query = self.to_query(plan)
-        counts_key = (plan, tuple(facets))
+        if query is None:
+            query = self.to_query(plan)
+        counts_key = (plan if counts_key is None else counts_key, tuple(facets))
         counted = cache.get(counts_key)
         # With the counts known, tantivy need not visit every match: the top hits alone (block-max WAND).
         count = counted is None

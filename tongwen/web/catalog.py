@@ -117,7 +117,7 @@ class Catalog:
                     from tongwen.index import SearchIndex
 
                     self._index = SearchIndex.open(self.settings.index_dir,
-                                                   counts_cache=self.settings.search_cache_entries)
+                                                   cache_entries=self.settings.search_cache_entries)
                     self._refreshed = time.monotonic()
         return self._index
 

@@ -1,11 +1,11 @@
-"""The counts cache on its own: bounded, least recently used first out."""
+"""The search caches' LRU on its own: bounded, least recently used first out."""
 
 from tongwen.config import Settings
-from tongwen.index.counts_cache import DEFAULT_ENTRIES, CountsCache
+from tongwen.index.search_cache import DEFAULT_ENTRIES, LRU
 
 
 def test_keeps_at_most_its_size_dropping_the_least_recently_used():
-    cache = CountsCache(3)
+    cache = LRU(3)
     for key in "abc":
         cache.put(key, (1, {}))
     assert cache.get("a") == (1, {})  # "a" is now the most recent
