@@ -76,14 +76,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(settings: Settings, port: int, workers: int, cache_entries: int | None = None) -> subprocess.Popen:
+def start_server(settings: Settings, port: int, workers: int, cache_entries: int | None = None,
+                 code: Path | None = None) -> subprocess.Popen:
     environment = dict(os.environ)
+    if code is not None:
+        environment["PYTHONPATH"] = str(code)
     if cache_entries is not None:
         environment["TONGWEN_SEARCH_CACHE_ENTRIES"] = str(cache_entries)
     server = subprocess.Popen(
         [sys.executable, "-m", "tongwen.cli", "--data", str(settings.data_dir), "serve",
          "--port", str(port), "--workers", str(workers)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment, cwd=code,
     )
     import httpx
 
@@ -203,6 +206,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--server-code", type=Path, metavar="DIR",
+                        help="serve with the Tongwen of another checkout (a before/after comparison in one session)")
     parser.add_argument("--search-cache", type=int, metavar="N",
                         help="the server's TONGWEN_SEARCH_CACHE_ENTRIES (default: the setting's; 0: no counts cache)")
     parser.add_argument("--while-importing", type=int, default=0, metavar="N",
@@ -219,7 +224,7 @@ def main() -> None:
     queries = make_queries(bases, random.Random(11), args.queries)
 
     port = free_port()
-    server = start_server(settings, port, args.workers, args.search_cache)
+    server = start_server(settings, port, args.workers, args.search_cache, args.server_code)
     # Words no record has (Latin letters, so no expansion either): the web stack alone.
     nowhere = [f"zqx{number}vw" for number in range(len(queries))]
     rows = []
@@ -247,8 +252,8 @@ def main() -> None:
 
     records = existing or args.records
     print(f"\nTongwen serving {records:,} records; {args.workers} workers, {args.concurrency} concurrent clients, "
-          f"{len(queries)} distinct queries, {args.seconds:.0f} s per endpoint, counts cache "
-          f"{'default' if args.search_cache is None else args.search_cache}")
+          f"{len(queries)} distinct queries, {args.seconds:.0f} s per endpoint, search cache "
+          f"{'default' if args.search_cache is None else args.search_cache}, server code {args.server_code or ROOT}")
     print(f"{'endpoint':<36} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
           f"{'server CPU ms/req':>18} {'tantivy alone ms':>17} {'ratio':>6}")
     for label, count, errors, rate, p50, p95, slowest, cpu_ms in rows:

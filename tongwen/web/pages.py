@@ -316,6 +316,7 @@ def results_context(params: SearchParams, result, catalog: Catalog, base: str) -
     """The results page of a local search (a `SearchResult`) or of all member portals (a `FederatedResult`)."""
     federated = isinstance(result, FederatedResult)
     selected = set(params.filters)
+    filter_url = params.with_filter_url(base)
     facets = []
     for name, pairs in result.facets.items():
         values = []
@@ -323,7 +324,7 @@ def results_context(params: SearchParams, result, catalog: Catalog, base: str) -
             label, lang = facet_value_label(name, value, catalog)
             chosen = (name, value) in selected
             values.append({"value": value, "label": label, "lang": lang, "count": count, "selected": chosen,
-                           "url": params.url(base, filters=(*params.filters, (name, value)))})
+                           "url": filter_url(name, value)})
         if values:
             facets.append({"name": name, "label": facet_title(name), "values": values})
     active = [
