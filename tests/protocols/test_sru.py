@@ -93,10 +93,14 @@ def test_sru_1_2_with_marcxml_and_string_packing(web):
     root = sru(web, version="1.2", operation="searchRetrieve", query="dc.creator = 紫式部",
                recordSchema="marcxml", recordPacking="string", maximumRecords="3")
     assert root.tag == f"{SRW}searchRetrieveResponse" and root.findtext(f"{SRW}version") == "1.2"
-    record = root.find(f".//{SRW}record")
-    assert record.findtext(f"{SRW}recordSchema") == "info:srw/schema/1/marcxml-v1.1"
-    marc = etree.fromstring(record.findtext(f"{SRW}recordData").encode())
-    assert marc.tag == f"{MARC}record" and "紫式部" in {s.text for s in marc.iter(f"{MARC}subfield")}
+    records = root.findall(f".//{SRW}record")
+    assert {record.findtext(f"{SRW}recordSchema") for record in records} == {"info:srw/schema/1/marcxml-v1.1"}
+    marcs = [etree.fromstring(record.findtext(f"{SRW}recordData").encode()) for record in records]
+    assert all(marc.tag == f"{MARC}record" for marc in marcs)
+    # Every hit is by her; the first may be the Korean translation, which names her only as Murasaki Shikibu
+    # and 무라사키 시키부 (her agent's forms find it).
+    names = [{s.text for s in marc.iter(f"{MARC}subfield")} for marc in marcs]
+    assert all("Murasaki Shikibu" in found for found in names) and any("紫式部" in found for found in names)
 
 
 def test_explain_describes_indexes_and_schemas(web):
