@@ -174,21 +174,17 @@ class Works:
         """`ClusterInfo` for each known id among `record_ids` (for a page of search results: one call)."""
         wanted = list(dict.fromkeys(record_ids))
         rows: dict[str, tuple[str, str]] = {}
-        for chunk in _chunks(wanted):
-            marks = ",".join("?" * len(chunk))
-            for record_id, work_id, edition_id in self._conn.execute(
-                f"SELECT record_id, work_id, edition_id FROM works_records WHERE record_id IN ({marks})", chunk
-            ):
-                rows[record_id] = (work_id, edition_id)
+        for record_id, work_id, edition_id in self._where_in(
+            "SELECT record_id, work_id, edition_id FROM works_records WHERE record_id IN ({marks})", wanted
+        ):
+            rows[record_id] = (work_id, edition_id)
         members: dict[str, list[tuple[str, str, str | None]]] = {}
         work_ids = sorted({w for w, _ in rows.values()})
-        for chunk in _chunks(work_ids):
-            marks = ",".join("?" * len(chunk))
-            for work_id, record_id, edition_id, institution in self._conn.execute(
-                f"SELECT work_id, record_id, edition_id, institution FROM works_records WHERE work_id IN ({marks})"
-                " ORDER BY record_id", chunk
-            ):
-                members.setdefault(work_id, []).append((record_id, edition_id, institution))
+        for work_id, record_id, edition_id, institution in self._where_in(
+            "SELECT work_id, record_id, edition_id, institution FROM works_records WHERE work_id IN ({marks})"
+            " ORDER BY record_id", work_ids
+        ):
+            members.setdefault(work_id, []).append((record_id, edition_id, institution))
         result: dict[str, ClusterInfo] = {}
         for record_id in wanted:
             if record_id not in rows:
@@ -258,16 +254,10 @@ class Works:
 
     def _present(self, work_ids: set[str], edition_ids: set[str]) -> dict[str, int]:
         """How many of `work_ids` and `edition_ids` have records, and how many of the works several."""
-        sizes: list[int] = []
-        editions = 0
-        for chunk in _chunks(sorted(work_ids)):
-            sizes += [n for (n,) in self._conn.execute(
-                f"SELECT COUNT(*) FROM works_records WHERE work_id IN ({','.join('?' * len(chunk))})"
-                " GROUP BY work_id", chunk)]
-        for chunk in _chunks(sorted(edition_ids)):
-            editions += len(self._conn.execute(
-                f"SELECT DISTINCT edition_id FROM works_records WHERE edition_id IN ({','.join('?' * len(chunk))})",
-                chunk).fetchall())
+        sizes = [n for (n,) in self._where_in(
+            "SELECT COUNT(*) FROM works_records WHERE work_id IN ({marks}) GROUP BY work_id", sorted(work_ids))]
+        editions = sum(1 for _ in self._where_in(
+            "SELECT DISTINCT edition_id FROM works_records WHERE edition_id IN ({marks})", sorted(edition_ids)))
         return {"works": len(sizes), "editions": editions, "multi_record_works": sum(1 for n in sizes if n > 1)}
 
     def _shift_counts(self, before: dict[str, int], after: dict[str, int]) -> None:
@@ -314,15 +304,13 @@ class Works:
         known: dict[str, tuple[int, str, str]] = {}
         touched_works: set[str] = set()
         touched_editions: set[str] = set()
-        for chunk in _chunks([change.record_id for change in batch]):
-            marks = ",".join("?" * len(chunk))
-            for record_id, rid, work_id, edition_id, old in conn.execute(
-                f"SELECT record_id, rid, work_id, edition_id, features FROM works_records"
-                f" WHERE record_id IN ({marks})", chunk
-            ):
-                known[record_id] = (rid, work_id, old)
-                touched_works.add(work_id)
-                touched_editions.add(edition_id)
+        for record_id, rid, work_id, edition_id, old in self._where_in(
+            "SELECT record_id, rid, work_id, edition_id, features FROM works_records WHERE record_id IN ({marks})",
+            [change.record_id for change in batch],
+        ):
+            known[record_id] = (rid, work_id, old)
+            touched_works.add(work_id)
+            touched_editions.add(edition_id)
         touched_works.update(f"w:{change.record_id}" for change in batch if change.record_id not in known)
         touched_editions.update(f"e:{change.record_id}" for change in batch if change.record_id not in known)
         before = self._present(touched_works, touched_editions)
@@ -376,23 +364,18 @@ class Works:
         for chunk in _chunks(rids):
             self._conn.execute(f"DELETE FROM {table} WHERE rid IN ({','.join('?' * len(chunk))})", chunk)
 
+    def _where_in(self, sql: str, values: list, size: int = _MAX_PARAMS) -> Iterator[tuple]:
+        """The rows of `sql` for every value, a query per `size` of them: ``{marks}`` in `sql` is where the
+        placeholders of a chunk go (``... WHERE rid IN ({marks})``)."""
+        for chunk in _chunks(values, size):
+            yield from self._conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
     def _keys_of(self, rids: Iterable[int]) -> set[str]:
-        keys: set[str] = set()
-        for chunk in _chunks(sorted(rids)):
-            marks = ",".join("?" * len(chunk))
-            keys.update(k for (k,) in self._conn.execute(
-                f"SELECT key FROM works_keys WHERE rid IN ({marks})", chunk))
-        return keys
+        return {key for (key,) in self._where_in("SELECT key FROM works_keys WHERE rid IN ({marks})", sorted(rids))}
 
     def _features(self, rids: Iterable[int]) -> dict[int, Features]:
-        found: dict[int, Features] = {}
-        for chunk in _chunks(list(rids)):
-            marks = ",".join("?" * len(chunk))
-            for rid, text in self._conn.execute(
-                f"SELECT rid, features FROM works_records WHERE rid IN ({marks})", chunk
-            ):
-                found[rid] = Features.from_json(text)
-        return found
+        return {rid: Features.from_json(text) for rid, text in self._where_in(
+            "SELECT rid, features FROM works_records WHERE rid IN ({marks})", list(rids))}
 
     def _blocks_all(self) -> Iterator[list[int]]:
         """Every key's records, streamed in key order (the keys table is sorted by key already)."""
@@ -507,50 +490,34 @@ class Works:
         return computed
 
     def _members_of(self, work_ids: Iterable[str]) -> set[int]:
-        found: set[int] = set()
-        for chunk in _chunks(sorted(work_ids)):
-            found.update(rid for (rid,) in self._conn.execute(
-                f"SELECT rid FROM works_records WHERE work_id IN ({','.join('?' * len(chunk))})", chunk))
-        return found
+        return {rid for (rid,) in self._where_in(
+            "SELECT rid FROM works_records WHERE work_id IN ({marks})", sorted(work_ids))}
 
     def _works_of(self, rids: Iterable[int]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _chunks(sorted(rids)):
-            found.update(work for (work,) in self._conn.execute(
-                f"SELECT DISTINCT work_id FROM works_records WHERE rid IN ({','.join('?' * len(chunk))})", chunk))
-        return found
+        return {work for (work,) in self._where_in(
+            "SELECT DISTINCT work_id FROM works_records WHERE rid IN ({marks})", sorted(rids))}
 
     def _key_sizes(self, keys: Iterable[str]) -> dict[str, int]:
         """key → records under it, for those of `keys` that have any."""
-        sizes: dict[str, int] = {}
-        for chunk in _chunks(sorted(keys)):
-            sizes.update(self._conn.execute(
-                f"SELECT key, COUNT(*) FROM works_keys WHERE key IN ({','.join('?' * len(chunk))}) GROUP BY key",
-                chunk))
-        return sizes
+        return dict(self._where_in(
+            "SELECT key, COUNT(*) FROM works_keys WHERE key IN ({marks}) GROUP BY key", sorted(keys)))
 
     def _usable_keys(self, keys: Iterable[str]) -> list[str]:
         """`keys` without the stop keys (more than `MAX_BLOCK` records)."""
         return sorted(key for key, size in self._key_sizes(keys).items() if size <= MAX_BLOCK)
 
     def _rids_with_keys(self, keys: list[str]) -> set[int]:
-        found: set[int] = set()
-        for chunk in _chunks(keys):
-            found.update(rid for (rid,) in self._conn.execute(
-                f"SELECT rid FROM works_keys WHERE key IN ({','.join('?' * len(chunk))})", chunk))
-        return found
+        return {rid for (rid,) in self._where_in("SELECT rid FROM works_keys WHERE key IN ({marks})", keys)}
 
     def _rows(self, *, works: Iterable[str], rids: Iterable[int]) -> dict[int, tuple[str, str, Features]]:
         """rid → (work id, edition id, features) of every member of `works` and of each of `rids`."""
         found: dict[int, tuple[str, str, Features]] = {}
         for column, values in (("work_id", sorted(works)), ("rid", sorted(rids))):
-            for chunk in _chunks(values):
-                for rid, work_id, edition_id, text in self._conn.execute(
-                    f"SELECT rid, work_id, edition_id, features FROM works_records"
-                    f" WHERE {column} IN ({','.join('?' * len(chunk))})", chunk
-                ):
-                    if rid not in found:
-                        found[rid] = (work_id, edition_id, Features.from_json(text))
+            for rid, work_id, edition_id, text in self._where_in(
+                f"SELECT rid, work_id, edition_id, features FROM works_records WHERE {column} IN ({{marks}})", values
+            ):
+                if rid not in found:
+                    found[rid] = (work_id, edition_id, Features.from_json(text))
         return found
 
     def _write_components(self, uf: GuardedUnionFind, progress: Progress | None) -> None:
