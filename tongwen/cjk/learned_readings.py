@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 
 import jaconv
@@ -188,9 +188,6 @@ class ReadingLexicon:
             self._longest = max(self._longest or 0, len(run))
         else:
             self._kept.pop(run, None)
-
-    def learn_all(self, pairs: Iterable[tuple[str, str]]) -> int:
-        return sum(bool(self.learn(text, reading)) for text, reading in pairs)
 
     def _prune(self) -> None:
         """Keep the best-supported nine tenths of the bound, so pruning is rare."""

@@ -79,12 +79,12 @@ def learn(records: Iterable[Record]) -> ReadingLexicon:
 
 def teach(lexicon: ReadingLexicon, records: Iterable[Record]) -> int:
     """Add what `records` teach to `lexicon`, each in place of what the same record taught before; the number
-    of pairs that taught something."""
-    taught = 0
+    of lessons taken back and of pairs that taught something (0: the lexicon did not change)."""
+    changed = 0
     for record in records:
-        lexicon.forget(record.id)
-        taught += sum(bool(lexicon.learn(text, reading, record.id)) for text, reading in reading_pairs(record))
-    return taught
+        changed += lexicon.forget(record.id)
+        changed += sum(bool(lexicon.learn(text, reading, record.id)) for text, reading in reading_pairs(record))
+    return changed
 
 
 def apply_changes(lexicon: ReadingLexicon, changes: Iterable) -> int:
@@ -96,8 +96,7 @@ def apply_changes(lexicon: ReadingLexicon, changes: Iterable) -> int:
         if change.deleted or change.record is None:
             changed += lexicon.forget(change.record_id)
         else:
-            forgotten = lexicon.forget(change.record.id)
-            changed += forgotten + teach(lexicon, [change.record])
+            changed += teach(lexicon, [change.record])
     return changed
 
 
