@@ -76,8 +76,8 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323a
 # A learned reading is the catalogue's, not a guess, but learned from other records: a little under the
 # fields' own weights, as the hangul reading of ideographs is.
 LEARNED_READING_WEIGHT = 0.8
-# A bare Han query also looks for its Hepburn (pykakasi's) in the romanized fields (`_hepburn_reading`).
-HEPBURN_OF_IDEOGRAPHS = True
+# A bare Han query also looks for its Hepburn (pykakasi's) in the romanized fields (`_hepburn_reading`); as
+# trigrams only when the reading has this many:
 HEPBURN_MIN_GRAMS = 8  # (a key of ten letters: 林屋辰三郎 hayashiyatatsusaburō, not 疲労 hirō)
 
 
@@ -303,8 +303,6 @@ class QueryCompiler:
         trigrams are found in any order in thousands of longer titles: so a reading matches as a whole title
         (the title key) and, only when it is long (HEPBURN_MIN_GRAMS), as trigrams in the romanized fields.
         A reading that leaves a character unread (剡, not in pykakasi's dictionary) is no reading."""
-        if not HEPBURN_OF_IDEOGRAPHS:
-            return None
         options: list[Plan] = []
         if detect_script(hepburn(text)) != "Latn":  # simplified forms pykakasi cannot read (尚书): read 尚書
             text = to_traditional(text)  # (only then: OpenCC would make Japanese 岩波書店 巖波書店)
