@@ -46,23 +46,9 @@ class SearchParams:
 
     def url(self, base: str, **changes) -> str:
         """This search as a link, with some parameters changed (``filters=...``, ``page=...``)."""
-        query = changes.get("query", self.query)
-        filters = changes.get("filters", self.filters)
-        sort = changes.get("sort", self.sort)
-        page = changes.get("page", 1)
-        params: list[tuple[str, str]] = []
-        if query:
-            params.append(("q", query))
-        params.extend(("filter", f"{name}:{value}") for name, value in filters)
-        if sort != "relevance":
-            params.append(("sort", sort))
-        if page != 1:
-            params.append(("page", str(page)))
-        if self.page_size != 20:
-            params.append(("page_size", str(self.page_size)))
-        scope = changes.get("scope", self.scope)
-        if scope != "local":
-            params.append(("scope", scope))
+        params = [*_leading_params(changes.get("query", self.query), changes.get("filters", self.filters)),
+                  *_trailing_params(changes.get("sort", self.sort), changes.get("page", 1), self.page_size,
+                                    changes.get("scope", self.scope))]
         return f"{base}?{urlencode(params)}" if params else base
 
     def with_filter_url(self, base: str) -> Callable[[str, str], str]:
@@ -74,11 +60,8 @@ class SearchParams:
         '/search?q=%E6%BA%90%E6%B0%8F&filter=institution%3ANDL&sort=-year'
         """
         # As in `url` (a new filter's link goes to page 1): the query and filters, the new filter, the rest.
-        head = urlencode([*([("q", self.query)] if self.query else []),
-                          *(("filter", f"{name}:{value}") for name, value in self.filters)])
-        tail = urlencode([*([("sort", self.sort)] if self.sort != "relevance" else []),
-                          *([("page_size", str(self.page_size))] if self.page_size != 20 else []),
-                          *([("scope", self.scope)] if self.scope != "local" else [])])
+        head = urlencode(_leading_params(self.query, self.filters))
+        tail = urlencode(_trailing_params(self.sort, 1, self.page_size, self.scope))
         before = f"{base}?{head}&" if head else f"{base}?"
         after = f"&{tail}" if tail else ""
 
@@ -86,6 +69,18 @@ class SearchParams:
             return f"{before}{urlencode([('filter', f'{name}:{value}')])}{after}"
 
         return link
+
+
+def _leading_params(query: str, filters: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """A search link's parameters before any added filter: the query and its filters."""
+    return [*([("q", query)] if query else []), *(("filter", f"{name}:{value}") for name, value in filters)]
+
+
+def _trailing_params(sort: str, page: int, page_size: int, scope: str) -> list[tuple[str, str]]:
+    """The rest of a search link's parameters, each only when not the default."""
+    return [*([("sort", sort)] if sort != "relevance" else []), *([("page", str(page))] if page != 1 else []),
+            *([("page_size", str(page_size))] if page_size != 20 else []),
+            *([("scope", scope)] if scope != "local" else [])]
 
 
 def parse_params(q: str | None, filters: list[str] | None, sort: str | None, page: int | None,
