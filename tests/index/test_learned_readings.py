@@ -189,3 +189,17 @@ def test_held_out_go_on_readings_of_the_kanseki_repository(shared_data, tmp_path
     assert found["pykakasi"] <= found["learned"]
     assert len(found["learned"]) >= len(found["pykakasi"]) + 0.03 * len(samples), (
         len(found["pykakasi"]), len(found["learned"]), len(samples))
+
+
+def test_a_reading_learned_by_another_process_reaches_the_portal_at_its_next_refresh(tmp_path, store):
+    """The portal's index is opened once; `tongwen index --follow` (here: a second SearchIndex on the same
+    directory) syncs the store and saves what it learned. The portal's next refresh reads 北川宜稔 as taught."""
+    follower = SearchIndex.open(tmp_path / "index", countries={})
+    follower.sync(store)
+    portal = SearchIndex.open(tmp_path / "index", countries={})
+    assert not {"lc:kitagawa-latin", "ndl:kitagawa-kana"} & set(top(portal, "北川宜稔"))  # counted and prepared
+    for record in (KITAGAWA, KITAGAWA_ROMANIZED, KITAGAWA_KANA):
+        store.upsert(record)
+    follower.sync(store)
+    portal.refresh()
+    assert {"lc:kitagawa-latin", "ndl:kitagawa-kana"} <= set(top(portal, "北川宜稔"))

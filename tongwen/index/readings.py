@@ -127,6 +127,16 @@ def save(lexicon: ReadingLexicon, directory: Path) -> None:
     os.replace(temporary, path)
 
 
+def stamp(directory: Path) -> tuple[int, int, int] | None:
+    """What tells one saved lexicon from the next, for a reader to see that a writer saved another: `save`
+    replaces the file, so each save is a new inode."""
+    try:
+        status = os.stat(Path(directory) / READINGS_FILE)
+    except FileNotFoundError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
+
+
 def load(directory: Path) -> ReadingLexicon | None:
     path = Path(directory) / READINGS_FILE
     if not path.exists():

@@ -185,13 +185,18 @@ class SearchIndex:
         self.generation = generations.current(self.link)
         self.path = generations.live_directory(self.link)
         self._check_state()  # before tantivy opens it: an index of another schema would fail there, unexplained
-        self.builder.readings = (
-            self._given_readings if self._given_readings is not None else learned_readings.load(self.path)
-        )
+        self._load_readings()
         self.engine = TantivyEngine(self.path, cache_entries=self._cache_entries)
         # (query, filters) → (compiled query, tantivy query): built against this generation's schema.
         self._prepared = LRU(self._cache_entries)
         self.pages = PageIndex(self.path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
+
+    def _load_readings(self) -> None:
+        if self._given_readings is not None:
+            self.builder.readings = self._given_readings
+            return
+        self._readings_stamp = learned_readings.stamp(self.path)  # before loading: a save between loads again
+        self.builder.readings = learned_readings.load(self.path)
 
     @classmethod
     def open(
@@ -328,6 +333,7 @@ class SearchIndex:
                 progress(added + deleted)
         if taught:
             learned_readings.save(self.builder.readings, self.path)
+            self._readings_stamp = learned_readings.stamp(self.path)
         return SyncReport(added, deleted, seq, time.perf_counter() - started)
 
     def rebuild(
@@ -372,9 +378,14 @@ class SearchIndex:
         return self.engine.count()
 
     def refresh(self) -> None:
-        """Pick up commits made by another process (the syncing one)."""
+        """Pick up commits made by another process (the syncing one), and the readings it learned meanwhile."""
         self.engine.refresh()
         self.pages.refresh()
+        if self._given_readings is None and learned_readings.stamp(self.path) != self._readings_stamp:
+            # Queries compile with the lexicon: their prepared forms and the counts made with them are stale.
+            self._load_readings()
+            self._prepared = LRU(self._cache_entries)
+            self.engine.forget_counts()
 
     # ---- searching ----------------------------------------------------------------------------------
 

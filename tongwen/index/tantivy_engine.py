@@ -173,6 +173,11 @@ class TantivyEngine:
         self._reading = None
         self.index.reload()
 
+    def forget_counts(self) -> None:
+        """Start an empty counts cache on the same commit (the queries it was counted for now compile anew)."""
+        if self._reading is not None:
+            self._reading = (self._reading[0], LRU(self._cache_entries), self._reading[2])
+
     def count(self) -> int:
         return self.searcher.num_docs
 
