@@ -23,9 +23,10 @@ each component's family). Editions need the exact content type, the same languag
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from tongwen.works.keys import EDITION_SCHEMES, LATIN, MAIN, SERIAL_SCHEMES, Features
 
@@ -224,6 +225,119 @@ class GuardedUnionFind:
         return {root: sorted(members) for root, members in groups.items()}
 
 
+class CompactUnionFind:
+    """`GuardedUnionFind` for a whole rebuild: the same guards and the same decisions (roots are the smallest
+    item either way), in two arrays of 4 bytes an item instead of dicts of objects.
+
+    Items are the rids `first..last`. `parent[i]` is the next item towards the root for a joined item, and for a
+    root a negative number: -1 alone (its guards read the features `union` is given), else ``-2 - state`` with
+    `state` an index into `_states`, the guards' state of a component of two or more. Components sharing a format
+    family, creators and languages share one state (copies of a work mostly do), and a state no root holds any
+    more is freed; so besides the arrays this holds one state for each distinct (family, creators, languages) of
+    the multi-record works being formed. `following` chains each component's members in a ring, so `works` lists
+    them without grouping every item by root. The dicts took 1M records to 0.87 GB; these arrays take 8 MB.
+    """
+
+    def __init__(self, first: int, last: int):
+        self.first = first
+        self.parent = array("i", [-1]) * (last - first + 1)
+        self.following = array("i", range(last - first + 1))
+        self._states: list[tuple[str | None, Features | None] | None] = []
+        self._state_ids: dict[tuple, int] = {}  # (family, creators, languages) → its index in _states
+        self._holders: list[int] = []  # state → roots holding it
+        self._free: list[int] = []  # indexes of freed states
+
+    def find(self, item: int) -> int:
+        return self._root(item - self.first) + self.first
+
+    def _root(self, index: int) -> int:
+        parent = self.parent
+        root = index
+        while parent[root] >= 0:
+            root = parent[root]
+        while parent[index] >= 0 and parent[index] != root:
+            parent[index], index = root, parent[index]
+        return root
+
+    def union(self, a: int, b: int, features_a: Features, features_b: Features) -> bool:
+        """Join the components of `a` and `b` unless a guard refuses (`GuardedUnionFind.union`, without years);
+        the features are those of `a` and `b`, read when one is alone."""
+        ra, rb = self._root(a - self.first), self._root(b - self.first)
+        if ra == rb:
+            return True
+        family_a, creators_a = self._guards(ra, features_a)
+        family_b, creators_b = self._guards(rb, features_b)
+        if family_a is not None and family_b is not None and family_a != family_b:
+            return False
+        if creators_a is not None and creators_b is not None and creator_agreement(
+            creators_a, creators_b, components=self.parent[ra] != -1 or self.parent[rb] != -1
+        ) is False:
+            return False
+        if ra > rb:
+            ra, rb = rb, ra
+        if creators_a is not None and creators_b is not None:
+            creators, languages = creators_a.creators | creators_b.creators, creators_a.languages + creators_b.languages
+        else:
+            held = creators_a or creators_b
+            creators, languages = (held.creators, held.languages) if held is not None else (None, ())
+        self._release(ra)
+        self._release(rb)
+        self.parent[ra] = -2 - self._hold((family_a or family_b, creators, tuple(sorted(set(languages)))))
+        self.parent[rb] = ra
+        following = self.following
+        following[ra], following[rb] = following[rb], following[ra]  # two rings become one
+        return True
+
+    def _guards(self, root: int, features: Features) -> tuple[str | None, Features | None]:
+        """The format family and the creators (with languages) of the component of `root`."""
+        code = self.parent[root]
+        if code == -1:
+            return features.family, Features("", creators=features.creators, languages=features.languages) \
+                if features.creators else None
+        return self._states[-2 - code]
+
+    def _hold(self, key: tuple[str | None, frozenset[str] | None, tuple[str, ...]]) -> int:
+        """The index of the state `key` (family, creators, languages), held by one root more. Languages are
+        compared as a set (`creator_agreement` reads no order), so the key has them sorted and once each."""
+        state = self._state_ids.get(key)
+        if state is None:
+            state = self._free.pop() if self._free else len(self._states)
+            if state == len(self._states):
+                self._states.append(None)
+                self._holders.append(0)
+            family, creators, languages = key
+            self._states[state] = (family, Features("", creators=creators, languages=languages)
+                                   if creators is not None else None)
+            self._state_ids[key] = state
+        self._holders[state] += 1
+        return state
+
+    def _release(self, root: int) -> None:
+        """`root` stops being a root of two or more: its state has one holder less, and is freed at none."""
+        code = self.parent[root]
+        if code == -1:
+            return
+        state = -2 - code
+        self._holders[state] -= 1
+        if self._holders[state] == 0:
+            family, creators = self._states[state]
+            del self._state_ids[(family, creators.creators, creators.languages) if creators is not None
+                                else (family, None, ())]
+            self._states[state] = None
+            self._free.append(state)
+
+    def works(self) -> Iterator[list[int]]:
+        """The members (rids, in order) of every component of two or more."""
+        parent, following = self.parent, self.following
+        for root in range(len(parent)):
+            if parent[root] < -1:
+                members, index = [root + self.first], following[root]
+                while index != root:
+                    members.append(index + self.first)
+                    index = following[index]
+                yield sorted(members)
+
+
 class _Component:
     """What the guards know of one component."""
 
@@ -277,7 +391,7 @@ def _neighbourhood_order(item: tuple[int, Features]) -> tuple:
     return (features.family or "", min(features.creators, default=""), features.languages, item[0])
 
 
-def link_works(blocks: Iterable[Sequence[tuple[int, Features]]], uf: GuardedUnionFind) -> int:
+def link_works(blocks: Iterable[Sequence[tuple[int, Features]]], uf: GuardedUnionFind | CompactUnionFind) -> int:
     """Link records of each block whose `work_score` reaches the threshold. Returns the pairs scored.
 
     Blocks larger than `WINDOW` are sorted (`_neighbourhood_order`) and each record is compared with its

@@ -36,7 +36,7 @@ from typing import Any, Self
 
 from tongwen.store import Change, Store, StoreError
 from tongwen.store.database import Database, create_layer_tables
-from tongwen.works.cluster import GuardedUnionFind, link_editions, link_works
+from tongwen.works.cluster import CompactUnionFind, GuardedUnionFind, link_editions, link_works
 from tongwen.works.keys import Features, features
 
 SCHEMA_VERSION = 1
@@ -407,9 +407,8 @@ class Works:
                 if len(members[key]) > 1:
                     yield members[key]
 
-    def _link(self, blocks: Iterable[list[int]], report: UpdateReport, total: int,
-              progress: Progress | None) -> GuardedUnionFind:
-        uf = GuardedUnionFind()
+    def _link(self, blocks: Iterable[list[int]], uf: CompactUnionFind, report: UpdateReport, total: int,
+              progress: Progress | None) -> None:
         done = 0
 
         def with_features() -> Iterator[list[tuple[int, Features]]]:
@@ -437,13 +436,18 @@ class Works:
 
         # Read all blocks first: the keys cursor must be closed before we write.
         report.pairs_scored += link_works(with_features(), uf)
-        return uf
 
     def _cluster_all(self, report: UpdateReport, progress: Progress | None) -> int:
+        """Match every block, then write every work: what is held meanwhile is two arrays of the rids' range
+        (`CompactUnionFind`), the blocks and features of one group, and one work's features at a time."""
+        count, first, last = self._conn.execute("SELECT COUNT(*), MIN(rid), MAX(rid) FROM works_records").fetchone()
+        if not count:
+            return 0
         total = self._conn.execute("SELECT COUNT(*) FROM works_keys").fetchone()[0]
-        uf = self._link(self._blocks_all(), report, total, progress)
+        uf = CompactUnionFind(first, last)
+        self._link(self._blocks_all(), uf, report, total, progress)
         self._write_components(uf, progress)
-        return self._conn.execute("SELECT COUNT(*) FROM works_records").fetchone()[0]
+        return count
 
     def _cluster_some(self, changes: _Changes, report: UpdateReport, progress: Progress | None) -> int:
         """Match the moved records in their blocks, against the works there kept whole; match again from scratch
@@ -520,23 +524,24 @@ class Works:
                     found[rid] = (work_id, edition_id, Features.from_json(text))
         return found
 
-    def _write_components(self, uf: GuardedUnionFind, progress: Progress | None) -> None:
-        """Give every component its work id and its editions; records in no component stay singletons."""
+    def _write_components(self, uf: CompactUnionFind, progress: Progress | None) -> None:
+        """Give every work of several records its id and its editions, computed a work at a time from
+        features read a group of works at a time; records in no work stay singletons."""
         conn = self._conn
-        components = [members for members in uf.components().values()]
         with self.database.write(conn):
             conn.execute("UPDATE works_records SET work_id = 'w:' || record_id, edition_id = 'e:' || record_id")
-            works = [members for members in components if len(members) > 1]
-            done = 0
-            for group in _groups(works, _MAX_PARAMS):  # one features query and one UPDATE for each group
+            done, total = 0, len(uf.parent)
+            for group in _groups(uf.works(), _MAX_PARAMS):  # one features query and one UPDATE for each group
                 found = self._features([r for members in group for r in members])
                 rows = []
                 for members in group:
                     rows += _work_rows({r: found[r] for r in members})
                 conn.executemany("UPDATE works_records SET work_id = ?, edition_id = ? WHERE rid = ?", rows)
-                done += len(group)
+                done = group[-1][0] - uf.first + 1
                 if progress:
-                    progress("write", done, len(works))
+                    progress("write", done, total)
+            if progress:
+                progress("write", total, total)
 
 
 def _work_rows(found: dict[int, Features]) -> list[tuple[str, str, int]]:
@@ -552,7 +557,7 @@ def _work_rows(found: dict[int, Features]) -> list[tuple[str, str, int]]:
     return [(work_id, "e:" + edition_names[editions[rid]], rid) for rid in found]
 
 
-def _groups(components: list[list[int]], size: int) -> Iterator[list[list[int]]]:
+def _groups(components: Iterable[list[int]], size: int) -> Iterator[list[list[int]]]:
     """Consecutive components, about `size` records a group (a bigger component is a group of its own)."""
     group: list[list[int]] = []
     count = 0
