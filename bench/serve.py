@@ -44,6 +44,7 @@ from tongwen.index import SearchIndex  # noqa: E402
 from tongwen.store import Store  # noqa: E402
 
 MAX_REQUESTS = 200_000  # a hard bound, whatever --seconds says
+SERVER_LOG = "bench-serve.log"  # in the data dir
 
 
 def build(settings: Settings, count: int) -> list:
@@ -83,11 +84,14 @@ def start_server(settings: Settings, port: int, workers: int, cache_entries: int
         environment["PYTHONPATH"] = str(code)
     if cache_entries is not None:
         environment["TONGWEN_SEARCH_CACHE_ENTRIES"] = str(cache_entries)
+    # The server's own messages go to a file beside the data: a worker that dies under load says why there.
+    server_log = open(settings.data_dir / SERVER_LOG, "ab")
     server = subprocess.Popen(
         [sys.executable, "-m", "tongwen.cli", "--data", str(settings.data_dir), "serve",
          "--port", str(port), "--workers", str(workers)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment, cwd=code,
+        stdout=server_log, stderr=subprocess.STDOUT, env=environment, cwd=code,
     )
+    server_log.close()
     import httpx
 
     deadline = time.monotonic() + 60
@@ -182,7 +186,11 @@ async def load(base_url: str, paths: list[str], seconds: float, concurrency: int
         while time.monotonic() < stop_at and len(latencies) + errors < MAX_REQUESTS:
             path = rng.choice(paths)
             started = time.perf_counter()
-            response = await client.get(path)
+            try:
+                response = await client.get(path)
+            except httpx.TransportError:  # a dropped connection is an error to count, not the end of the run
+                errors += 1
+                continue
             elapsed = time.perf_counter() - started
             if response.status_code == 200:
                 latencies.append(elapsed)
@@ -259,6 +267,8 @@ def main() -> None:
     for label, count, errors, rate, p50, p95, slowest, cpu_ms in rows:
         print(f"{label:<36} {count:>9,} {errors:>7} {rate:>8.0f} {p50:>8.1f} {p95:>8.1f} {slowest:>8.0f} "
               f"{cpu_ms:>18.1f} {bare:>17.2f} {cpu_ms / bare:>6.2f}")
+    if any(row[2] for row in rows):
+        print(f"errors: the server's messages are in {settings.data_dir / SERVER_LOG}")
 
 
 if __name__ == "__main__":
