@@ -17,8 +17,9 @@ from realdata_records import all_samples
 import tongwen.index.analysis
 from tongwen.agents.store import RecordAgent
 from tongwen.index.documents import DocumentBuilder
-from tongwen.index.parallel import build_documents
-from tongwen.model import Form, Publication, PublicationForm, Subject, Title
+from tongwen.index.parallel import build_documents, prepared_documents
+from tongwen.index.tantivy_engine import prepare
+from tongwen.model import Form, Page, Publication, PublicationForm, Record, Subject, Title
 
 COUNTRIES = {"NLC": "CN", "NDL": "JP", "NLK": "KR"}
 PER_SOURCE = 80
@@ -103,3 +104,16 @@ def test_the_workers_ask_for_the_agents_known_elsewhere(records):
     assert all(document.keywords["agent_facet"] == ["agent:murasaki"] for document in parallel)
     # the Latin form as the romanized field holds it: trigrams of its roman key "murasakishikipu"
     assert all("mur ura ras" in " ".join(document.texts["creator_roman"]) for document in parallel)
+
+
+def test_the_workers_of_a_rebuild_hand_on_what_the_engine_makes_of_the_documents(records):
+    # A digitised item too: its pages travel beside the engine's form of the document.
+    lunyu = Record("demo", "lunyu", titles=[Title([Form("論語")])], languages=["chi"],
+                   pages=[Page("1a", text="學而時習之，不亦說乎"), Page("1b", text="有朋自遠方來，不亦樂乎")])
+    some = [*records, lunyu]
+    builder = DocumentBuilder(countries=COUNTRIES)
+    here = [(prepare(document), document.pages) for document in map(builder.build, some)]
+    parallel = [built for chunk in prepared_documents(some, builder, prepare, workers=2, parallel_ok=True)
+                for built in chunk]
+    assert parallel == here
+    assert [page.label for page in parallel[-1][1]] == ["1a", "1b"]

@@ -15,18 +15,21 @@ from __future__ import annotations
 import gc
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future
+from dataclasses import astuple
+from typing import Any
 
 from tongwen.cjk.learned_readings import ReadingLexicon
 from tongwen.index.documents import DocumentBuilder
-from tongwen.index.plan import IndexDocument
+from tongwen.index.plan import IndexDocument, PageDocument
 from tongwen.model import Agent, Form, Publication, PublicationForm, Record, Subject, Title
 from tongwen.workers import worker_pool
 
 CHUNK = 500  # records
 CHUNK_PAGES = 2_000  # pages with text; a chunk closes at whichever bound comes first
 _worker_builder: DocumentBuilder | None = None
+_worker_prepare: Callable[[IndexDocument], Any] | None = None
 
 
 # Records that touch every dictionary a document needs: Chinese, Japanese (kanji, kana, old forms) and Korean
@@ -51,18 +54,30 @@ def warm_up(countries: Mapping[str, str]) -> None:
         builder.build(record)
 
 
-def _start_worker(countries: Mapping[str, str], readings: dict | None = None, agent_forms=None) -> None:
-    global _worker_builder
+def _start_worker(countries: Mapping[str, str], readings: dict | None = None, agent_forms=None,
+                  prepare: Callable[[IndexDocument], Any] | None = None) -> None:
+    global _worker_builder, _worker_prepare
     # Forked workers find the default analysis loaded by `build_documents`; others load it here. The learned
     # readings come as counted and kept (`tongwen.index.readings`); the agents' forms as the builder asks for
     # them (`tongwen.agents.store.AgentForms` opens its own connection in the worker).
     lexicon = ReadingLexicon.from_json(readings) if readings is not None else None
     _worker_builder = DocumentBuilder(countries=dict(countries), readings=lexicon, agent_forms=agent_forms)
+    _worker_prepare = prepare
 
 
 def _build_chunk(records: list[Record]) -> list[IndexDocument]:
     assert _worker_builder is not None
     return [_worker_builder.build(record) for record in records]
+
+
+def _prepare_chunk(records: list[Record]) -> list[tuple[Any, list[tuple]]]:
+    # Pages as plain tuples too: a slotted dataclass is restored in Python, field by field.
+    assert _worker_builder is not None and _worker_prepare is not None
+    built = []
+    for record in records:
+        document = _worker_builder.build(record)
+        built.append((_worker_prepare(document), [astuple(page) for page in document.pages]))
+    return built
 
 
 def _chunks(records: Iterable[Record]) -> Iterator[list[Record]]:
@@ -96,22 +111,47 @@ def build_documents(
         for chunk in chunks:
             yield [builder.build(record) for record in chunk]
         return
+    yield from _in_workers(builder, workers, None, _build_chunk, chunks)
+
+
+def prepared_documents(
+    records: Iterable[Record],
+    builder: DocumentBuilder,
+    prepare: Callable[[IndexDocument], Any],
+    *,
+    workers: int,
+    parallel_ok: bool,
+) -> Iterator[list[tuple[Any, list[PageDocument]]]]:
+    """Chunks of (``prepare(document)``, the document's pages), in record order: `build_documents` for an
+    engine that takes its documents in a form of its own (`tongwen.index.tantivy_engine.prepare`), made in the
+    workers so that this process only hands them on."""
+    chunks = _chunks(records)
+    if workers <= 1 or not parallel_ok:
+        for chunk in chunks:
+            documents = [builder.build(record) for record in chunk]
+            yield [(prepare(document), document.pages) for document in documents]
+        return
+    for built in _in_workers(builder, workers, prepare, _prepare_chunk, chunks):
+        yield [(prepared, [PageDocument(*page) for page in pages]) for prepared, pages in built]
+
+
+def _in_workers(builder: DocumentBuilder, workers: int, prepare, task, chunks: Iterator[list[Record]]) -> Iterator:
     countries = dict(builder.countries)
     readings = builder.readings.to_json() if builder.readings is not None else None
     warm_up(countries)  # before the fork, so that the workers share the loaded dictionaries
     gc.freeze()
     try:
-        with worker_pool(workers, _start_worker, (countries, readings, builder.agent_forms)) as pool:
-            yield from _in_order(pool, chunks, workers)
+        with worker_pool(workers, _start_worker, (countries, readings, builder.agent_forms, prepare)) as pool:
+            yield from _in_order(pool, task, chunks, workers)
     finally:
         gc.unfreeze()
 
 
-def _in_order(pool, chunks: Iterator[list[Record]], workers: int) -> Iterator[list[IndexDocument]]:
-    pending: deque[Future[list[IndexDocument]]] = deque()
+def _in_order(pool, task, chunks: Iterator[list[Record]], workers: int) -> Iterator:
+    pending: deque[Future] = deque()
     while True:
         while len(pending) < 2 * workers and (chunk := next(chunks, None)):
-            pending.append(pool.submit(_build_chunk, chunk))
+            pending.append(pool.submit(task, chunk))
         if not pending:
             return
         yield pending.popleft().result()

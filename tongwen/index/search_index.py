@@ -41,11 +41,11 @@ from tongwen.index.expansion import (
 from tongwen.index.facets import DEFAULT_FACETS, facet_specs, filters_plan
 from tongwen.index.fulltext import PAGE_INDEX_DIR, PAGES_SHOWN, PageIndex
 from tongwen.index.highlight import page_snippet, snippet
-from tongwen.index.parallel import build_documents, default_workers
+from tongwen.index.parallel import default_workers, prepared_documents
 from tongwen.index.plan import Bool, IndexDocument
 from tongwen.index import readings as learned_readings
 from tongwen.index.query import QuerySyntaxError, parse_query
-from tongwen.index.tantivy_engine import SCHEMA_VERSION, TOKENIZER, TantivyEngine, plan_to_query
+from tongwen.index.tantivy_engine import SCHEMA_VERSION, TOKENIZER, TantivyEngine, plan_to_query, prepare
 from tongwen.model import Record
 
 SORTS = ("relevance", "year", "-year", "title")
@@ -352,16 +352,17 @@ class SearchIndex:
         if self._given_readings is None:  # learned from the whole store first: a record may teach any other
             self.builder.readings = learned_readings.learn(store.iter_records(with_original=False))
             learned_readings.save(self.builder.readings, fresh_path)
-        chunks = build_documents(
+        chunks = prepared_documents(
             store.iter_records(with_original=False),
             self.builder,
+            prepare,
             workers=default_workers() if workers is None else workers,
             parallel_ok=self._default_analysis,
         )
-        for documents in chunks:
-            fresh.add_new(documents)
-            fresh_pages.replace((), (page for document in documents for page in document.pages))
-            count += len(documents)
+        for built in chunks:
+            fresh.add_prepared(prepared for prepared, _ in built)
+            fresh_pages.replace((), (page for _, pages in built for page in pages))
+            count += len(built)
             if progress:
                 progress(count)
         fresh_pages.commit()
