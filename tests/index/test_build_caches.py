@@ -17,9 +17,12 @@ from realdata_records import all_samples
 import tongwen.index.analysis
 from tongwen.agents.store import RecordAgent
 from tongwen.index.documents import DocumentBuilder
-from tongwen.index.parallel import build_documents, prepared_documents
+import tongwen.index.parallel
+from tongwen.index import readings as learned_readings
+from tongwen.index.parallel import build_documents, from_store, prepared_documents
 from tongwen.index.tantivy_engine import prepare
 from tongwen.model import Form, Page, Publication, PublicationForm, Record, Subject, Title
+from tongwen.store import Store
 
 COUNTRIES = {"NLC": "CN", "NDL": "JP", "NLK": "KR"}
 PER_SOURCE = 80
@@ -117,3 +120,24 @@ def test_the_workers_of_a_rebuild_hand_on_what_the_engine_makes_of_the_documents
                 for built in chunk]
     assert parallel == here
     assert [page.label for page in parallel[-1][1]] == ["1a", "1b"]
+
+
+def test_workers_reading_the_store_themselves_learn_and_build_what_this_process_would(records, database,
+                                                                                    monkeypatch):
+    # Small ranges, so that many workers' reads make up the store; a deleted record is left out by both.
+    monkeypatch.setattr(tongwen.index.parallel, "CHUNK", 7)
+    with Store.open(database) as store:
+        with store.batch():
+            for record in records:
+                store.upsert(record)
+        store.delete(records[3].id)
+        here = DocumentBuilder(countries=COUNTRIES)
+        here.readings = learned_readings.learn(store.iter_records(with_original=False))
+        expected = [built for chunk in prepared_documents(store.iter_records(with_original=False), here, prepare,
+                                                          workers=1, parallel_ok=True) for built in chunk]
+        builder = DocumentBuilder(countries=COUNTRIES)
+        lexicon, chunks = from_store(store, builder, prepare, workers=2, learn=True)
+        built = [built for chunk in chunks for built in chunk]
+    assert lexicon.to_json() == here.readings.to_json() and lexicon.to_json()["counts"]  # it taught something
+    assert len(built) == len(records) - 1
+    assert built == expected

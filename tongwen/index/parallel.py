@@ -22,14 +22,18 @@ from typing import Any
 
 from tongwen.cjk.learned_readings import ReadingLexicon
 from tongwen.index.documents import DocumentBuilder
+from tongwen.index import readings as learned_readings
 from tongwen.index.plan import IndexDocument, PageDocument
 from tongwen.model import Agent, Form, Publication, PublicationForm, Record, Subject, Title
+from tongwen.store import Store
 from tongwen.workers import worker_pool
 
 CHUNK = 500  # records
 CHUNK_PAGES = 2_000  # pages with text; a chunk closes at whichever bound comes first
+CHUNK_CHARS = 4_000_000  # of stored JSON, the same bound where workers read the store (`from_store`)
 _worker_builder: DocumentBuilder | None = None
 _worker_prepare: Callable[[IndexDocument], Any] | None = None
+_worker_store: Store | None = None  # a rebuild's workers read the store themselves
 
 
 # Records that touch every dictionary a document needs: Chinese, Japanese (kanji, kana, old forms) and Korean
@@ -55,7 +59,7 @@ def warm_up(countries: Mapping[str, str]) -> None:
 
 
 def _start_worker(countries: Mapping[str, str], readings: dict | None = None, agent_forms=None,
-                  prepare: Callable[[IndexDocument], Any] | None = None) -> None:
+                  prepare: Callable[[IndexDocument], Any] | None = None, store: str | None = None) -> None:
     global _worker_builder, _worker_prepare
     # Forked workers find the default analysis loaded by `build_documents`; others load it here. The learned
     # readings come as counted and kept (`tongwen.index.readings`); the agents' forms as the builder asks for
@@ -63,11 +67,29 @@ def _start_worker(countries: Mapping[str, str], readings: dict | None = None, ag
     lexicon = ReadingLexicon.from_json(readings) if readings is not None else None
     _worker_builder = DocumentBuilder(countries=dict(countries), readings=lexicon, agent_forms=agent_forms)
     _worker_prepare = prepare
+    if store is not None:
+        _open_store(store)
+
+
+def _open_store(url: str) -> None:
+    global _worker_store
+    _worker_store = Store.open(url, read_only=True)
 
 
 def _build_chunk(records: list[Record]) -> list[IndexDocument]:
     assert _worker_builder is not None
     return [_worker_builder.build(record) for record in records]
+
+
+def _prepare_range(bounds: tuple[str, str]) -> list[tuple[Any, list[tuple]]]:
+    assert _worker_store is not None
+    return _prepare_chunk(_worker_store.records_in_range(*bounds))
+
+
+def _pairs_of_range(bounds: tuple[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    assert _worker_store is not None
+    records = _worker_store.records_in_range(*bounds, if_content=learned_readings.might_teach)
+    return [(record.id, pairs) for record in records if (pairs := list(learned_readings.reading_pairs(record)))]
 
 
 def _prepare_chunk(records: list[Record]) -> list[tuple[Any, list[tuple]]]:
@@ -135,19 +157,58 @@ def prepared_documents(
         yield [(prepared, [PageDocument(*page) for page in pages]) for prepared, pages in built]
 
 
-def _in_workers(builder: DocumentBuilder, workers: int, prepare, task, chunks: Iterator[list[Record]]) -> Iterator:
+def _in_workers(builder: DocumentBuilder, workers: int, prepare, task, chunks: Iterator, store: str | None = None
+                ) -> Iterator:
     countries = dict(builder.countries)
     readings = builder.readings.to_json() if builder.readings is not None else None
     warm_up(countries)  # before the fork, so that the workers share the loaded dictionaries
     gc.freeze()
     try:
-        with worker_pool(workers, _start_worker, (countries, readings, builder.agent_forms, prepare)) as pool:
+        with worker_pool(workers, _start_worker, (countries, readings, builder.agent_forms, prepare, store)) as pool:
             yield from _in_order(pool, task, chunks, workers)
     finally:
         gc.unfreeze()
 
 
-def _in_order(pool, task, chunks: Iterator[list[Record]], workers: int) -> Iterator:
+def store_url(store: Store) -> str | None:
+    """Where worker processes can open `store` themselves; None when they cannot (an in-memory database)."""
+    database = getattr(store, "database", None)
+    if database is None or getattr(database, "path", True) is None:
+        return None
+    return database.url
+
+
+def from_store(
+    store: Store, builder: DocumentBuilder, prepare: Callable[[IndexDocument], Any], *, workers: int, learn: bool
+) -> tuple[ReadingLexicon | None, Iterator[list[tuple[Any, list[PageDocument]]]]] | None:
+    """`prepared_documents` of every live record of `store`, with the workers reading the records themselves
+    (each its ranges of ids, `Store.record_ranges`): this process decoded and pickled every record, twice with
+    the learned readings' pass, and was the rebuild's bottleneck. With `learn`, the learned readings are
+    counted first (`tongwen.index.readings`), from the (text, reading) pairs the workers find, in record order
+    as `readings.learn` counts them; the documents are then built with them. None when the workers cannot
+    open the store (`store_url`)."""
+    url = store_url(store)
+    if url is None:
+        return None
+    ranges = list(store.record_ranges(records=CHUNK, chars=CHUNK_CHARS))
+    lexicon = None
+    if learn:
+        lexicon = ReadingLexicon()
+        with worker_pool(workers, _open_store, (url,)) as pool:
+            for found in _in_order(pool, _pairs_of_range, iter(ranges), workers):
+                for record_id, pairs in found:
+                    for text, reading in pairs:
+                        lexicon.learn(text, reading, record_id)
+        builder.readings = lexicon
+
+    def documents() -> Iterator[list[tuple[Any, list[PageDocument]]]]:
+        for built in _in_workers(builder, workers, prepare, _prepare_range, iter(ranges), url):
+            yield [(prepared, [PageDocument(*page) for page in pages]) for prepared, pages in built]
+
+    return lexicon, documents()
+
+
+def _in_order(pool, task, chunks: Iterator, workers: int) -> Iterator:
     pending: deque[Future] = deque()
     while True:
         while len(pending) < 2 * workers and (chunk := next(chunks, None)):

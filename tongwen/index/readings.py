@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tongwen.cjk.learned_readings import ReadingLexicon
+from tongwen.cjk import scripts
 from tongwen.cjk.scripts import detect_script
 from tongwen.model import Form, Record
 
@@ -68,6 +70,18 @@ def reading_pairs(record: Record) -> Iterator[tuple[str, str]]:
             values = [(getattr(form, part), form.script or detect_script(getattr(form, part)), None)
                       for form in publication.forms if getattr(form, part)]
             yield from _pairs_of_forms(values, lang)
+
+
+# Kana, from the script table `detect_script` reads: Japanese text (`is_japanese`) has some, or is kanji of a
+# record or form in Japanese ("jpn" in its JSON). JSON escapes ("\\u…") are let through, undecided.
+_KANA = re.compile("[%s]" % "".join(f"{chr(low)}-{chr(high)}" for low, high, script in scripts._RANGES
+                                     if script in ("Hira", "Kana")))
+
+
+def might_teach(content: str) -> bool:
+    """False when a record's stored JSON (`tongwen.store.codec`) holds no Japanese text, so that it teaches no
+    reading: most records of a catalogue that is not Japanese are passed over without decoding them."""
+    return "jpn" in content or "\\u" in content or _KANA.search(content) is not None
 
 
 def learn(records: Iterable[Record]) -> ReadingLexicon:

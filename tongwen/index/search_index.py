@@ -41,12 +41,13 @@ from tongwen.index.expansion import (
 from tongwen.index.facets import DEFAULT_FACETS, facet_specs, filters_plan
 from tongwen.index.fulltext import PAGE_INDEX_DIR, PAGES_SHOWN, PageIndex
 from tongwen.index.highlight import page_snippet, snippet
-from tongwen.index.parallel import default_workers, prepared_documents
+from tongwen.index.parallel import default_workers, from_store, prepared_documents
 from tongwen.index.plan import Bool, IndexDocument
 from tongwen.index import readings as learned_readings
 from tongwen.index.query import QuerySyntaxError, parse_query
 from tongwen.index.tantivy_engine import SCHEMA_VERSION, TOKENIZER, TantivyEngine, plan_to_query, prepare
 from tongwen.model import Record
+from tongwen.store import Store
 
 SORTS = ("relevance", "year", "-year", "title")
 MAX_PAGE_SIZE = 100
@@ -349,16 +350,26 @@ class SearchIndex:
         fresh = TantivyEngine(fresh_path)
         fresh_pages = PageIndex(fresh_path / PAGE_INDEX_DIR, tokenizer=TOKENIZER)
         count = 0
-        if self._given_readings is None:  # learned from the whole store first: a record may teach any other
-            self.builder.readings = learned_readings.learn(store.iter_records(with_original=False))
-            learned_readings.save(self.builder.readings, fresh_path)
-        chunks = prepared_documents(
-            store.iter_records(with_original=False),
-            self.builder,
-            prepare,
-            workers=default_workers() if workers is None else workers,
-            parallel_ok=self._default_analysis,
-        )
+        workers = default_workers() if workers is None else workers
+        learn = self._given_readings is None  # learned from the whole store first: a record may teach any other
+        # The workers read the store themselves where they can (and count what it teaches).
+        read_by_workers = (from_store(store, self.builder, prepare, workers=workers, learn=learn)
+                           if workers > 1 and self._default_analysis and isinstance(store, Store) else None)
+        if read_by_workers is not None:
+            lexicon, chunks = read_by_workers
+        else:
+            lexicon = learned_readings.learn(store.iter_records(with_original=False)) if learn else None
+            if lexicon is not None:
+                self.builder.readings = lexicon
+            chunks = prepared_documents(
+                store.iter_records(with_original=False),
+                self.builder,
+                prepare,
+                workers=workers,
+                parallel_ok=self._default_analysis,
+            )
+        if lexicon is not None:
+            learned_readings.save(lexicon, fresh_path)
         for built in chunks:
             fresh.add_prepared(prepared for prepared, _ in built)
             fresh_pages.replace((), (page for _, pages in built for page in pages))

@@ -53,6 +53,7 @@ from tongwen.store.seen import SeenFilter
 _PAGE = 1000  # rows per query when streaming; bounds memory whatever the store's size
 _FIRST_PAGE = 50  # ... starting small, then as many as fit in _PAGE_BYTES of stored data:
 _PAGE_BYTES = 4_000_000  # a digitised book's record holds every page of it
+_ID_PAGE = 10_000  # ids per query of `record_ranges`
 _MAX_PARAMS = 500  # ids per IN (...) query, well under SQLite's parameter limit
 _UNKNOWN = object()  # "not prefetched" (None is a prefetched "no such record")
 _POLL_SECONDS = 0.2  # a follower looks at the head of the change feed (one indexed read) this often
@@ -681,6 +682,44 @@ class Store:
                 return
             last = rows[-1][0]
             limit = _rows_within(_PAGE_BYTES, rows)
+
+    def record_ranges(self, *, records: int, chars: int) -> Iterator[tuple[str, str]]:
+        """The live records in id order as consecutive ranges ``(after_id, last_id]`` of at most `records`
+        records and about `chars` characters of stored JSON each (a digitised book's record holds every page):
+        for readers in other processes, each reading its ranges itself (`records_in_range`), as the index
+        rebuild's workers do instead of being sent records decoded here."""
+        deleted = self.database.unindexed("deleted")
+        sql = f"SELECT id, length(content) FROM records WHERE id > ? AND {deleted} = 0 ORDER BY id LIMIT ?"
+        start = last = ""
+        count = size = 0
+        while True:
+            self._settle()
+            rows = self._conn.execute(sql, (last, _ID_PAGE)).fetchall()
+            for last, length in rows:
+                count += 1
+                size += length or 0
+                if count >= records or size >= chars:
+                    yield start, last
+                    start, count, size = last, 0, 0
+            if len(rows) < _ID_PAGE:
+                break
+        if count:
+            yield start, last
+
+    @_settled
+    def records_in_range(
+        self, after: str, last: str, *, if_content: Callable[[str], bool] | None = None
+    ) -> list[Record]:
+        """The live records with ids in ``(after, last]`` (see `record_ranges`), in id order, without their
+        original text. ``if_content``: only the records whose stored JSON passes it are decoded (a cheap test
+        that rules most records out before the costly part, making them into `Record`s)."""
+        deleted = self.database.unindexed("deleted")
+        rows = self._conn.execute(
+            f"SELECT {_RECORD_COLUMNS_NO_ORIGINAL} FROM records WHERE id > ? AND id <= ? AND {deleted} = 0 "
+            "ORDER BY id",
+            (after, last),
+        ).fetchall()
+        return [decode(*row) for row in rows if if_content is None or if_content(row[0])]
 
     @_settled
     def changes_since(self, seq: int, limit: int = 1000, *, with_original: bool = True) -> list[Change]:
