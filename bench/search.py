@@ -219,6 +219,8 @@ def run(args: argparse.Namespace, database: str | None) -> None:
             before = os.times()
             report = index.rebuild(store, progress=None)
             cpu_seconds = cpu_since(before)
+            after = os.times()
+            parent_seconds = after.user + after.system - before.user - before.system
     size = sum(path.stat().st_size for path in index_dir.rglob("*") if path.is_file())
     bare = tantivy_alone(store_path, workdir, min(args.bare, args.records)) if report and args.bare else None
 
@@ -246,7 +248,8 @@ def run(args: argparse.Namespace, database: str | None) -> None:
         ),
         (
             "indexing, per CPU-second",  # the machine may be shared: CPU time of this process and its workers
-            f"{report.added / cpu_seconds:,.0f} records/s ({cpu_seconds:.0f} s CPU)" if report else "(reused)",
+            f"{report.added / cpu_seconds:,.0f} records/s ({cpu_seconds:.0f} s CPU: {parent_seconds:.0f} s this "
+            f"process with tantivy's threads, {cpu_seconds - parent_seconds:.0f} s the workers)" if report else "(reused)",
         ),
         (
             "tantivy alone (pre-built documents)",
