@@ -146,10 +146,6 @@ class Engine(Protocol):
 
     def upsert(self, documents: list[IndexDocument]) -> None: ...
 
-    def add_new(self, documents: list[IndexDocument]) -> None:
-        """Add documents known to be absent (a rebuild into an empty index)."""
-        ...
-
     def refresh(self) -> None:
         """See commits made by another process."""
         ...

@@ -126,12 +126,6 @@ class TantivyEngine:
             writer.delete_documents_by_term(ID_FIELD, document.id)
             writer.add_document(self._to_tantivy(document))
 
-    def add_new(self, documents: list[IndexDocument]) -> None:
-        """Add documents known not to be in the index (a rebuild into an empty index): skips the deletes."""
-        writer = self.writer
-        for document in documents:
-            writer.add_document(self._to_tantivy(document))
-
     def delete(self, ids: list[str]) -> None:
         writer = self.writer
         for record_id in ids:
@@ -154,7 +148,8 @@ class TantivyEngine:
             self._writer = None
 
     def add_prepared(self, documents: Iterable[Prepared]) -> None:
-        """`add_new` for documents `prepare`d already (by the worker processes of a rebuild)."""
+        """Add documents `prepare`d already (by a rebuild's worker processes) and known not to be in the index
+        (a rebuild into an empty one): skips the deletes."""
         writer = self.writer
         for prepared in documents:
             writer.add_document(to_tantivy(prepared))
