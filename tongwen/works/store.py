@@ -37,12 +37,16 @@ from typing import Any, Self
 from tongwen.store import Change, Store, StoreError
 from tongwen.store.database import Database, create_layer_tables
 from tongwen.works.cluster import CompactUnionFind, GuardedUnionFind, link_editions, link_works
-from tongwen.works.keys import Features, features
+from tongwen.works.keys import Features, clear_key_caches, features
 
 SCHEMA_VERSION = 1
 MAX_BLOCK = 5000  # a key shared by more records is a stop key ("Poems"): too common to be evidence
 _PAGE = 1000
 _MAX_PARAMS = 500
+# A first run empties the key caches after this many records (`keys.clear_key_caches`): they held ~1 KB a
+# record keyed until full, the growth of a rebuild's memory with the collection. Copies of one work mostly come
+# together, so a stretch this long keeps most of the hits: at 150k records, keying ~2% slower than never clearing.
+_CLEAR_EVERY = 20_000
 _COUNTS = ("works", "editions", "multi_record_works")  # kept in works_meta, moved by each write
 
 _SCHEMA = """
@@ -282,6 +286,7 @@ class Works:
         start = seq
         changes = _Changes()
         conn = self._conn
+        keyed = 0
         while True:
             batch = store.changes_since(seq, _PAGE, with_original=False)
             if not batch:
@@ -294,6 +299,12 @@ class Works:
                 self._set_meta("synced_seq", str(seq))
             if progress:
                 progress("keys", seq - start, max(1, target - start))
+            keyed += len(batch)
+            if not remember and keyed >= _CLEAR_EVERY:
+                clear_key_caches()
+                keyed = 0
+        if not remember:
+            clear_key_caches()  # matching and writing read keys from the table, not from records
         report.synced_seq = seq
         return changes
 
@@ -446,7 +457,7 @@ class Works:
         total = self._conn.execute("SELECT COUNT(*) FROM works_keys").fetchone()[0]
         uf = CompactUnionFind(first, last)
         self._link(self._blocks_all(), uf, report, total, progress)
-        self._write_components(uf, progress)
+        self._write_components(uf, count, progress)
         return count
 
     def _cluster_some(self, changes: _Changes, report: UpdateReport, progress: Progress | None) -> int:
@@ -524,22 +535,31 @@ class Works:
                     found[rid] = (work_id, edition_id, Features.from_json(text))
         return found
 
-    def _write_components(self, uf: CompactUnionFind, progress: Progress | None) -> None:
+    def _write_components(self, uf: CompactUnionFind, records: int, progress: Progress | None) -> None:
         """Give every work of several records its id and its editions, computed a work at a time from
-        features read a group of works at a time; records in no work stay singletons."""
+        features read a group of works at a time; records in no work stay singletons. The kept counts are
+        counted here, as the works are written (a COUNT DISTINCT of each column after took 3 scans of 1M rows)."""
         conn = self._conn
+        multi = members = editions = 0
         with self.database.write(conn):
             conn.execute("UPDATE works_records SET work_id = 'w:' || record_id, edition_id = 'e:' || record_id")
             done, total = 0, len(uf.parent)
             for group in _groups(uf.works(), _MAX_PARAMS):  # one features query and one UPDATE for each group
                 found = self._features([r for members in group for r in members])
                 rows = []
-                for members in group:
-                    rows += _work_rows({r: found[r] for r in members})
+                for work in group:
+                    work_rows = _work_rows({r: found[r] for r in work})
+                    multi, members = multi + 1, members + len(work_rows)
+                    editions += len({edition for _, edition, _ in work_rows})
+                    rows += work_rows
                 conn.executemany("UPDATE works_records SET work_id = ?, edition_id = ? WHERE rid = ?", rows)
                 done = group[-1][0] - uf.first + 1
                 if progress:
                     progress("write", done, total)
+            singletons = records - members
+            counts = {"works": multi + singletons, "editions": editions + singletons, "multi_record_works": multi}
+            for name in _COUNTS:
+                self._set_meta(name, str(counts[name]))
             if progress:
                 progress("write", total, total)
 
