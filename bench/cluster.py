@@ -9,10 +9,11 @@ translations), each template turned into many distinct works by a per-work suffi
 number word on Han forms, its pinyin on Latin ones), with 1-8 copies per work from different institutions and
 years. Each size runs in a process of its own, so one size's memory does not hide in the next one's peak: the
 table gives that process's resident memory after writing the records and the peak above it during the rebuild
-(sampled every 20 ms). Most of that peak is fixed: pykakasi's and pypinyin's dictionaries (~100 MB, loaded by
-the first record keyed) and the 65,536-entry caches of `tongwen.works.keys` and `tongwen.cjk`, which fill over
-the first few hundred thousand distinct titles and names and then stop growing; what grows with the collection
-is `CompactUnionFind`'s 8 bytes a record. Times are wall and CPU seconds (the machine is shared). Goals (issue 11): 1M records in
+(sampled every 20 ms). Most of that peak is fixed: pykakasi's and pypinyin's dictionaries (~180 MB, loaded by
+the first record keyed) and SQLite's page caches (~30 MB). The ~30 bounded (65,536-entry) key caches of
+`tongwen.works.keys` and `tongwen.cjk` took ~1 KB a record keyed until full (650 MB at 1M); a rebuild now empties
+them every 20,000 records, so they hold what one stretch needs. What grows with the collection is
+`CompactUnionFind`'s 8 bytes a record. Times are wall and CPU seconds (the machine is shared). Goals (issue 11): 1M records in
 < 10 min, 1,000 changed records in < 5 s, memory flat in collection size.
 """
 

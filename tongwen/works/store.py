@@ -324,7 +324,8 @@ class Works:
             touched_editions.add(edition_id)
         touched_works.update(f"w:{change.record_id}" for change in batch if change.record_id not in known)
         touched_editions.update(f"e:{change.record_id}" for change in batch if change.record_id not in known)
-        before = self._present(touched_works, touched_editions)
+        # A first run counts as it writes the works (`_write_components`): no counts to move page by page.
+        before = self._present(touched_works, touched_editions) if remember else None
         features_of = {change.record_id: features(change.record) for change in batch
                        if not (change.deleted or change.record is None)}
         # A key whose block grows past MAX_BLOCK stops joining its records, and one shrinking below starts to:
@@ -369,7 +370,8 @@ class Works:
         resized = self._key_sizes(rekeyed)
         changes.crossed.update(key for key in rekeyed
                                if (sizes.get(key, 0) <= MAX_BLOCK) != (resized.get(key, 0) <= MAX_BLOCK))
-        self._shift_counts(before, self._present(touched_works, touched_editions))
+        if before is not None:
+            self._shift_counts(before, self._present(touched_works, touched_editions))
 
     def _delete_where_rid(self, table: str, rids: list[int]) -> None:
         for chunk in _chunks(rids):
