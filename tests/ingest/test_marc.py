@@ -265,10 +265,13 @@ def test_sniff_recognises_iso2709_but_not_xml(shared_data):
 
 
 def _as_tuples(record) -> tuple:
+    # every attribute `pymarc.Field.__init__` sets, with its type: the fast decoder sets them itself
     return (
         str(record.leader),
+        type(record.leader),
         [
-            (f.tag, f.data, None if f.control_field else tuple(f.indicators), [tuple(s) for s in f.subfields])
+            (type(f), f.tag, f.data, f.control_field, type(f.indicators), f.indicators,
+             [(type(s), tuple(s)) for s in f.subfields])
             for f in record.fields
         ],
     )

@@ -37,6 +37,11 @@ class Diagnostic:
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # An import's workers send these to the importer by the thousand; pickled as a call with the values,
+        # unpickling is one constructor call rather than the slots dataclass's `__setstate__` loop in Python.
+        return (Diagnostic, (self.message, self.field, self.severity))
+
 
 @dataclass(slots=True)
 class RawRecord:
@@ -47,6 +52,10 @@ class RawRecord:
     deleted: bool = False  # MARC leader/05 = d, OAI status="deleted"
     error: str | None = None  # set when the reader could not parse this record at all
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # as `Diagnostic.__reduce__`: one per record from the workers
+        return (RawRecord, (self.position, self.payload, self.original, self.local_id, self.deleted, self.error,
+                            self.diagnostics))
 
 
 class RecordRejected(Exception):

@@ -9,6 +9,7 @@ parsed form (`RawRecord.payload`, a pymarc record or an lxml element) is dropped
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from tongwen.ingest.base import Diagnostic, Format, MapContext, RawRecord, RecordRejected
 from tongwen.model import Page, Provenance, Record
@@ -27,6 +28,21 @@ class Mapped:
     deleted_id: str | None = None  # for a deletion: the id to delete, from the reader or the mapper
     # set by `encode_for_store`: the record as the store keeps it, `record` then only its id and pages
     encoded: EncodedRecord | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # What a worker sends back, once per record. Encoded, `record` is only the stub `encode_for_store`
+        # leaves, sent as its three values: a slots dataclass pickles and unpickles through `__getstate__` /
+        # `__setstate__` in Python, which with the encoded record's were half the importer's unpickling.
+        record = self.record
+        if self.encoded is not None and record is not None:
+            return (_stub_mapped, (self.raw, record.source, record.local_id, record.pages, self.warnings,
+                                   self.rejection, self.deleted_id, self.encoded))
+        return (Mapped, (self.raw, record, self.warnings, self.rejection, self.deleted_id, self.encoded))
+
+
+def _stub_mapped(raw: RawRecord, source: str, local_id: str, pages: list[Page], warnings: list[Diagnostic],
+                 rejection: Diagnostic | None, deleted_id: str | None, encoded: EncodedRecord) -> Mapped:
+    return Mapped(raw, Record(source, local_id, pages=pages), warnings, rejection, deleted_id, encoded)
 
 
 def map_raw(raw: RawRecord, fmt: Format, context: MapContext) -> Mapped:
