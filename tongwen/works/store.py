@@ -238,7 +238,7 @@ class Works:
             report.reclustered = self._cluster_some(changes, report, progress)
         self._set_meta("synced_seq", str(report.synced_seq or self.synced_seq()))
         counts = self._counts()
-        if counts is None:  # tables from before the counts were kept, or a first run: count once
+        if counts is None:  # tables from before the counts were kept, or a first run that wrote no works: count once
             stats = self.stats()
             counts = {name: stats[name] for name in _COUNTS}
             with self.database.write(self._conn):
@@ -547,7 +547,7 @@ class Works:
             conn.execute("UPDATE works_records SET work_id = 'w:' || record_id, edition_id = 'e:' || record_id")
             done, total = 0, len(uf.parent)
             for group in _groups(uf.works(), _MAX_PARAMS):  # one features query and one UPDATE for each group
-                found = self._features([r for members in group for r in members])
+                found = self._features([r for work in group for r in work])
                 rows = []
                 for work in group:
                     work_rows = _work_rows({r: found[r] for r in work})
