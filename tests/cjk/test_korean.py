@@ -268,3 +268,55 @@ def test_compound_readings(hanja, hangul):
 )
 def test_romanized_hanja_titles_find_the_hanja(romanized, hanja):
     assert finds(romanized, hanja)
+
+
+def _romanized_syllable_by_syllable(text: str, render) -> str:
+    """The romanization rule as first written: walk the text a character at a time, and apply the sound
+    changes (`_sound_changes`) and the letters (`render`) to each run of hangul syllables as it ends."""
+    from tongwen.cjk.korean import _sound_changes, is_hangul_syllable
+
+    out: list[str] = []
+    word: list[str] = []
+    for ch in text + " ":
+        if is_hangul_syllable(ch):
+            word.append(ch)
+            continue
+        if word:
+            out.append(render([list(syllable) for syllable in _sound_changes("".join(word))]))
+            word = []
+        out.append(ch)
+    return "".join(out)[:-1]
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from _strings(item)
+
+
+def test_cached_word_romanization_is_the_syllable_rule(shared_data):
+    """`romanize_rr` / `romanize_mr` romanize each hangul word once (cached; the syllables split by a table)
+    for speed: on real Korean text — mediclassics' hangul readings and its hanja read as hangul, every string of
+    KOLIS-NET's responses (titles, names, places, with Latin, digits and punctuation) — they must give what the
+    syllable-by-syllable rule gives, and names read syllable by syllable the rule's syllables."""
+    import json
+
+    from tongwen.cjk.korean import _render_mr, _render_rr, is_hangul_syllable, romanize_mr_by_syllable
+
+    with (shared_data / "mediclassics-hangul-hanja-titles" / "title_pairs.tsv").open(encoding="utf-8") as rows:
+        pairs = list(csv.DictReader(rows, delimiter="\t"))
+    texts = [clean(row["hangul_reading"]) for row in pairs]
+    texts += [hanja_to_hangul(clean(row["hanja_title"])) for row in pairs]
+    for path in sorted((shared_data / "nlk-kolisnet-openapi-responses").glob("*.json")):
+        texts += [clean(text) for text in _strings(json.loads(path.read_text(encoding="utf-8")))]
+    assert len(texts) > 16_000
+    for text in texts:
+        assert romanize_rr(text) == _romanized_syllable_by_syllable(text, _render_rr), text
+        assert romanize_mr(text) == _romanized_syllable_by_syllable(text, _render_mr), text
+    names = {word for text in texts for word in text.split()
+             if 2 <= len(word) <= 4 and all(map(is_hangul_syllable, word))}
+    for name in sorted(names)[:3000]:
+        expected = "-".join(_romanized_syllable_by_syllable(ch, _render_mr) for ch in name)
+        assert romanize_mr_by_syllable(name) == expected, name

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
+from itertools import groupby
 
 _TONE_MARKS = {chr(cp) for cp in range(0x300, 0x370)} - {"\u0308"}  # combining marks but the ü diaeresis
 
@@ -80,16 +81,13 @@ def pinyin(s: str) -> str:
     """
     single, _ = _tables()
     words: list[str] = []
-    start = 0  # where the pending run (all Han with a reading, or all other text) began
-    for i in range(1, len(s) + 1):
-        if i < len(s) and (s[i] in single) == (s[start] in single):
-            continue
-        run = s[start:i]
-        if run[0] in single:
+    # Runs of Han with a reading and of other text, alternating (groupby keeps the per-character test in C).
+    for readable, characters in groupby(s, single.__contains__):
+        run = "".join(characters)
+        if readable:
             words.extend(_run_readings(run))
         else:
             words.append(run)
-        start = i
     return " ".join(" ".join(words).split())
 
 
@@ -122,12 +120,9 @@ def pinyin_alternate(s: str) -> str | None:
     alternatives = _second_readings()
     words: list[str] = []
     changed = False
-    start = 0
-    for i in range(1, len(s) + 1):
-        if i < len(s) and (s[i] in single) == (s[start] in single):
-            continue
-        run = s[start:i]
-        if run[0] in single:
+    for readable, characters in groupby(s, single.__contains__):
+        run = "".join(characters)
+        if readable:
             readings = _run_readings(run)
             for ch, chosen in zip(run, readings):
                 other = next((r for r in alternatives.get(ch, ()) if r != chosen), chosen)
@@ -135,7 +130,6 @@ def pinyin_alternate(s: str) -> str | None:
                 words.append(other)
         else:
             words.append(run)
-        start = i
     return " ".join(" ".join(words).split()) if changed else None
 
 

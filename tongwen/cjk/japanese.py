@@ -64,7 +64,7 @@ def _hepburn_only_iconv():
     from pykakasi.scripts import IConv
 
     class HepburnOnlyIConv(IConv):
-        @lru_cache(maxsize=4096)  # noqa: B019 - one instance per process, kept for its lifetime
+        @lru_cache(maxsize=65536)  # noqa: B019 - one instance per process, kept for its lifetime
         def convert(self, otext: str, hira: str) -> dict[str, str]:
             hira = self._k2h(hira)  # as IConv: make sure hiragana holds no katakana
             return {"orig": otext, "hira": hira, "hepburn": self._s2a(self._h2ah(hira))}

@@ -19,6 +19,7 @@ Word division is taken from spaces only; MR as catalogued depends on word divisi
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
@@ -108,9 +109,15 @@ def is_hangul_syllable(ch: str) -> bool:
     return 0 <= ord(ch) - _SBASE < _SCOUNT
 
 
+# (initial, vowel index, final) of every syllable, by code point - _SBASE: the split is asked for at every
+# syllable of every reading and romanization.
+_SYLLABLE_PARTS = [
+    (_INITIALS[index // 588], (index % 588) // 28, _FINALS[index % 28]) for index in range(_SCOUNT)
+]
+
+
 def _split(ch: str) -> tuple[str, int, str]:
-    index = ord(ch) - _SBASE
-    return _INITIALS[index // 588], (index % 588) // 28, _FINALS[index % 28]
+    return _SYLLABLE_PARTS[ord(ch) - _SBASE]
 
 
 def _join(initial: str, vowel: int, final: str) -> str:
@@ -441,18 +448,23 @@ def _sound_changes(word: str) -> list[list]:
     return syllables
 
 
-def _romanize(text: str, render) -> str:
-    out: list[str] = []
-    word: list[str] = []
-    for ch in text + " ":
-        if is_hangul_syllable(ch):
-            word.append(ch)
-            continue
-        if word:
-            out.append(render(_sound_changes("".join(word))))
-            word = []
-        out.append(ch)
-    return "".join(out)[:-1]
+_HANGUL_WORD = re.compile("[\uac00-\ud7a3]+")
+
+
+def _romanize(text: str, render_word) -> str:
+    """`text` with each run of hangul syllables (a word: the sound changes work inside it) rendered."""
+    return _HANGUL_WORD.sub(lambda match: render_word(match.group(0)), text)
+
+
+# Words recur far more than the titles they make up (한국, 연구, 역사): each is romanized once per system.
+@lru_cache(maxsize=65536)
+def _rr_word(word: str) -> str:
+    return _render_rr(_sound_changes(word))
+
+
+@lru_cache(maxsize=65536)
+def _mr_word(word: str) -> str:
+    return _render_mr(_sound_changes(word))
 
 
 _RR_INITIAL = {
@@ -499,7 +511,7 @@ def romanize_rr(hangul: str) -> str:
     >>> romanize_rr("한국 경제 2024")
     'hanguk gyeongje 2024'
     """
-    return _romanize(hangul, _render_rr)
+    return _romanize(hangul, _rr_word)
 
 
 _MR_INITIAL = {
@@ -558,7 +570,7 @@ def romanize_mr(hangul: str) -> str:
     >>> romanize_mr("독립군"), romanize_mr("빌려"), romanize_mr("못했던")
     ('tongnipkun', 'pillyŏ', 'mothaettŏn')
     """
-    return _romanize(hangul, _render_mr)
+    return _romanize(hangul, _mr_word)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -638,7 +650,7 @@ def romanize_mr_by_syllable(hangul: str) -> str:
         if is_hangul_syllable(ch):
             if is_hangul_syllable(previous):
                 out.append("-")
-            out.append(_render_mr(_sound_changes(ch)))
+            out.append(_mr_word(ch))
         else:
             out.append(ch)
         previous = ch

@@ -39,8 +39,12 @@ from tongwen.cjk.korean import (
     romanize_mr_by_syllable,
     romanize_rr,
 )
-from tongwen.cjk.scripts import detect_script
+from tongwen.cjk.scripts import detect_script as _detect_script
 from tongwen.cjk.text import clean
+
+# The script of a string is asked for by romanization and, for the same titles and names, by the index's
+# document builder (`tongwen.index.documents`): one cache for both.
+detect_script = lru_cache(maxsize=65536)(_detect_script)
 
 # Letters NFKD does not decompose.
 _SPECIAL_LETTERS = str.maketrans(
@@ -53,9 +57,12 @@ _VOICED = str.maketrans({"d": "t", "b": "p"})
 _G_NOT_IN_NG = re.compile(r"(?<!n)g")  # "ng" stays: it is a sound of its own, and RR/MR agree on it
 
 
+_DIGRAPH_VOWELS = {"eo": "o", "eu": "u", "ou": "o"}
+
+
 def _vowel(match: re.Match[str]) -> str:
     text = match.group(0)
-    return {"eo": "o", "eu": "u", "ou": "o"}.get(text, text[0])
+    return _DIGRAPH_VOWELS.get(text, text[0])
 
 
 @lru_cache(maxsize=65536)

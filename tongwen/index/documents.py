@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from functools import lru_cache
 
-from tongwen.cjk.scripts import ROMANIZED_TITLE_LANGUAGES, detect_script, lang_tag
+from tongwen.cjk.romanize import detect_script as cached_detect_script
+from tongwen.cjk.scripts import ROMANIZED_TITLE_LANGUAGES, lang_tag
 from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.fulltext import page_documents, running_text_analyzer
 from tongwen.index.plan import IndexDocument
@@ -74,8 +75,9 @@ def isbn10_to_13(isbn10: str) -> str:
     return core + str((10 - total % 10) % 10)
 
 
-# Each form's script is asked for several times per record (readings, keywords, display): detect it once.
-_detect_script = lru_cache(maxsize=65536)(detect_script)
+# Each form's script is asked for several times per record (readings, keywords, display) and again by
+# romanization: detect it once, in romanization's cache.
+_detect_script = cached_detect_script
 
 
 def _script(form: Form) -> str | None:
