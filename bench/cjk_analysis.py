@@ -42,6 +42,9 @@ def clear_caches() -> None:
         korean.hanja_to_hangul,
         korean.romanize_rr,
         korean.romanize_mr,
+        korean._rr_word,
+        korean._mr_word,
+        romanize.detect_script,
         japanese._convert,
         chinese.pinyin,
         romanize.roman_key,
@@ -49,6 +52,7 @@ def clear_caches() -> None:
         analysis._fold_word,
     ):
         function.cache_clear()
+    type(japanese._kakasi()._iconv).convert.cache_clear()  # pykakasi's words
 
 
 def rate(label: str, titles: list[str], call) -> None:
