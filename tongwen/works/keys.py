@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from tongwen.cjk import clear_caches as clear_cjk_caches
 from tongwen.cjk.korean import hanja_to_hangul
 from tongwen.cjk.romanize import roman_key, romanizations
 from tongwen.cjk.text import clean, fold
@@ -94,13 +94,11 @@ def clear_key_caches() -> None:
     full (~300 MB, measured: a rebuild's peak 380 MB at 50k records, 650 MB at 1M). A rebuild empties them
     every `_CLEAR_EVERY` records (`Works._apply_changes`) so its memory stays what one stretch of records
     needs. Unbounded caches (`functools.cache`: the loaded dictionaries) are kept; loading them is slow."""
-    for name, module in list(sys.modules.items()):
-        if module is None or not (name == __name__ or name.startswith("tongwen.cjk.")):
-            continue
-        for value in list(vars(module).values()):
-            info = getattr(value, "cache_info", None)
-            if callable(info) and getattr(value, "__module__", None) == name and info().maxsize is not None:
-                value.cache_clear()
+    for value in list(globals().values()):
+        info = getattr(value, "cache_info", None)
+        if callable(info) and getattr(value, "__module__", None) == __name__ and info().maxsize is not None:
+            value.cache_clear()
+    clear_cjk_caches()
 
 
 def _is_cjk(text: str) -> bool:
