@@ -74,3 +74,53 @@ def test_simplified_forms_are_read_as_their_traditional_ones_and_japanese_as_wri
                record("kanripo", "shosho", "Shōsho zenkai", "jpn")])
     assert top(index, "東京 : 岩波書店,") == ["princeton:iwanami"]
     assert top(index, "尚书全解") == top(index, "尚書全解") == ["kanripo:shosho"]
+
+
+def test_a_name_heading_in_kanji_is_found_by_its_romanization(tmp_path):
+    """Princeton's Solr documents pair 新村出, 1876-1967 with "Shinmura, Izuru, 1876-1967" and 山脇巖, 1898- with
+    "Yamawaki, Iwao, 1898-1987": a record naming them in kanji only is found by the romanized heading
+    (pykakasi alone reads niimura shutsu)."""
+    index = SearchIndex.open(tmp_path / "index", countries={})
+    index.add([record("ndl", "genrin", "言林.", "jpn", "新村出, 1876-1967"),
+               record("ndl", "yamawaki", "バウハウスの人々", "jpn", "山脇巖, 1898-"),
+               record("kanripo", "KR6t0417", "悉曇要訣", "jpn", "明覺"), *DISTRACTORS])
+    assert top(index, "Shinmura, Izuru, 1876-1967") == ["ndl:genrin"]
+    assert top(index, "Shinmura Izuru") == ["ndl:genrin"]
+    assert top(index, "Yamawaki, Iwao, 1898-1987") == ["ndl:yamawaki"]
+    # 明覺 keeps its one reading (Myōkaku, which "Myō Kaku" also finds): no family + given name form is added,
+    # see tests/cjk/test_japanese_names.py.
+
+
+def test_a_kanji_no_reader_knows_is_read_through_its_variant(tmp_path):
+    """Princeton's 櫸. / "Keyaki.": pykakasi and UniDic read 欅, not 櫸. Both ways round."""
+    index = SearchIndex.open(tmp_path / "index", countries={})
+    index.add([record("princeton", "keyaki", "櫸.", "jpn"), record("princeton", "keyaki-latin", "Keyaki.", "jpn"),
+               *DISTRACTORS])
+    assert "princeton:keyaki" in top(index, "Keyaki.")
+    assert "princeton:keyaki-latin" in top(index, "櫸")
+
+
+def test_a_simplified_query_is_read_as_its_traditional_form_not_through_a_variant():
+    """春香传 is read as 春香傳 (OpenCC), as before: the variant fallback is for characters no reader knows, so it
+    does not read 传 as Japanese 伝 and the two queries look for the same readings."""
+    from tongwen.index.analysis import default_analysis
+    from tongwen.index.compiler import QueryCompiler
+
+    compiler = QueryCompiler(default_analysis())
+    assert compiler._hepburn_reading("春香传", None) == compiler._hepburn_reading("春香傳", None) is not None
+    assert compiler._hepburn_reading("尚书全解", None) == compiler._hepburn_reading("尚書全解", None)
+
+
+def test_a_long_romanized_query_differing_across_two_segments_is_found(tmp_path):
+    """Real pairs where one stretch differs and lies across two of `_tolerant_all`'s segments: Princeton's
+    9981818493506421 romanizes 石塚晴道 as "Ishihara Harumichi"; NDL transcribes the IT of
+    イラストで合格!ITパスポートキーワード図鑑 as アイティ (pykakasi: "it")."""
+    jomyo = ("浄名玄論 / 京都国立博物館編 ; 解說石塚晴道 (北海道大学名誉教授), 赤尾栄慶 (京都国立博物館学芸部上席研究員).")
+    index = SearchIndex.open(tmp_path / "index", countries={})
+    index.add([record("princeton", "9981818493506421", jomyo, "jpn"),
+               record("ndl", "it", "イラストで合格!ITパスポートキーワード図鑑", "jpn"), *DISTRACTORS])
+    query = ("Jōmyō genron / Kyōto Kokuritsu Hakubutsukan hen ; kaisetsu Ishihara Harumichi (Hokkaidō Daigaku "
+             "Meiyo Kyōju), Akao Eikei (Kyōto Kokuritsu Hakubutsukan Gakugeibu Jōseki Kenkyūin).")
+    assert top(index, query) == ["princeton:9981818493506421"]
+    assert top(index, "イラスト デ ゴウカク アイティ パスポート キー ワード ズカン") == ["ndl:it"]
+    assert top(index, "Kyōto Kokuritsu Hakubutsukan hen ; kaisetsu Ishihara Harumichi Nihon no chadō") == []

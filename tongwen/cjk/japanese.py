@@ -21,7 +21,7 @@ import unicodedata
 from functools import cache, lru_cache
 
 from tongwen.cjk.text import fold
-from tongwen.cjk.variants import _converter
+from tongwen.cjk.variants import _converter, variant_family
 
 
 def _indexed_jconv():
@@ -175,6 +175,98 @@ def dictionary_hepburn(s: str) -> str | None:
     return romanized if romanized.replace(" ", "") != hepburn(s).replace(" ", "") else None
 
 
+_UNREAD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af]")
+
+
+@lru_cache(maxsize=65536)
+def readable_variant(s: str) -> str | None:
+    """`s` with each kanji that no reader knows (neither pykakasi nor UniDic reads it) written as a variant
+    form of it that pykakasi reads (`tongwen.cjk.variants.variant_family`), or None when every kanji is read
+    or none has such a variant. Princeton's 櫸 "Keyaki" is read as 欅. Only a last resort: a query is first
+    read in its traditional form (春香传 as 春香傳, `tongwen.index.compiler`), and a character either reader
+    knows is read as it is.
+
+    >>> readable_variant("櫸."), readable_variant("源氏物語")
+    ('欅.', None)
+    """
+    table: dict[int, str] = {}
+    for ch in dict.fromkeys(_UNREAD.findall(hepburn(s))):
+        if _UNREAD.search(dictionary_reading(ch)) is None:
+            continue  # UniDic reads it: not a character no reader knows
+        for other in variant_family(ch):
+            if other != ch and _UNREAD.search(hepburn(other)) is None:
+                table[ord(ch)] = other
+                break
+    return s.translate(table) if table else None
+
+
+# Japanese personal-name headings read as a family and a given name: UniDic tags the parts of a name it
+# knows (固有名詞 人名 姓 / 名), which pykakasi reads as words (新村出 niimura shutsu, for Shinmura Izuru).
+NAME_READINGS = 10  # how many of UniDic's best analyses are looked through for one read as a name
+_NAME_HEADING = re.compile(
+    r"^(?P<family>[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
+    r"(?:(?:\s*[,，、]\s*|\s+)(?P<given>[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+))?"
+    r"(?P<rest>[\s,，、(（].*)?$"
+)
+MIN_UNDIVIDED_NAME = 3  # kanji in a name written without a break: two are often one name (明覺 Myōkaku, a monk)
+
+
+@lru_cache(maxsize=65536)
+def _name_analyses(s: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """UniDic's `NAME_READINGS` best analyses of `s`: (name part — "姓", "名" or "" — and katakana) per word."""
+    analyses = []
+    for nodes in _tagger().nbestToNodeList(_converter("t2jp").convert(s), NAME_READINGS):
+        words = []
+        for node in nodes:
+            feature = node.feature
+            part = feature.pos4 if feature.pos2 == "固有名詞" and feature.pos3 == "人名" else ""
+            kana = feature.kana if feature.kana and feature.kana != "*" else ""
+            words.append((part if part in ("姓", "名") else "", kana))
+        analyses.append(tuple(words))
+    return tuple(analyses)
+
+
+def _read_as(text: str, parts: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The readings of the first of UniDic's analyses of `text` that is one word per name part, as ``parts``."""
+    for words in _name_analyses(text):
+        if tuple(part for part, _ in words) == parts and all(kana for _, kana in words):
+            return tuple(kana for _, kana in words)
+    return None
+
+
+@lru_cache(maxsize=65536)
+def personal_name_hepburn(heading: str) -> str | None:
+    """The Hepburn of a Japanese personal-name heading read as family and given name ("Shinmura, Izuru"), with
+    what follows the name (dates) kept as written; None when UniDic's best analyses do not read it so.
+    Family and given name apart ("笠井, 秀明") are read as one surname and one given name; written together,
+    as one surname followed by one given name — only from three kanji on: two are often one name (明覺, a
+    monk, is Myōkaku, not Myō Kaku).
+
+    >>> personal_name_hepburn("新村出, 1876-1967"), personal_name_hepburn("笠井, 秀明")
+    ('Shinmura, Izuru, 1876-1967', 'Kasai, Hideaki')
+    >>> personal_name_hepburn("明覺"), personal_name_hepburn("国立国会図書館") is None
+    (None, True)
+    """
+    match = _NAME_HEADING.match(unicodedata.normalize("NFC", heading).strip())
+    if match is None:
+        return None
+    family, given, rest = match.group("family"), match.group("given"), match.group("rest") or ""
+    if given:
+        family_kana, given_kana = _read_as(family, ("姓",)), _read_as(given, ("名",))
+        if family_kana is None or given_kana is None:
+            return None
+        kana = (family_kana[0], given_kana[0])
+    else:
+        if len(family) < MIN_UNDIVIDED_NAME:
+            return None
+        read = _read_as(family, ("姓", "名"))
+        if read is None:
+            return None
+        kana = read
+    family_roman, given_roman = (hepburn(part).replace(" ", "").capitalize() for part in kana)
+    return f"{family_roman}, {given_roman}{rest}"
+
+
 # The particles は へ を are spelled "ha he wo" by pykakasi, but said, transcribed (NDL's ワ エ オ) and romanized
 # (ALA-LC "wa e o") as pronounced: 知と情報はいかにして → "jōhō wa", 数学への第一歩 → "sūgaku e no".
 _PARTICLES = {"は": "wa", "へ": "e", "を": "o"}
@@ -203,6 +295,9 @@ def hepburn_forms(s: str) -> list[str]:
     dictionary = dictionary_hepburn(s)
     if dictionary:
         forms.append(dictionary)
+    variant = readable_variant(s)
+    if variant:
+        forms.append(hepburn(variant))
     modern = modern_kana_spelling(s)
     if modern != fold(s):
         forms.extend(particle_forms(modern))

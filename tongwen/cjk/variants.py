@@ -114,6 +114,27 @@ def fold_variants(s: str) -> str:
     return s.translate(_fold_table())
 
 
+@cache
+def _families() -> dict[str, tuple[str, ...]]:
+    """Canonical form → every character that folds to it, the canonical one included (the fold table inverted)."""
+    members: dict[str, list[str]] = {}
+    for code, target in _fold_table().items():
+        members.setdefault(target, [target]).append(chr(code))
+    return {target: tuple(sorted(set(group))) for target, group in members.items()}
+
+
+def variant_family(ch: str) -> tuple[str, ...]:
+    """The characters `fold_variants` makes one with `ch` (`ch` among them), in code-point order: the forms a
+    reader may know when it does not know `ch` (櫸, which neither pykakasi nor UniDic reads, is 欅 keyaki).
+
+    >>> variant_family("櫸")
+    ('榉', '櫸', '欅')
+    >>> variant_family("a")
+    ('a',)
+    """
+    return _families().get(fold_variants(ch), (ch,))
+
+
 @lru_cache(maxsize=65536)
 def to_simplified(s: str) -> str:
     """Traditional → simplified Chinese with OpenCC's phrase tables (for display and script guessing).

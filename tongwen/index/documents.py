@@ -19,13 +19,14 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from functools import lru_cache
 
+from tongwen.cjk.japanese import personal_name_hepburn
 from tongwen.cjk.romanize import detect_script as cached_detect_script
 from tongwen.cjk.scripts import ROMANIZED_TITLE_LANGUAGES, lang_tag
 from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.fulltext import page_documents, running_text_analyzer
 from tongwen.index.plan import IndexDocument
 from tongwen.cjk.learned_readings import ReadingLexicon
-from tongwen.index.readings import learned_readings
+from tongwen.index.readings import is_japanese, learned_readings
 from tongwen.model import Form, Record
 from tongwen.places import record_places
 
@@ -191,6 +192,10 @@ class DocumentBuilder:
             add("creator_roman", roman(form.text, form_lang, own))
             for respelled in respellings:
                 add("creator_roman", roman(respelled, form_lang, ()))
+            if id(form) not in read and _script(form) == "Hani" and is_japanese(form.text, form_lang):
+                name = personal_name_hepburn(form.text)  # 新村出 also as "Shinmura, Izuru" (not niimura shutsu)
+                if name:
+                    add("creator_roman", roman(name, form_lang, ()))
         for subject in record.subjects:
             add("subject", analyze(subject.term, lang))
         for genre in record.genres:
