@@ -118,7 +118,8 @@ def hepburn(s: str, catalogue_reading: str | None = None) -> str:
     return " ".join(" ".join(words).split()).lower()
 
 
-_HAN_WORD = re.compile(r"^[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+_KANJI = r"\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # a regex class: kanji and 々
+_HAN_WORD = re.compile(f"^[{_KANJI}]+$")
 
 
 def pykakasi_unsure(s: str) -> bool:
@@ -204,8 +205,8 @@ def readable_variant(s: str) -> str | None:
 # knows (固有名詞 人名 姓 / 名), which pykakasi reads as words (新村出 niimura shutsu, for Shinmura Izuru).
 NAME_READINGS = 10  # how many of UniDic's best analyses are looked through for one read as a name
 _NAME_HEADING = re.compile(
-    r"^(?P<family>[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
-    r"(?:(?:\s*[,，、]\s*|\s+)(?P<given>[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+))?"
+    rf"^(?P<family>[{_KANJI}]+)"
+    rf"(?:(?:\s*[,，、]\s*|\s+)(?P<given>[{_KANJI}]+))?"
     r"(?P<rest>[\s,，、(（].*)?$"
 )
 MIN_UNDIVIDED_NAME = 3  # kanji in a name written without a break: two are often one name (明覺 Myōkaku, a monk)

@@ -20,7 +20,9 @@ from typing import Any
 from functools import lru_cache
 
 from tongwen.cjk.japanese import personal_name_hepburn
-from tongwen.cjk.romanize import detect_script as cached_detect_script
+# romanization's cached one: each form's script is asked for several times per record (readings, keywords,
+# display) and again by romanization, so it is detected once
+from tongwen.cjk.romanize import detect_script as _detect_script
 from tongwen.cjk.scripts import ROMANIZED_TITLE_LANGUAGES, lang_tag
 from tongwen.index.analysis import TextAnalysis, default_analysis
 from tongwen.index.fulltext import page_documents, running_text_analyzer
@@ -74,11 +76,6 @@ def isbn10_to_13(isbn10: str) -> str:
     core = "978" + isbn10[:9]
     total = sum(int(digit) * (1 if i % 2 == 0 else 3) for i, digit in enumerate(core))
     return core + str((10 - total % 10) % 10)
-
-
-# Each form's script is asked for several times per record (readings, keywords, display) and again by
-# romanization: detect it once, in romanization's cache.
-_detect_script = cached_detect_script
 
 
 def _script(form: Form) -> str | None:
